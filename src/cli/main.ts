@@ -1,0 +1,27 @@
+import { CommanderError } from "commander";
+import { buildProgram } from "./program.ts";
+import { ConfigError } from "../config/config-error.ts";
+
+/** Exit codes shared by every command: 0 success, 1 a check or gate failed, 2 bad configuration. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_CONFIG = 2;
+
+/** Runs the CLI with `argv` and returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the usage error; --help and --version end here with code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`msq-harness: ${error.message}\n`);
+      return EXIT_CONFIG;
+    }
+    throw error;
+  }
+}

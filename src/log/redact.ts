@@ -1,0 +1,88 @@
+/**
+ * Redaction of secrets in anything the harness prints or writes: headers, URLs, curl commands,
+ * report text. API keys travel in `x-api-key` and `Authorization`; provider keys in `apiKey`
+ * fields; webhook secrets in `X-Webhook-Secret`.
+ */
+
+export const REDACTED = "***";
+
+/** Header names whose values are secrets, lowercase. */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  "x-api-key",
+  "authorization",
+  "proxy-authorization",
+  "x-webhook-secret",
+  "x-hub-signature-256",
+  "cookie",
+  "set-cookie",
+]);
+
+/** Body and query field names whose values are secrets, lowercase. */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  "apikey",
+  "api_key",
+  "secret",
+  "clientsecret",
+  "client_secret",
+  "password",
+  "token",
+  "accesstoken",
+  "access_token",
+  "refreshtoken",
+  "refresh_token",
+]);
+
+const registeredSecrets = new Set<string>();
+
+/**
+ * Registers a secret value (an API key read from configuration) so that `redactText` removes it
+ * wherever it appears, also inside messages that do not come from a header or a field.
+ * Values shorter than 8 characters are ignored, because replacing them would garble ordinary text.
+ */
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 8) registeredSecrets.add(value);
+}
+
+/** Returns a copy of `headers` with secret header values replaced by `***`. */
+export function redactHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : String(value);
+    result[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : redactText(text);
+  }
+  return result;
+}
+
+/** Returns a deep copy of a JSON value with secret fields replaced by `***`. */
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value !== null && typeof value === "object") {
+    const result: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const secret = SECRET_FIELDS.has(key.toLowerCase()) && typeof inner === "string" && inner !== "";
+      result[key] = secret ? REDACTED : redactJson(inner);
+    }
+    return result;
+  }
+  return typeof value === "string" ? redactText(value) : value;
+}
+
+const KEY_PATTERN = /\bmsq-[A-Za-z0-9_-]{6,}/g;
+const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
+const HEADER_LINE_PATTERN = /\b(x-api-key|authorization|x-webhook-secret)(\s*[:=]\s*)("?)[^"\s,}]+/gi;
+
+/**
+ * Removes secrets from free text: registered secret values, anything shaped like an `msq-` key,
+ * Bearer tokens, and `x-api-key: value` pairs.
+ */
+export function redactText(text: string): string {
+  let result = text;
+  for (const secret of registeredSecrets) result = result.split(secret).join(REDACTED);
+  return result
+    .replace(KEY_PATTERN, REDACTED)
+    .replace(BEARER_PATTERN, `$1 ${REDACTED}`)
+    .replace(HEADER_LINE_PATTERN, `$1$2$3${REDACTED}`);
+}
