@@ -1,0 +1,96 @@
+import { ConfigError } from "../config/config-error.ts";
+
+/**
+ * How long the mock takes to answer. The benchmarks are calibrated against this model, so the mock
+ * schedules every send at the planned time and measures how far real send times drift from it.
+ *
+ * All durations are milliseconds. The default model has no delays, so contract suites run fast.
+ */
+export interface TimingModel {
+  /** Delay before the response of each operation starts, by operationId; `default` covers the rest. */
+  readonly latencyMs: Readonly<Record<string, number>> & { readonly default: number };
+  readonly chat: ChatTiming;
+  /** Optional seeded jitter: each planned delay is multiplied by `1 + u`, with `u` uniform in ±ratio. */
+  readonly jitter?: { readonly ratio: number; readonly seed: number };
+}
+
+/** Timing of chat completions, streaming and not. */
+export interface ChatTiming {
+  /**
+   * From the request's arrival to the first content delta. The role-only first chunk is sent as
+   * soon as the stream opens and does not count as a token.
+   */
+  readonly ttftMs: number;
+  /** Between successive content deltas. */
+  readonly interTokenMs: number;
+  /** Tokens carried by each content delta. */
+  readonly tokensPerChunk: number;
+  /** Output length in tokens when the request sets no `max_tokens`; `max_tokens` caps it. */
+  readonly outputTokens: number;
+}
+
+export const ZERO_TIMING: TimingModel = {
+  latencyMs: { default: 0 },
+  chat: { ttftMs: 0, interTokenMs: 0, tokensPerChunk: 1, outputTokens: 16 },
+};
+
+/**
+ * Parses a timing model from JSON text (a `--timing FILE` or a benchmark scenario), filling omitted
+ * fields from `ZERO_TIMING`. `source` names the file or option in error messages.
+ */
+export function parseTimingModel(value: unknown, source: string): TimingModel {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(`${source}: the timing model must be a JSON object, received ${describe(value)}.`);
+  }
+  const input = value as Record<string, unknown>;
+  const latencyInput = optionalObject(input["latencyMs"], `${source}: latencyMs`);
+  const latencyMs: Record<string, number> & { default: number } = { default: 0 };
+  for (const [operationId, delay] of Object.entries(latencyInput)) {
+    latencyMs[operationId] = nonNegative(delay, `${source}: latencyMs.${operationId}`);
+  }
+
+  const chatInput = optionalObject(input["chat"], `${source}: chat`);
+  const defaults = ZERO_TIMING.chat;
+  const chat: ChatTiming = {
+    ttftMs: nonNegative(chatInput["ttftMs"] ?? defaults.ttftMs, `${source}: chat.ttftMs`),
+    interTokenMs: nonNegative(chatInput["interTokenMs"] ?? defaults.interTokenMs, `${source}: chat.interTokenMs`),
+    tokensPerChunk: positiveInteger(chatInput["tokensPerChunk"] ?? defaults.tokensPerChunk, `${source}: chat.tokensPerChunk`),
+    outputTokens: positiveInteger(chatInput["outputTokens"] ?? defaults.outputTokens, `${source}: chat.outputTokens`),
+  };
+
+  const model: TimingModel = { latencyMs, chat };
+  if (input["jitter"] === undefined) return model;
+  const jitterInput = optionalObject(input["jitter"], `${source}: jitter`);
+  const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
+  if (ratio >= 1) {
+    throw new ConfigError(`${source}: jitter.ratio must be below 1 so that delays stay positive, received ${ratio}.`);
+  }
+  const seed = nonNegative(jitterInput["seed"] ?? 1, `${source}: jitter.seed`);
+  return { ...model, jitter: { ratio, seed } };
+}
+
+function optionalObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(`${name} must be an object, received ${describe(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function nonNegative(value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(`${name} must be a number of milliseconds >= 0, received ${describe(value)}.`);
+  }
+  return value;
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be an integer >= 1, received ${describe(value)}.`);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}
