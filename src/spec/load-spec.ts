@@ -103,7 +103,8 @@ const BRANCH_KEYWORDS = new Set(["if", "oneOf", "anyOf", "$dynamicRef", "$ref"])
 
 async function validateWithSwaggerParser(document: OpenApiDocument, locator: SourceLocator): Promise<SpecProblem[]> {
   try {
-    // swagger-parser dereferences the object it validates, so it gets a copy.
+    // swagger-parser dereferences the object it validates, so it gets a copy. Its parameter type
+    // comes from the openapi-types package, which describes the same document shape.
     await SwaggerParser.validate(structuredClone(document) as never);
     return [];
   } catch (error) {

@@ -35,6 +35,8 @@ export interface SseRules {
   comments?: RegExp[];
   /** Name of the in-band error event. */
   errorEvent?: string;
+  /** Name of the event that must open the stream, such as a run snapshot. */
+  firstEvent?: string;
   events: SseEventRule[];
 }
 
@@ -61,6 +63,13 @@ export function parseSseRules(value: unknown): SseRules {
       throw new SseRulesError(`x-sse.errorEvent ${JSON.stringify(errorEvent)} must name one of the events`);
     }
     rules.errorEvent = errorEvent;
+  }
+  if (raw["firstEvent"] !== undefined) {
+    const firstEvent = raw["firstEvent"];
+    if (typeof firstEvent !== "string" || !rules.events.some((event) => event.name === firstEvent)) {
+      throw new SseRulesError(`x-sse.firstEvent ${JSON.stringify(firstEvent)} must name one of the events`);
+    }
+    rules.firstEvent = firstEvent;
   }
   return rules;
 }

@@ -1,6 +1,5 @@
 import { Ajv2020, type Options } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import type { Logger } from "../log/logger.ts";
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -12,24 +11,31 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 const OPENAPI_KEYWORDS = ["example", "discriminator", "xml", "externalDocs"];
 
 /**
- * Creates the ajv instance that validates responses: JSON Schema 2020-12 (the OpenAPI 3.1
- * dialect), the ajv-formats formats (which include OpenAPI's `binary`, `int32` and `int64`),
- * and strict mode for everything except `strictRequired`. `extensionKeywords` are the `x-`
- * keywords used in the document; declaring them keeps strict mode's unknown-keyword check on.
+ * Creates an ajv instance for the document's schemas: JSON Schema 2020-12 (the OpenAPI 3.1
+ * dialect) with the ajv-formats formats, which include OpenAPI's `binary`, `int32` and `int64`.
+ *
+ * Strict mode is on. Unknown keywords throw; `extensionKeywords` are the `x-` keywords the
+ * document uses, declared so that they are known. Type and tuple strictness only log through
+ * `onWarning`, because a schema that breaks them is still valid JSON Schema and must not stop
+ * validation; `msq-harness spec lint` reports those warnings as errors instead.
+ * `strictRequired` is off because `required` may name a property that a sibling `allOf` branch
+ * defines.
  */
-export function createAjv(extensionKeywords: Iterable<string>, extra: Options = {}, logger?: Logger): Ajv2020 {
+export function createAjv(
+  extensionKeywords: Iterable<string>,
+  extra: Options = {},
+  onWarning: (message: string) => void = () => {},
+): Ajv2020 {
+  const report = (...args: unknown[]): void => onWarning(args.map(String).join(" "));
   const ajv = new Ajv2020({
     strict: true,
-    // `required` may name a property defined in a sibling `allOf` branch, which is valid JSON Schema.
+    strictTypes: "log",
+    strictTuples: "log",
     strictRequired: false,
     allowUnionTypes: true,
     allErrors: true,
     verbose: true,
-    logger: logger === undefined ? false : {
-      log: (...args: unknown[]) => logger.info(args.join(" ")),
-      warn: (...args: unknown[]) => logger.warn(args.join(" ")),
-      error: (...args: unknown[]) => logger.error(args.join(" ")),
-    },
+    logger: { log: () => {}, warn: report, error: report },
     ...extra,
   });
   addFormats(ajv);
