@@ -1,0 +1,66 @@
+import cliProgress from "cli-progress";
+import { describeLoadPoint, type LoadPoint } from "./load-point.ts";
+
+/** Progress output of a run; the quiet form prints nothing. */
+export interface RunProgress {
+  trialStarted(point: LoadPoint, pointIndex: number, trialIndex: number): void;
+  requestEnded(failed: boolean): void;
+  stop(): void;
+}
+
+/**
+ * Returns a cli-progress bar on stderr when stderr is a terminal and neither `--json` nor the `CI`
+ * environment variable asks for plain output; otherwise a progress that prints nothing. The bar
+ * counts seconds of the planned run time, because request counts are unknown in advance.
+ */
+export function createRunProgress(options: {
+  readonly quiet: boolean;
+  readonly totalTrials: number;
+  readonly trialSeconds: number;
+  readonly trials: number;
+}): RunProgress {
+  const ci = process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false";
+  if (options.quiet || ci || process.stderr.isTTY !== true) {
+    return { trialStarted: () => undefined, requestEnded: () => undefined, stop: () => undefined };
+  }
+
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: "{load} trial {trial}/{trials} |{bar}| {value}/{total} s | {done} requests, {failed} failed",
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const total = Math.ceil(options.totalTrials * options.trialSeconds);
+  let done = 0;
+  let failed = 0;
+  let trialStartedAt = performance.now();
+  let completedBefore = 0;
+  let payload = { load: "", trial: 0, trials: options.trials, done, failed };
+  bar.start(total, 0, payload);
+  const timer = setInterval(() => {
+    const elapsed = Math.min(options.trialSeconds, (performance.now() - trialStartedAt) / 1000);
+    bar.update(Math.min(total, Math.floor(completedBefore + elapsed)), { ...payload, done, failed });
+  }, 250);
+  timer.unref();
+
+  let trialsStarted = 0;
+  return {
+    trialStarted(point, _pointIndex, trialIndex) {
+      completedBefore = trialsStarted * options.trialSeconds;
+      trialsStarted += 1;
+      trialStartedAt = performance.now();
+      payload = { load: describeLoadPoint(point), trial: trialIndex + 1, trials: options.trials, done, failed };
+    },
+    requestEnded(requestFailed) {
+      done += 1;
+      if (requestFailed) failed += 1;
+    },
+    stop() {
+      clearInterval(timer);
+      bar.stop();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../config/config-error.ts";
+import { parseTimingModel, ZERO_TIMING, type TimingModel } from "../mock/timing-model.ts";
+import type { ArrivalProcess } from "./arrival-schedule.ts";
+import type { Slo } from "./slo.ts";
+import type { EngineName } from "./trial-result.ts";
+
+/** What a scenario sends: streaming chat, non-streaming chat, or embeddings. */
+export type ScenarioKind = "chat-stream" | "chat" | "embeddings";
+
+/** Load settings of a scenario file; command-line options override each of them. */
+export interface ScenarioLoad {
+  readonly mode: "closed" | "open";
+  readonly concurrency: number;
+  /** Open loop: requests per second. */
+  readonly rate: number;
+  readonly arrival: ArrivalProcess;
+  readonly seed: number;
+  /** Concurrencies (closed loop) or rates (open loop) to run one after another. */
+  readonly sweep: readonly number[] | undefined;
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  readonly maxRequests: number;
+  readonly timeoutSeconds: number;
+  readonly trials: number;
+  readonly maxInFlight: number;
+}
+
+/** A benchmark scenario, read from `bench/<name>.yaml`. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  readonly kind: ScenarioKind;
+  /** Engine named by the file; undefined lets the kind and the load mode choose. */
+  readonly engine: EngineName | undefined;
+  /** Path below the base URL, such as "/chat/completions". */
+  readonly path: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly load: ScenarioLoad;
+  readonly slo: Slo;
+  /** Timing model of the embedded mock when the scenario runs without a target. */
+  readonly mockTiming: TimingModel;
+  /** Per-metric regression thresholds in percent for `bench compare`, such as `ttft.p50: 5`. */
+  readonly thresholds: Readonly<Record<string, number>>;
+}
+
+/** The folder of scenario files: `bench/` at the repository root. */
+export const SCENARIO_DIR = resolve(fileURLToPath(new URL("../../bench/", import.meta.url)));
+
+/** Hard limits that keep every run bounded even when a file or option asks for more. */
+export const LIMITS = {
+  maxDurationSeconds: 24 * 3600,
+  maxRequests: 10_000_000,
+  maxConcurrency: 100_000,
+  maxRate: 1_000_000,
+  maxTrials: 100,
+  maxTimeoutSeconds: 3600,
+} as const;
+
+const DEFAULT_LOAD: ScenarioLoad = {
+  mode: "closed",
+  concurrency: 8,
+  rate: 10,
+  arrival: "poisson",
+  seed: 1,
+  sweep: undefined,
+  warmupSeconds: 2,
+  durationSeconds: 10,
+  maxRequests: 100_000,
+  timeoutSeconds: 60,
+  trials: 5,
+  maxInFlight: 10_000,
+};
+
+export function listScenarios(directory = SCENARIO_DIR): string[] {
+  return readdirSync(directory)
+    .filter((file) => file.endsWith(".yaml"))
+    .map((file) => basename(file, ".yaml"))
+    .sort();
+}
+
+/** Loads a scenario by name from `directory`, or from a path ending in `.yaml`. */
+export function loadScenario(nameOrPath: string, directory = SCENARIO_DIR): Scenario {
+  const file = nameOrPath.endsWith(".yaml") ? resolve(nameOrPath) : join(directory, `${nameOrPath}.yaml`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    const known = listScenarios(directory).join(", ");
+    throw new ConfigError(`bench: scenario "${nameOrPath}" not found (no file ${file}). Known scenarios: ${known}.`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message}`);
+  }
+  return parseScenario(raw, file);
+}
+
+/** Validates a parsed scenario file; errors name the file and the field. */
+export function parseScenario(raw: unknown, file: string): Scenario {
+  const root = objectAt(raw, file, "the file");
+  const kind = oneOf(root["kind"], ["chat-stream", "chat", "embeddings"] as const, file, "kind");
+  const engineValue = root["engine"];
+  const engine =
+    engineValue === undefined ? undefined : oneOf(engineValue, ["stream-client", "request-client", "autocannon"] as const, file, "engine");
+  if (engine === "stream-client" && kind !== "chat-stream") {
+    throw new ConfigError(`${file}: engine stream-client times SSE chunks and needs kind chat-stream, received kind ${kind}.`);
+  }
+
+  const request = objectAt(root["request"], file, "request");
+  const path = stringAt(request["path"], file, "request.path");
+  if (!path.startsWith("/")) throw new ConfigError(`${file}: request.path must start with "/", received "${path}".`);
+  const body = objectAt(request["body"], file, "request.body");
+  if (kind === "chat-stream" && body["stream"] !== true) {
+    throw new ConfigError(`${file}: kind chat-stream needs request.body.stream: true.`);
+  }
+
+  const loadInput = root["load"] === undefined ? {} : objectAt(root["load"], file, "load");
+  const load = parseLoad(loadInput, file);
+  const sloInput = root["slo"] === undefined ? {} : objectAt(root["slo"], file, "slo");
+  const slo: { ttft?: number; tpot?: number; e2el?: number } = {};
+  for (const name of ["ttft", "tpot", "e2el"] as const) {
+    if (sloInput[name] !== undefined) slo[name] = positive(sloInput[name], file, `slo.${name}`);
+  }
+
+  const mock = root["mock"] === undefined ? {} : objectAt(root["mock"], file, "mock");
+  const mockTiming = mock["timing"] === undefined ? ZERO_TIMING : parseTimingModel(mock["timing"], `${file}: mock.timing`);
+  const thresholdInput = root["thresholds"] === undefined ? {} : objectAt(root["thresholds"], file, "thresholds");
+  const thresholds: Record<string, number> = {};
+  for (const [metric, value] of Object.entries(thresholdInput)) thresholds[metric] = positive(value, file, `thresholds.${metric}`);
+
+  return {
+    name: root["name"] === undefined ? basename(file, ".yaml") : stringAt(root["name"], file, "name"),
+    description: root["description"] === undefined ? "" : stringAt(root["description"], file, "description"),
+    file,
+    kind,
+    engine,
+    path,
+    body,
+    load,
+    slo,
+    mockTiming,
+    thresholds,
+  };
+}
+
+function parseLoad(input: Record<string, unknown>, file: string): ScenarioLoad {
+  const pick = <K extends keyof ScenarioLoad>(key: K): unknown => input[key] ?? DEFAULT_LOAD[key];
+  const sweepInput = input["sweep"];
+  let sweep: number[] | undefined;
+  if (sweepInput !== undefined) {
+    if (!Array.isArray(sweepInput) || sweepInput.length === 0) {
+      throw new ConfigError(`${file}: load.sweep must be a non-empty list of numbers, received ${JSON.stringify(sweepInput)}.`);
+    }
+    sweep = sweepInput.map((value, index) => positive(value, file, `load.sweep[${index}]`));
+  }
+  return {
+    mode: oneOf(pick("mode"), ["closed", "open"] as const, file, "load.mode"),
+    concurrency: boundedInteger(pick("concurrency"), file, "load.concurrency", LIMITS.maxConcurrency),
+    rate: positive(pick("rate"), file, "load.rate"),
+    arrival: oneOf(pick("arrival"), ["constant", "poisson"] as const, file, "load.arrival"),
+    seed: boundedInteger(pick("seed"), file, "load.seed", 2 ** 31 - 1, 0),
+    sweep,
+    warmupSeconds: nonNegative(pick("warmupSeconds"), file, "load.warmupSeconds"),
+    durationSeconds: positive(pick("durationSeconds"), file, "load.durationSeconds"),
+    maxRequests: boundedInteger(pick("maxRequests"), file, "load.maxRequests", LIMITS.maxRequests),
+    timeoutSeconds: positive(pick("timeoutSeconds"), file, "load.timeoutSeconds"),
+    trials: boundedInteger(pick("trials"), file, "load.trials", LIMITS.maxTrials),
+    maxInFlight: boundedInteger(pick("maxInFlight"), file, "load.maxInFlight", LIMITS.maxConcurrency),
+  };
+}
+
+function objectAt(value: unknown, file: string, field: string): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(`${file}: ${field} must be a mapping, received ${JSON.stringify(value) ?? "nothing"}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function stringAt(value: unknown, file: string, field: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw new ConfigError(`${file}: ${field} must be a non-empty string, received ${JSON.stringify(value) ?? "nothing"}.`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], file: string, field: string): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${file}: ${field} must be one of ${allowed.join(", ")}, received ${JSON.stringify(value) ?? "nothing"}.`);
+  }
+  return value as T;
+}
+
+function positive(value: unknown, file: string, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${file}: ${field} must be a number > 0, received ${JSON.stringify(value) ?? "nothing"}.`);
+  }
+  return value;
+}
+
+function nonNegative(value: unknown, file: string, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(`${file}: ${field} must be a number >= 0, received ${JSON.stringify(value) ?? "nothing"}.`);
+  }
+  return value;
+}
+
+function boundedInteger(value: unknown, file: string, field: string, max: number, min = 1): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${file}: ${field} must be an integer from ${min} to ${max}, received ${JSON.stringify(value) ?? "nothing"}.`,
+    );
+  }
+  return value;
+}
