@@ -1,0 +1,307 @@
+import { createLogger, type Logger } from "../log/logger.ts";
+import type { MockArea, OperationContext, PublicOperationContext, RequestContext } from "./area.ts";
+import { AREAS } from "./areas/index.ts";
+import { authenticate, unauthorizedResponse } from "./auth.ts";
+import { errorResponse, type ErrorDetails } from "./error-bodies.ts";
+import { FRAMEWORK_FAULTS } from "./framework-faults.ts";
+import { FaultRegistry, type ActiveFaults, type FrameTransform } from "./fault-registry.ts";
+import type { MockRequest, MultipartForm } from "./mock-request.ts";
+import { encodeSseFrame, type MockResponse, type SseFrame, type SseResponse } from "./mock-response.ts";
+import {
+  BODY_LIMITS,
+  BodyTooLargeError,
+  MalformedBodyError,
+  isJsonMediaType,
+  mediaType,
+  parseJsonBody,
+  type BodySource,
+} from "./request-body.ts";
+import { InvalidRequestError } from "./request-fields.ts";
+import { RouteTable, type Route } from "./route-table.ts";
+import { SEEDED_ACCOUNTS, toAccount } from "./seeded-accounts.ts";
+import { DEFAULT_SPEC_PATH, loadSpecOperations } from "./spec-operations.ts";
+import { MockStore } from "./store.ts";
+import { ZERO_TIMING, type TimingModel } from "./timing-model.ts";
+import { TimingPlanner } from "./timing-planner.ts";
+import { TimingScheduler } from "./timing-scheduler.ts";
+
+export interface DeploymentOptions {
+  /** Fault names to activate. */
+  readonly faults?: readonly string[];
+  /** Where the fault names came from, for the error message on an unknown name. */
+  readonly faultSource?: string;
+  readonly timing?: TimingModel;
+  readonly logger?: Logger;
+  /** OpenAPI document whose operations define the routes; the project's spec by default. */
+  readonly specPath?: string;
+  /** Areas to serve; every area by default. */
+  readonly areas?: readonly MockArea[];
+}
+
+/** A request as an adapter hands it over. */
+export interface IncomingRequest {
+  readonly method: string;
+  /** Path and query string, as in the request line. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: BodySource;
+  readonly receivedAt: number;
+  readonly receivedAtEpochMs: number;
+  readonly signal: AbortSignal;
+}
+
+/** A response ready for an adapter to write at `at`, with the stream state SSE responses need. */
+export interface PreparedResponse {
+  readonly response: MockResponse;
+  /** Planned send time on the `performance.now()` clock; the deployment has already waited for it. */
+  readonly at: number;
+  readonly frameTransforms: readonly FrameTransform[];
+}
+
+/** Receives encoded SSE frames; each adapter writes them to its own transport. */
+export interface SseSink {
+  write(text: string): void;
+  end(): void;
+}
+
+/** Builds the registry of every fault of every area plus the framework's own faults. */
+export function createFaultRegistry(areas: readonly MockArea[] = AREAS): FaultRegistry {
+  return new FaultRegistry([...FRAMEWORK_FAULTS, ...areas.flatMap((area) => area.faults ?? [])]);
+}
+
+/**
+ * One mock deployment: the store with its seeded accounts, the routes, the active faults and the
+ * timing model. `handle` runs the request pipeline (route, authenticate, read the body, run the
+ * operation, apply faults, wait for the planned send time); the adapters only translate between
+ * their transport and `IncomingRequest` / `PreparedResponse`.
+ */
+export class MockDeployment {
+  readonly store = new MockStore();
+  readonly scheduler = new TimingScheduler();
+  readonly planner: TimingPlanner;
+  readonly faults: ActiveFaults;
+  readonly logger: Logger;
+  private requestSequence = 0;
+
+  private constructor(
+    readonly routes: RouteTable,
+    readonly registry: FaultRegistry,
+    options: DeploymentOptions,
+    areas: readonly MockArea[],
+  ) {
+    this.logger = options.logger ?? createLogger();
+    this.planner = new TimingPlanner(options.timing ?? ZERO_TIMING);
+    this.faults = registry.activate(options.faults ?? [], options.faultSource ?? "faults");
+    for (const seeded of SEEDED_ACCOUNTS) {
+      const account = toAccount(seeded);
+      this.store.addAccount(account);
+      for (const area of areas) area.seed?.(this.store, account);
+    }
+  }
+
+  /**
+   * Creates a deployment. Loads the spec's operations (cached per process) and checks them against
+   * the areas.
+   * @throws ConfigError for an unknown fault name; RouteConflictError when an area contradicts the spec.
+   */
+  static async create(options: DeploymentOptions = {}): Promise<MockDeployment> {
+    const areas = options.areas ?? AREAS;
+    const registry = createFaultRegistry(areas);
+    // Activate once before the slow spec load, so a bad fault name fails fast.
+    registry.activate(options.faults ?? [], options.faultSource ?? "faults");
+    const specOperations = await loadSpecOperations(options.specPath ?? DEFAULT_SPEC_PATH, options.logger);
+    return new MockDeployment(new RouteTable(specOperations, areas), registry, options, areas);
+  }
+
+  /** Runs one request through the pipeline and returns the response once its planned send time has come. */
+  async handle(incoming: IncomingRequest): Promise<PreparedResponse> {
+    this.requestSequence += 1;
+    const requestNumber = this.requestSequence;
+    const queryStart = incoming.url.indexOf("?");
+    const path = queryStart === -1 ? incoming.url : incoming.url.slice(0, queryStart);
+    const match = this.routes.match(incoming.method, path);
+    if (match === undefined) {
+      const response = errorResponse("msq", 404, `No route matches ${incoming.method} ${path}. Check the method and path against the spec.`);
+      return { response, at: incoming.receivedAt, frameTransforms: [] };
+    }
+
+    const route = match.route;
+    const request: MutableRequest = {
+      method: incoming.method,
+      path,
+      query: new URLSearchParams(queryStart === -1 ? "" : incoming.url.slice(queryStart + 1)),
+      headers: incoming.headers,
+      params: match.params,
+      receivedAt: incoming.receivedAt,
+      receivedAtEpochMs: incoming.receivedAtEpochMs,
+      signal: incoming.signal,
+      json: undefined,
+      form: undefined,
+      rawBody: undefined,
+    };
+    let response: MockResponse;
+    let context: RequestContext;
+
+    if (route.requiresApiKey) {
+      const result = authenticate(incoming.headers, this.store, this.faults);
+      if (result.account === undefined) {
+        context = this.createContext(route, request, undefined);
+        return this.finish(route, context, unauthorizedResponse(result.reason, this.faults));
+      }
+      context = this.createContext(route, request, result.account);
+    } else {
+      context = this.createContext(route, request, undefined);
+    }
+
+    const bodyFailure = await this.readBody(route, request, incoming.body, context);
+    if (bodyFailure !== undefined) {
+      response = bodyFailure;
+    } else if (route.definition === undefined) {
+      response = context.error(501, `The mock does not implement ${route.operationId} (${route.method} ${route.path}) yet.`);
+    } else {
+      response = await this.runHandler(route, context, requestNumber);
+    }
+    return this.finish(route, context, response);
+  }
+
+  /**
+   * Writes the frames of an SSE response to `sink`: waits for each frame's planned time, applies
+   * the fault frame transforms and records the drift of each send. Ends the sink when the frames
+   * run out or `signal` aborts.
+   */
+  async writeStream(prepared: PreparedResponse, sink: SseSink, signal: AbortSignal): Promise<void> {
+    const response = prepared.response as SseResponse;
+    try {
+      for await (const frame of response.frames(signal)) {
+        for (const transformed of applyFrameTransforms(prepared.frameTransforms, frame)) {
+          if (transformed.at !== undefined && !(await this.scheduler.waitUntil(transformed.at, signal))) return;
+          if (signal.aborted) return;
+          sink.write(encodeSseFrame(transformed));
+          if (transformed.at !== undefined) this.scheduler.recordSend(transformed.at);
+        }
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, "an SSE stream of the mock failed; the stream was ended early");
+    } finally {
+      sink.end();
+    }
+  }
+
+  /** Records that a non-streaming response planned for `at` has been written. */
+  recordSend(at: number): void {
+    this.scheduler.recordSend(at);
+  }
+
+  private createContext(route: Route, request: MockRequest, account: OperationContext["account"] | undefined): RequestContext {
+    const family = route.errorFamily;
+    const base = {
+      request,
+      operation: route,
+      store: this.store,
+      faults: this.faults,
+      timing: this.planner,
+      scheduler: this.scheduler,
+      logger: this.logger,
+      error: (status: number, message: string, details?: ErrorDetails) => errorResponse(family, status, message, details),
+    };
+    return account === undefined
+      ? ({ ...base, account: undefined } satisfies PublicOperationContext)
+      : ({ ...base, account } satisfies OperationContext);
+  }
+
+  private async readBody(
+    route: Route,
+    request: MutableRequest,
+    body: BodySource,
+    context: RequestContext,
+  ): Promise<MockResponse | undefined> {
+    if (route.requestBody === "none") return undefined;
+    const type = mediaType(body.contentType);
+    try {
+      if (route.requestBody === "multipart") {
+        if (type !== "multipart/form-data") {
+          return this.unsupportedMediaType(context, type, "multipart/form-data");
+        }
+        request.form = await body.multipart({ bytes: BODY_LIMITS.multipartBytes, files: BODY_LIMITS.multipartFiles });
+        return undefined;
+      }
+      const bytes = await body.bytes(BODY_LIMITS.jsonBytes);
+      if (route.requestBody === "raw") {
+        request.rawBody = bytes;
+        return undefined;
+      }
+      if (bytes.length > 0 && !isJsonMediaType(type)) {
+        return this.unsupportedMediaType(context, type, "application/json");
+      }
+      request.json = parseJsonBody(bytes);
+      return undefined;
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        const status = route.statuses.has(413) ? 413 : 400;
+        return context.error(status, `${error.message} Send a smaller body.`);
+      }
+      if (error instanceof MalformedBodyError) return context.error(400, error.message);
+      throw error;
+    }
+  }
+
+  private unsupportedMediaType(context: RequestContext, received: string | undefined, expected: string): MockResponse {
+    const status = context.operation.statuses.has(415) ? 415 : 400;
+    return context.error(
+      status,
+      `The request Content-Type is ${received ?? "missing"}, but ${context.operation.operationId} takes ${expected}. ` +
+        `Send the body as ${expected}.`,
+    );
+  }
+
+  private async runHandler(route: Route, context: RequestContext, requestNumber: number): Promise<MockResponse> {
+    const definition = route.definition;
+    try {
+      if (definition === undefined) throw new Error(`No handler for ${route.operationId}.`);
+      // The route table pairs public definitions with public routes, so the context matches the handler.
+      return definition.authentication === "none"
+        ? await definition.handle(context as PublicOperationContext)
+        : await definition.handle(context as OperationContext);
+    } catch (error) {
+      if (error instanceof InvalidRequestError) {
+        return context.error(400, error.message, error.param === undefined ? {} : { param: error.param });
+      }
+      this.logger.error(
+        { err: error, operationId: route.operationId, requestNumber },
+        "a mock operation handler threw; the request got a 500",
+      );
+      return context.error(500, `The mock failed while handling ${route.operationId}. See the mock's log.`);
+    }
+  }
+
+  private async finish(route: Route, context: RequestContext, handled: MockResponse): Promise<PreparedResponse> {
+    let response = handled;
+    for (const fault of this.faults.responseTransforms(route.operationId)) {
+      const next = fault.transformResponse?.(response, context) ?? response;
+      response = dropStaleSerializedBody(response, next);
+    }
+    const at = response.at ?? this.planner.responseStart(route.operationId, context.request.receivedAt);
+    if (at > this.scheduler.now()) await this.scheduler.waitUntil(at, context.request.signal);
+    const frameTransforms =
+      response.kind === "sse"
+        ? this.faults.frameTransforms(route.operationId).flatMap((fault) => fault.createFrameTransform?.(context) ?? [])
+        : [];
+    return { response, at, frameTransforms };
+  }
+}
+
+type MutableRequest = { -readonly [K in keyof MockRequest]: MockRequest[K] } & { form: MultipartForm | undefined };
+
+/** Drops `serializedBody` when a fault transform replaced the body it was serialized from. */
+function dropStaleSerializedBody(previous: MockResponse, next: MockResponse): MockResponse {
+  if (next.kind !== "json" || next.serializedBody === undefined) return next;
+  if (previous.kind === "json" && previous.body === next.body) return next;
+  const { serializedBody: _stale, ...rest } = next;
+  return rest;
+}
+
+function applyFrameTransforms(transforms: readonly FrameTransform[], frame: SseFrame): readonly SseFrame[] {
+  let frames: readonly SseFrame[] = [frame];
+  for (const transform of transforms) frames = frames.flatMap((current) => transform(current));
+  return frames;
+}

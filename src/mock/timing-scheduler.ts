@@ -1,0 +1,91 @@
+import { build, type Histogram } from "hdr-histogram-js";
+
+/** How late real sends were against their planned times, in milliseconds. */
+export interface DriftSummary {
+  /** Number of sends measured. */
+  count: number;
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Below this remaining time (ms) the scheduler yields with `setImmediate` instead of a timer. */
+const TIMER_FLOOR_MS = 1;
+
+/**
+ * Waits for absolute planned send times and measures how late each send was.
+ *
+ * Every wait targets an absolute time on the `performance.now()` clock instead of a delay after
+ * the previous send, so lateness never accumulates over a stream. Node timers have millisecond
+ * granularity and may fire before the target, because libuv compares against a cached loop time.
+ * So after each wake-up the scheduler checks the clock again, and it covers the last fraction of a
+ * millisecond by yielding to the event loop. Drift is recorded in microseconds in an HDR histogram.
+ */
+export class TimingScheduler {
+  private readonly histogram: Histogram = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  now(): number {
+    return this.clock();
+  }
+
+  /**
+   * Resolves at `at` (ms on the scheduler clock), or at once when `at` has passed. Returns false
+   * when `signal` aborted the wait.
+   */
+  async waitUntil(at: number, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (signal?.aborted === true) return false;
+      const remaining = at - this.clock();
+      if (remaining <= 0) return true;
+      if (remaining >= TIMER_FLOOR_MS) {
+        await sleep(Math.floor(remaining), signal);
+      } else {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  /** Records one send that was planned for `at` and happened now. */
+  recordSend(at: number): void {
+    const lateMicros = Math.max(0, Math.round((this.clock() - at) * 1000));
+    this.histogram.recordValue(lateMicros);
+  }
+
+  drift(): DriftSummary {
+    const histogram = this.histogram;
+    if (histogram.totalCount === 0) return { count: 0, mean: 0, p50: 0, p99: 0, max: 0 };
+    return {
+      count: histogram.totalCount,
+      mean: histogram.mean / 1000,
+      p50: histogram.getValueAtPercentile(50) / 1000,
+      p99: histogram.getValueAtPercentile(99) / 1000,
+      max: histogram.maxValue / 1000,
+    };
+  }
+
+  /** Forgets every recorded send, so a benchmark can measure one phase alone. */
+  resetDrift(): void {
+    this.histogram.reset();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

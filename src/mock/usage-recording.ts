@@ -1,0 +1,37 @@
+import { defineAccountSlot, type Account, type MockStore } from "./store.ts";
+
+/** One LLM call of an account, in the shape of the usage endpoints' `LLMUsageMetric` rows. */
+export interface LLMUsageMetric {
+  /** Completion id, embeddings call id or run id. */
+  chatId: string;
+  modelName: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Unix time in ms. */
+  startTime: number;
+  endTime: number;
+  error?: string;
+  username: string;
+  /** Whether the call offered tools to the model. */
+  tools: boolean;
+}
+
+/**
+ * Rows kept per account. A benchmark can make millions of calls, so the oldest rows are dropped
+ * past this count; usage aggregates then cover only the newest rows.
+ */
+export const MAX_USAGE_ROWS = 100_000;
+
+const USAGE_SLOT = defineAccountSlot<LLMUsageMetric[]>("usage", () => []);
+
+/** Records one call for the account that made it; the usage area aggregates these rows. */
+export function recordUsage(store: MockStore, account: Account, metric: Omit<LLMUsageMetric, "username">): void {
+  const rows = store.slot(account, USAGE_SLOT);
+  rows.push({ ...metric, username: account.username });
+  if (rows.length > MAX_USAGE_ROWS) rows.splice(0, rows.length - MAX_USAGE_ROWS);
+}
+
+/** The account's recorded calls, oldest first. */
+export function usageRows(store: MockStore, account: Account): readonly LLMUsageMetric[] {
+  return store.slot(account, USAGE_SLOT);
+}
