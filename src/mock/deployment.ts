@@ -19,7 +19,8 @@ import {
 import { InvalidRequestError } from "./request-fields.ts";
 import { RouteTable, type Route } from "./route-table.ts";
 import { SEEDED_ACCOUNTS, toAccount } from "./seeded-accounts.ts";
-import { DEFAULT_SPEC_PATH, loadSpecOperations } from "./spec-operations.ts";
+import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
+import { loadSpecOperations } from "./spec-operations.ts";
 import { MockStore } from "./store.ts";
 import { ZERO_TIMING, type TimingModel } from "./timing-model.ts";
 import { TimingPlanner } from "./timing-planner.ts";
@@ -109,7 +110,7 @@ export class MockDeployment {
     const registry = createFaultRegistry(areas);
     // Activate once before the slow spec load, so a bad fault name fails fast.
     registry.activate(options.faults ?? [], options.faultSource ?? "faults");
-    const specOperations = await loadSpecOperations(options.specPath ?? DEFAULT_SPEC_PATH, options.logger);
+    const specOperations = await loadSpecOperations(options.specPath ?? DEFAULT_SPEC_PATH);
     return new MockDeployment(new RouteTable(specOperations, areas), registry, options, areas);
   }
 
