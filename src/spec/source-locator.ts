@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import { getAtPath, parsePointer, toPointer } from "./json-pointer.ts";
 
 /** A place in one of the YAML files the document is split into. */
@@ -45,11 +45,21 @@ export class SourceLocator {
     return this.read(file)?.value;
   }
 
-  /** Returns the line of `pointer` in `file`, when the file parses and the pointer exists there. */
+  /**
+   * Returns the 1-based line of `pointer` in `file`: the line of the map key or sequence item it
+   * names, or undefined when the file does not parse or the pointer does not exist there.
+   */
   lineOf(file: string, pointer: string): number | undefined {
     const source = this.read(file);
     if (source === null) return undefined;
-    const node = source.document.getIn(parsePointer(pointer), true);
+    const segments = parsePointer(pointer);
+    const last = segments.at(-1);
+    const parent = source.document.getIn(segments.slice(0, -1), true);
+    let node: unknown = source.document.getIn(segments, true);
+    if (last !== undefined && isMap(parent)) {
+      node = parent.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === last)?.key ?? node;
+    }
+    if (segments.length === 0) return 1;
     if (!isNode(node) || node.range === undefined || node.range === null) return undefined;
     return source.lineCounter.linePos(node.range[0]).line;
   }

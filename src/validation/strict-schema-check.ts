@@ -23,16 +23,56 @@ export function checkSchemasStrict(spec: LoadedSpec): SpecProblem[] {
       messages.push(error instanceof Error ? error.message : String(error));
     }
     for (const message of new Set(messages)) {
-      const relativePointer = /at "[^"#]*#([^"]*)"/.exec(message)?.[1] ?? "";
-      problems.push({
-        ...spec.locator.locate(toPointer([...segments, ...parsePointer(`#${relativePointer}`)])),
-        message: `ajv strict mode: ${message.replace(/^strict mode: /, "").replace(/ at "[^"]*"/, "")}`,
-        rule: "ajv-strict",
-        severity: "error",
-      });
+      for (const relativePath of locateMessage(message, schema)) {
+        problems.push({
+          ...spec.locator.locate(toPointer([...segments, ...relativePath])),
+          message: `ajv strict mode: ${message.replace(/^strict mode: /, "").replace(/ at "[^"]*"/, "")}`,
+          rule: "ajv-strict",
+          severity: "error",
+        });
+      }
     }
   }
   return problems;
+}
+
+/**
+ * Returns the paths, relative to the schema, that a strict-mode message is about. Most messages
+ * end with `at "<id>#<pointer>"`; the unknown-keyword message names only the keyword, so the
+ * schema is searched for it.
+ */
+function locateMessage(message: string, schema: unknown): string[][] {
+  const pointer = /at "[^"#]*#([^"]*)"/.exec(message)?.[1];
+  if (pointer !== undefined) return [parsePointer(`#${pointer}`)];
+  const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
+  const found = keyword === undefined ? [] : findKeyword(schema, keyword, []);
+  return found.length > 0 ? found : [[]];
+}
+
+const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "dependentSchemas"];
+const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
+const SINGLE_SCHEMAS = [
+  "items", "not", "if", "then", "else", "contains", "propertyNames",
+  "additionalProperties", "unevaluatedItems", "unevaluatedProperties",
+];
+
+/** Finds the subschemas that use `keyword`, walking only the JSON Schema applicator keywords. */
+function findKeyword(schema: unknown, keyword: string, path: string[]): string[][] {
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return [];
+  const record = schema as Record<string, unknown>;
+  const found = keyword in record ? [path] : [];
+  for (const key of SCHEMA_MAPS) {
+    const map = record[key];
+    if (map === null || typeof map !== "object") continue;
+    for (const [name, inner] of Object.entries(map)) found.push(...findKeyword(inner, keyword, [...path, key, name]));
+  }
+  for (const key of SCHEMA_LISTS) {
+    const list = record[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((inner: unknown, index) => found.push(...findKeyword(inner, keyword, [...path, key, String(index)])));
+  }
+  for (const key of SINGLE_SCHEMAS) found.push(...findKeyword(record[key], keyword, [...path, key]));
+  return found;
 }
 
 /** Copies a schema without its `$ref` keys; the referenced schemas are checked on their own. */

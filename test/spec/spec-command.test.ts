@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { main } from "../../src/cli/main.ts";
+import type { CoverageReport } from "../../src/spec/coverage.ts";
+import { fixtureSpec } from "./fixture-paths.ts";
+
+/** Runs the CLI in-process and returns its exit code and what it wrote to stdout. */
+async function run(...args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+    return true;
+  });
+  const code = await main(["node", "msq-harness", ...args]);
+  vi.restoreAllMocks();
+  return { code, stdout };
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe("msq-harness spec", () => {
+  test("coverage --json lists every operation of the spec", async () => {
+    const { code, stdout } = await run("spec", "coverage", "--json");
+    const report = JSON.parse(stdout) as CoverageReport;
+    expect(code).toBe(0);
+    expect(report.overview).toEqual({ listed: 71, present: 71, missing: [] });
+    expect(report.operations.filter((entry) => entry.overview)).toHaveLength(71);
+  });
+
+  test("coverage --json entries carry the flags", async () => {
+    const { stdout } = await run("spec", "coverage", "--json", "--spec", fixtureSpec("valid"));
+    const [entry] = (JSON.parse(stdout) as CoverageReport).operations;
+    expect(Object.keys(entry ?? {})).toEqual(
+      expect.arrayContaining(["method", "path", "operationId", "tag", "requestSchema", "successSchema", "eventSchemas"]),
+    );
+  });
+
+  test("coverage prints a table", async () => {
+    const { stdout } = await run("spec", "coverage", "--spec", fixtureSpec("valid"));
+    expect(stdout).toMatch(/^area\s+ops/);
+  });
+
+  test("lint exits 1 and names file and pointer", async () => {
+    const { code, stdout } = await run("spec", "lint", "--spec", fixtureSpec("broken-ref"));
+    expect(code).toBe(1);
+    expect(stdout).toContain("test/fixtures/spec/broken-ref/paths/items.yaml:10");
+    expect(stdout).toContain("#/~1v1~1items/get/responses/200/content/application~1json/schema");
+  }, 120_000);
+
+  test("lint rejects a bad timeout", async () => {
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const { code } = await run("spec", "lint", "--timeout", "soon");
+    expect(code).toBe(2);
+  });
+
+  test("generate --check reports drift", async () => {
+    const { code, stdout } = await run(
+      "spec", "generate", "--check", "--spec", fixtureSpec("valid"), "--out", fixtureSpec("valid"),
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain("differs from the spec at line 1");
+  });
+
+  test("unknown spec file is a configuration error", async () => {
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const { code } = await run("spec", "coverage", "--spec", "missing/openapi.yaml");
+    expect(code).toBe(2);
+  });
+});
