@@ -18,6 +18,8 @@ import { isoAt, runTrial } from "./trial-runner.ts";
 export interface BenchRunPlan {
   readonly scenario: Scenario;
   readonly settings: BenchRunSettings;
+  /** Request body as sent; `settings.body` is its redacted copy for the report. */
+  readonly body: Readonly<Record<string, unknown>>;
   /** Load levels in run order: one, or the points of a sweep. */
   readonly points: readonly LoadPoint[];
   readonly target: BenchTarget;
@@ -43,12 +45,15 @@ export class PreflightError extends Error {
 }
 
 /** Builds the request that every trial of the run sends. */
-export function prepareRequest(scenario: Scenario, settings: BenchRunSettings, target: BenchTarget): PreparedRequest {
-  const body = settings.body as Record<string, unknown>;
+export function prepareRequest(
+  scenario: Scenario,
+  body: Readonly<Record<string, unknown>>,
+  target: BenchTarget,
+): PreparedRequest {
   const input = body["input"];
   return {
     origin: target.origin,
-    path: `${target.basePath}${settings.path}`,
+    path: `${target.basePath}${scenario.path}`,
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -68,7 +73,7 @@ export function prepareRequest(scenario: Scenario, settings: BenchRunSettings, t
 export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promise<BenchReport> {
   const { scenario, settings, target } = plan;
   const startedAt = new Date().toISOString();
-  const request = prepareRequest(scenario, settings, target);
+  const request = prepareRequest(scenario, plan.body, target);
   await preflight(scenario, request, settings.timeoutSeconds * 1000);
 
   const points: LoadPointResult[] = [];

@@ -54,7 +54,7 @@ ${renderSettings(report)}
 ${report.points.map(renderPoint).join("\n")}
 <h2>Charts</h2>
 <div id="charts"></div>
-<p class="note">Latencies in milliseconds. Metric definitions: bench/METRICS.md in msq-harness.</p>
+<p class="note">Latencies in milliseconds. Metric definitions: bench/METRICS.md in the harness repository.</p>
 <script type="application/json" id="chart-data">${chartJson}</script>
 <script>${uplot.script}</script>
 <script>${CHART_SCRIPT}</script>

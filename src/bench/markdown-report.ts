@@ -28,10 +28,7 @@ export function renderMarkdownReport(report: BenchReport): string {
     ["Node / platform", `${environment.nodeVersion} / ${environment.platform}-${environment.arch}`],
     ["CPU", `${environment.cpuModel}, ${environment.cores} cores`],
   ];
-  if (target.mockTiming !== undefined) {
-    const chat = target.mockTiming.chat;
-    rows.push(["Mock timing", `TTFT ${chat.ttftMs} ms, ITL ${chat.interTokenMs} ms, ${chat.tokensPerChunk} token(s) per chunk`]);
-  }
+  if (target.mockTiming !== undefined) rows.push(["Mock timing", describeTiming(target.mockTiming)]);
   if (target.mockTimingDrift !== undefined) {
     const drift = target.mockTimingDrift;
     rows.push(["Mock send lateness", `p50 ${drift.p50.toFixed(2)} ms, p99 ${drift.p99.toFixed(2)} ms, max ${drift.max.toFixed(2)} ms`]);
@@ -108,6 +105,15 @@ function renderThroughput(trial: TrialResult): string[] {
     lines.push(`- autocannon: ${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts, ${resets} resets`);
   }
   return lines;
+}
+
+function describeTiming(timing: NonNullable<BenchReport["target"]["mockTiming"]>): string {
+  const latencies = Object.entries(timing.latencyMs).map(([operation, ms]) => `${operation} ${ms} ms`);
+  const chat = timing.chat;
+  return (
+    `response start: ${latencies.join(", ")}; chat: TTFT ${chat.ttftMs} ms, ITL ${chat.interTokenMs} ms, ` +
+    `${chat.tokensPerChunk} token(s) per chunk`
+  );
 }
 
 function formatSlo(slo: BenchReport["settings"]["slo"]): string {

@@ -1,6 +1,217 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { ConfigError } from "../../config/config-error.ts";
+import { createLogger } from "../../log/logger.ts";
+import { redactText } from "../../log/redact.ts";
+import type { BenchReport } from "../../bench/bench-report.ts";
+import { PreflightError, runBench } from "../../bench/bench-run.ts";
+import { resolveTarget, type BenchTarget } from "../../bench/bench-target.ts";
+import { compareReports, DEFAULT_ALPHA } from "../../bench/compare.ts";
+import { formatComparison } from "../../bench/compare-format.ts";
+import { InFlightRequests } from "../../bench/in-flight-requests.ts";
+import { renderMarkdownReport } from "../../bench/markdown-report.ts";
+import { startEmbeddedMock, type EmbeddedMock } from "../../bench/mock-process.ts";
+import { createRunProgress } from "../../bench/progress.ts";
+import { readReport, writeReport, type WrittenReport } from "../../bench/report-writer.ts";
+import { resolveRunOptions, type BenchRunCliOptions } from "../../bench/run-options.ts";
+import { listScenarios, loadScenario } from "../../bench/scenario.ts";
+import { mergeShardReports } from "../../bench/shard-merge.ts";
+
+const EXIT_FAILED = 1;
+/** Exit code of a run stopped by SIGINT, as shells report 128 + signal number. */
+const EXIT_INTERRUPTED = 130;
+const DEFAULT_OUT_DIR = "reports";
+
+interface RunCommandOptions extends BenchRunCliOptions {
+  readonly outDir: string;
+  readonly json?: boolean;
+}
 
 /** Registers `msq-harness bench ...`: load benchmarks, comparison and shard merging. */
 export function registerBenchCommands(program: Command): void {
-  program.command("bench").description("Run a load benchmark scenario from bench/");
+  const bench = program
+    .command("bench")
+    .description("Load benchmarks: run a scenario from bench/, compare two reports, merge shard reports");
+
+  bench
+    .command("run <scenario>", { isDefault: true })
+    .description("Run a benchmark scenario (a name from `bench list` or a .yaml path) and write its reports")
+    .option("--target <url>", "API base URL to load, such as http://127.0.0.1:8080/v1 (env MSQ_BASE_URL); "
+      + "without it the embedded mock runs with the scenario's timing model")
+    .option("--allow-remote", "allow a target that is not on loopback (127.0.0.0/8, ::1, localhost)")
+    .option("--engine <name>", "stream-client, request-client or autocannon (default: by scenario and mode)")
+    .option("--mode <mode>", "closed (fixed concurrency) or open (planned arrivals)")
+    .option("--concurrency <n>", "closed loop: requests in flight")
+    .option("--rate <per-second>", "open loop: arrival rate in requests per second")
+    .option("--arrival <process>", "open loop: constant or poisson")
+    .option("--seed <n>", "seed of the open-loop schedule")
+    .option("--sweep <list>", "comma-separated concurrencies (closed) or rates (open) to run in turn")
+    .option("--warmup <seconds>", "warm-up before each trial, excluded from results")
+    .option("--duration <seconds>", "measured duration of each trial")
+    .option("--requests <n>", "maximum measured requests per trial")
+    .option("--timeout <seconds>", "timeout of each request")
+    .option("--trials <n>", "repeated trials per load level (bench compare needs at least 4)")
+    .option("--max-in-flight <n>", "open loop: requests in flight before arrivals queue in the client")
+    .option("--goodput <slo...>", "SLOs for goodput in milliseconds, such as ttft:500 tpot:50 e2el:3000")
+    .option("--shard <i/n>", "run share i of n of the load; merge the shard reports with `bench merge`")
+    .option("--chat-model <name>", "chat model or agent of the target account (env MSQ_CHAT_MODEL)")
+    .option("--embedding-model <name>", "embedding model of the target account (env MSQ_EMBEDDING_MODEL)")
+    .option("--mock-timing <file>", "JSON timing model for the embedded mock, replacing the scenario's")
+    .option("--out-dir <dir>", "folder for the JSON, Markdown and HTML reports", DEFAULT_OUT_DIR)
+    .option("--json", "print a JSON summary instead of the Markdown summary, and no progress bar")
+    .action(async (scenarioName: string, options: RunCommandOptions) => {
+      process.exitCode = await runScenario(scenarioName, options);
+    });
+
+  bench
+    .command("list")
+    .description("List the scenarios in bench/")
+    .action(() => {
+      for (const name of listScenarios()) {
+        const scenario = loadScenario(name);
+        process.stdout.write(`${name.padEnd(24)} ${scenario.description}\n`);
+      }
+    });
+
+  bench
+    .command("compare <baseline> <current>")
+    .description("Compare two reports; exit 1 when a metric is worse beyond its threshold with confidence")
+    .option("--alpha <p>", "significance level of the one-sided Mann-Whitney U test", String(DEFAULT_ALPHA))
+    .option("--threshold <metric=percent...>", "override a metric's threshold, such as ttft.p50=10")
+    .option("--seed <n>", "seed of the bootstrap confidence intervals", "1")
+    .option("--json", "print the comparison as JSON")
+    .action((baselinePath: string, currentPath: string, options: { alpha: string; threshold?: string[]; seed: string; json?: boolean }) => {
+      const alpha = Number(options.alpha);
+      if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1) {
+        throw new ConfigError(`--alpha: invalid value "${options.alpha}". Use a probability between 0 and 1, such as 0.05.`);
+      }
+      const result = compareReports(readReport(baselinePath, "BASELINE"), readReport(currentPath, "CURRENT"), {
+        alpha,
+        thresholds: parseThresholds(options.threshold ?? []),
+        seed: Number(options.seed) || 1,
+      });
+      process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatComparison(result));
+      process.exitCode = result.regressions.length > 0 ? EXIT_FAILED : 0;
+    });
+
+  bench
+    .command("merge <reports...>")
+    .description("Merge the JSON reports of the shards of one run (histograms added) and write the merged reports")
+    .option("--out-dir <dir>", "folder for the merged reports", DEFAULT_OUT_DIR)
+    .option("--json", "print a JSON summary instead of the Markdown summary")
+    .action((paths: string[], options: { outDir: string; json?: boolean }) => {
+      const merged = mergeShardReports(paths.map((path, index) => readReport(path, `report ${index + 1}`)));
+      if (merged.missingShards.length > 0) {
+        process.stderr.write(`msq-harness: warning: shards ${merged.missingShards.join(", ")} are missing; the merged report is partial.\n`);
+      }
+      const written = writeReport(merged.report, resolve(options.outDir));
+      printResult(merged.report, written, options.json === true);
+    });
+}
+
+async function runScenario(scenarioName: string, options: RunCommandOptions): Promise<number> {
+  const scenario = loadScenario(scenarioName);
+  const resolved = resolveRunOptions(scenario, options);
+  const targetUrl = options.target ?? process.env["MSQ_BASE_URL"];
+  if (targetUrl !== undefined && targetUrl !== "" && options.mockTiming !== undefined) {
+    throw new ConfigError("--mock-timing: applies only to the embedded mock; leave out --target (MSQ_BASE_URL) to use it.");
+  }
+
+  const logger = createLogger();
+  const inFlight = new InFlightRequests();
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write("\nmsq-harness: stopping; the partial report is written next (Ctrl-C again to quit at once).\n");
+    inFlight.stopAll();
+  };
+  process.on("SIGINT", onSigint);
+
+  let mock: EmbeddedMock | undefined;
+  const progress = createRunProgress({
+    quiet: options.json === true,
+    totalTrials: resolved.points.length * resolved.settings.trials,
+    trialSeconds: resolved.settings.warmupSeconds + resolved.settings.durationSeconds,
+    trials: resolved.settings.trials,
+  });
+  try {
+    let target: BenchTarget;
+    if (targetUrl !== undefined && targetUrl !== "") {
+      target = resolveTarget({ target: targetUrl, apiKey: process.env["MSQ_API_KEY"], allowRemote: options.allowRemote === true });
+    } else {
+      mock = await startEmbeddedMock(resolved.mockTiming);
+      const url = new URL(mock.baseUrl);
+      target = { baseUrl: mock.baseUrl, origin: url.origin, basePath: url.pathname.replace(/\/+$/, ""), apiKey: mock.apiKey, embeddedMock: true };
+    }
+    logger.info({ scenario: scenario.name, target: target.baseUrl, points: resolved.points.length }, "benchmark started");
+
+    const embedded = mock;
+    const report = await runBench(
+      {
+        scenario,
+        settings: resolved.settings,
+        body: resolved.body,
+        points: resolved.points,
+        target,
+        mockTiming: embedded === undefined ? undefined : resolved.mockTiming,
+        shard: resolved.shard,
+      },
+      {
+        inFlight,
+        onTrialStart: (point, pointIndex, trialIndex) => progress.trialStarted(point, pointIndex, trialIndex),
+        onOutcome: (outcome) => progress.requestEnded(outcome.failure !== undefined),
+        ...(embedded === undefined ? {} : { mockTimingDrift: () => embedded.timingDrift() }),
+      },
+    );
+    progress.stop();
+    const written = writeReport(report, resolve(options.outDir));
+    logger.info({ scenario: scenario.name, json: written.json, partial: report.partial }, "benchmark finished");
+    printResult(report, written, options.json === true);
+    return report.partial && interrupted ? EXIT_INTERRUPTED : 0;
+  } catch (error) {
+    progress.stop();
+    if (error instanceof PreflightError) {
+      process.stderr.write(`msq-harness: ${redactText(error.message)}\n`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await mock?.close();
+  }
+}
+
+/** Prints the run's numbers: the Markdown summary, or a compact JSON summary with `--json`. */
+function printResult(report: BenchReport, written: WrittenReport, json: boolean): void {
+  if (json) {
+    const summary = {
+      scenario: report.scenario.name,
+      partial: report.partial,
+      reports: written,
+      points: report.points.map((point) => ({
+        load: point.load,
+        counts: point.combined.counts,
+        throughput: point.combined.throughput,
+        metrics: Object.fromEntries(Object.entries(point.combined.metrics).map(([name, metric]) => [name, { unit: metric.unit, ...metric.summary }])),
+      })),
+    };
+    process.stdout.write(`${redactText(JSON.stringify(summary, null, 2))}\n`);
+    return;
+  }
+  process.stdout.write(redactText(renderMarkdownReport(report)));
+  process.stdout.write(`Reports:\n  ${written.json}\n  ${written.markdown}\n  ${written.html}\n`);
+}
+
+function parseThresholds(items: readonly string[]): Record<string, number> {
+  const thresholds: Record<string, number> = {};
+  for (const item of items) {
+    const [metric, value] = item.split("=");
+    const percent = Number(value);
+    if (metric === undefined || metric === "" || value === undefined || !Number.isFinite(percent) || percent < 0) {
+      throw new ConfigError(`--threshold: invalid value "${item}". Use METRIC=PERCENT, such as --threshold ttft.p50=10.`);
+    }
+    thresholds[metric] = percent;
+  }
+  return thresholds;
 }

@@ -1,0 +1,174 @@
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../config/config-error.ts";
+import { redactJson } from "../log/redact.ts";
+import { parseTimingModel, type TimingModel } from "../mock/timing-model.ts";
+import type { ArrivalProcess } from "./arrival-schedule.ts";
+import type { BenchRunSettings } from "./bench-report.ts";
+import type { LoadPoint } from "./load-point.ts";
+import { LIMITS, type Scenario } from "./scenario.ts";
+import { parseShard, type Shard } from "./shard.ts";
+import { parseSlo } from "./slo.ts";
+import type { EngineName } from "./trial-result.ts";
+
+/** Options of `msq-harness bench <scenario>` as commander passes them (strings until parsed here). */
+export interface BenchRunCliOptions {
+  readonly target?: string;
+  readonly allowRemote?: boolean;
+  readonly engine?: string;
+  readonly mode?: string;
+  readonly concurrency?: string;
+  readonly rate?: string;
+  readonly arrival?: string;
+  readonly seed?: string;
+  readonly sweep?: string;
+  readonly warmup?: string;
+  readonly duration?: string;
+  readonly requests?: string;
+  readonly timeout?: string;
+  readonly trials?: string;
+  readonly maxInFlight?: string;
+  readonly goodput?: readonly string[];
+  readonly shard?: string;
+  readonly chatModel?: string;
+  readonly embeddingModel?: string;
+  readonly mockTiming?: string;
+}
+
+export interface ResolvedRun {
+  readonly settings: BenchRunSettings;
+  readonly points: readonly LoadPoint[];
+  readonly shard: Shard | undefined;
+  /** Timing model for the embedded mock: `--mock-timing FILE`, else the scenario's. */
+  readonly mockTiming: TimingModel;
+  /** Request body to send, with model overrides applied and nothing redacted. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Combines a scenario with the command-line options; each option overrides the scenario field
+ * of the same meaning. `env` supplies MSQ_CHAT_MODEL and MSQ_EMBEDDING_MODEL.
+ */
+export function resolveRunOptions(
+  scenario: Scenario,
+  options: BenchRunCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedRun {
+  const load = scenario.load;
+  const mode = options.mode === undefined ? load.mode : choice(options.mode, ["closed", "open"] as const, "--mode");
+  const engine = resolveEngine(scenario, options.engine, mode);
+  const arrival: ArrivalProcess =
+    options.arrival === undefined ? load.arrival : choice(options.arrival, ["constant", "poisson"] as const, "--arrival");
+
+  const concurrency = options.concurrency === undefined ? load.concurrency : integer(options.concurrency, "--concurrency", 1, LIMITS.maxConcurrency);
+  const rate = options.rate === undefined ? load.rate : number(options.rate, "--rate", LIMITS.maxRate);
+  const sweep = options.sweep === undefined ? load.sweep : parseSweep(options.sweep, mode);
+  const levels = sweep ?? [mode === "closed" ? concurrency : rate];
+  const points: LoadPoint[] = levels.map((level) =>
+    mode === "closed" ? { mode, concurrency: checkedConcurrency(level) } : { mode, rate: level, arrival },
+  );
+
+  const body = applyModelOverride(scenario, options, env);
+  const settings: BenchRunSettings = {
+    engine,
+    path: scenario.path,
+    body: redactJson(body),
+    seed: options.seed === undefined ? load.seed : integer(options.seed, "--seed", 0, 2 ** 31 - 1),
+    arrival,
+    warmupSeconds: options.warmup === undefined ? load.warmupSeconds : number(options.warmup, "--warmup", LIMITS.maxDurationSeconds, 0),
+    durationSeconds:
+      options.duration === undefined ? load.durationSeconds : number(options.duration, "--duration", LIMITS.maxDurationSeconds),
+    maxRequests: options.requests === undefined ? load.maxRequests : integer(options.requests, "--requests", 1, LIMITS.maxRequests),
+    timeoutSeconds: options.timeout === undefined ? load.timeoutSeconds : number(options.timeout, "--timeout", LIMITS.maxTimeoutSeconds),
+    trials: options.trials === undefined ? load.trials : integer(options.trials, "--trials", 1, LIMITS.maxTrials),
+    maxInFlight:
+      options.maxInFlight === undefined ? load.maxInFlight : integer(options.maxInFlight, "--max-in-flight", 1, LIMITS.maxConcurrency),
+    slo: options.goodput === undefined || options.goodput.length === 0 ? scenario.slo : parseSlo(options.goodput),
+    thresholds: scenario.thresholds,
+  };
+
+  return {
+    settings,
+    points,
+    shard: options.shard === undefined ? undefined : parseShard(options.shard),
+    mockTiming: options.mockTiming === undefined ? scenario.mockTiming : readTimingFile(options.mockTiming),
+    body,
+  };
+}
+
+function resolveEngine(scenario: Scenario, option: string | undefined, mode: "closed" | "open"): EngineName {
+  const engine =
+    option === undefined
+      ? (scenario.engine ?? (scenario.kind === "chat-stream" ? "stream-client" : mode === "closed" ? "autocannon" : "request-client"))
+      : choice(option, ["stream-client", "request-client", "autocannon"] as const, "--engine");
+  if (engine === "autocannon" && mode === "open") {
+    throw new ConfigError(
+      "--mode open: autocannon cannot send on a planned schedule, so its open-loop latencies would hide queueing " +
+        "(coordinated omission). Add --engine request-client (or stream-client for chat-stream scenarios).",
+    );
+  }
+  if (engine === "stream-client" && scenario.kind !== "chat-stream") {
+    throw new ConfigError(`--engine stream-client: scenario ${scenario.name} is kind ${scenario.kind}; use request-client or autocannon.`);
+  }
+  return engine;
+}
+
+function applyModelOverride(scenario: Scenario, options: BenchRunCliOptions, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const body = { ...scenario.body };
+  const model =
+    scenario.kind === "embeddings"
+      ? (options.embeddingModel ?? env["MSQ_EMBEDDING_MODEL"])
+      : (options.chatModel ?? env["MSQ_CHAT_MODEL"]);
+  if (model !== undefined && model !== "") body["model"] = model;
+  return body;
+}
+
+function parseSweep(text: string, mode: "closed" | "open"): number[] {
+  const values = text.split(",").map((part) => part.trim());
+  if (values.length === 0 || values.some((value) => value === "")) {
+    throw new ConfigError(`--sweep: invalid list "${text}". Give comma-separated ${mode === "closed" ? "concurrencies" : "rates"}, for example --sweep 1,8,32.`);
+  }
+  return values.map((value) =>
+    mode === "closed" ? integer(value, "--sweep", 1, LIMITS.maxConcurrency) : number(value, "--sweep", LIMITS.maxRate),
+  );
+}
+
+function checkedConcurrency(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > LIMITS.maxConcurrency) {
+    throw new ConfigError(`load.sweep: a closed-loop sweep needs integer concurrencies from 1 to ${LIMITS.maxConcurrency}, received ${value}.`);
+  }
+  return value;
+}
+
+function readTimingFile(path: string): TimingModel {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`--mock-timing: cannot read a JSON timing model from ${path}: ${(error as Error).message}`);
+  }
+  return parseTimingModel(value, `--mock-timing ${path}`);
+}
+
+function choice<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${option}: invalid value "${value}". Use one of ${allowed.join(", ")}.`);
+  }
+  return value as T;
+}
+
+function number(text: string, option: string, max: number, min = Number.MIN_VALUE): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    const lowest = min === Number.MIN_VALUE ? "above 0" : `from ${min}`;
+    throw new ConfigError(`${option}: invalid value "${text}". Use a number ${lowest} up to ${max}.`);
+  }
+  return value;
+}
+
+function integer(text: string, option: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new ConfigError(`${option}: invalid value "${text}". Use an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
