@@ -27,7 +27,7 @@ const cache = new Map<string, Promise<LoadedSpec>>();
  * Loads the OpenAPI document at `specPath`: bundles the files with @redocly/openapi-core,
  * validates the bundle with @apidevtools/swagger-parser and checks every schema against the
  * JSON Schema 2020-12 meta-schema. The result is cached per absolute path for the life of the
- * process; a failed load is not cached, so a fixed file loads on the next call.
+ * process. A failed load is not cached, so a fixed file loads on the next call.
  *
  * Throws `SpecLoadError` listing each problem with its file, JSON pointer and line, and
  * `ConfigError` when the file does not exist.
@@ -151,7 +151,7 @@ function validateSchemas(document: OpenApiDocument, locator: SourceLocator): Spe
   return problems;
 }
 
-/** Every operation needs an operationId, unique in the document, because validators are keyed by it. */
+/** Checks that every operation has an operationId that is unique, because validators are keyed by it. */
 function checkOperationIds(document: OpenApiDocument, locator: SourceLocator): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const firstPointer = new Map<string, string>();

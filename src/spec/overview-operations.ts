@@ -2,7 +2,7 @@
  * The 71 operations of the API overview's endpoint index (its "Core", "Vector Stores & Files" and
  * "Published/shared agent access" lists plus `POST /v1/chat/cancel` from its OpenAI-compatible
  * list), with `:param` written as `{param}`. `body` marks the operations whose reference page
- * documents a request body; `stream` marks those that answer with `text/event-stream`.
+ * documents a request body, and `stream` marks those that respond with `text/event-stream`.
  * Every other operation in the spec is one of the further endpoints the reference pages document.
  */
 export interface OverviewOperation {

@@ -84,7 +84,7 @@ export class SourceLocator {
       const followed = this.followRefs(currentFile, current);
       const node = getAtPath(this.read(followed.file)?.value, followed.segments);
       if (node === null || typeof node !== "object" || !(segment in node)) {
-        // The segment exists only in the bundle; report the deepest original location and the rest.
+        // The segment exists only in the bundle, so the deepest original location gets the rest appended.
         return this.location(followed.file, [...followed.segments, ...rest.slice(index)]);
       }
       currentFile = followed.file;
@@ -149,7 +149,7 @@ export class SourceLocator {
       const document = parseDocument(readFileSync(file, "utf8"), { lineCounter });
       source = { value: document.toJS({ maxAliasCount: -1 }), document, lineCounter };
     } catch {
-      // Unreadable files are reported by the bundler; the locator then falls back to the root.
+      // The bundler reports unreadable files, so here the locator only falls back to the root.
       source = null;
     }
     this.files.set(file, source);

@@ -22,7 +22,7 @@ export interface ContractFailure {
   check: string;
   /** Short name of the defect, such as `Undocumented status code`. */
   title: string;
-  /** What was received, what the spec documents and what to do. */
+  /** Explanation of the defect: the received value, the documented one and the fix. */
   message: string;
   /** The received value, truncated. */
   received?: string;

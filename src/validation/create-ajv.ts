@@ -14,10 +14,10 @@ const OPENAPI_KEYWORDS = ["example", "discriminator", "xml", "externalDocs"];
  * Creates an ajv instance for the document's schemas: JSON Schema 2020-12 (the OpenAPI 3.1
  * dialect) with the ajv-formats formats, which include OpenAPI's `binary`, `int32` and `int64`.
  *
- * Strict mode is on. Unknown keywords throw; `extensionKeywords` are the `x-` keywords the
+ * Strict mode is on, so unknown keywords throw. `extensionKeywords` are the `x-` keywords the
  * document uses, declared so that they are known. Type and tuple strictness only log through
  * `onWarning`, because a schema that breaks them is still valid JSON Schema and must not stop
- * validation; `msq-harness spec lint` reports those warnings as errors instead.
+ * validation. `msq-harness spec lint` reports those warnings as errors instead.
  * `strictRequired` is off because `required` may name a property that a sibling `allOf` branch
  * defines.
  */

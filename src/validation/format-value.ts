@@ -1,4 +1,4 @@
-/** Longest rendering of a received or documented value kept in a failure, in characters. */
+/** Maximum length, in characters, of a received or documented value kept in a failure. */
 export const MAX_VALUE_LENGTH = 200;
 
 /** Renders a value as compact JSON (bytes as a length), cut to `maxLength` characters with an ellipsis. */

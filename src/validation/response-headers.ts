@@ -22,7 +22,7 @@ export function normalizeHeaders(headers: HeadersInput): Map<string, string> {
   return result;
 }
 
-/** What `checkResponseHeaders` needs to know about the response being checked. */
+/** The checked response and the helpers that `checkResponseHeaders` uses. */
 export interface HeaderCheckContext {
   document: OpenApiDocument;
   response: ResponseObject;
@@ -37,7 +37,8 @@ export interface HeaderCheckContext {
 
 /**
  * Checks the documented response headers: each required one is present, and each present one
- * matches its schema. `Content-Type` is skipped, as OpenAPI 3.1 says to ignore its definition.
+ * matches its schema. `Content-Type` is skipped, because OpenAPI 3.1 requires its definition to be
+ * ignored.
  */
 export function checkResponseHeaders(headers: Map<string, string>, context: HeaderCheckContext): ContractFailure[] {
   const failures: ContractFailure[] = [];

@@ -9,13 +9,13 @@ import { formatValue } from "./format-value.ts";
 /** Most schema failures reported for one body; ajv's later errors mostly repeat the first ones. */
 export const MAX_SCHEMA_FAILURES = 20;
 
-/** Where a schema failure happened and how to describe it. */
+/** Context of a schema failure: the operation, the check and the wording of the message. */
 export interface SchemaFailureContext {
   operationId: string;
   method: string;
   path: string;
   check: string;
-  /** What was validated, for the message: `Response body`, `SSE event chat.completion.chunk`, ... */
+  /** Name of the validated value in messages, such as `Response body` or `SSE event tick`. */
   subject: string;
   document: OpenApiDocument;
   locator: SourceLocator;

@@ -38,7 +38,7 @@ export function checkSchemasStrict(spec: LoadedSpec): SpecProblem[] {
 
 /**
  * Returns the paths, relative to the schema, that a strict-mode message is about. Most messages
- * end with `at "<id>#<pointer>"`; the unknown-keyword message names only the keyword, so the
+ * end with `at "<id>#<pointer>"`. The unknown-keyword message names only the keyword, so the
  * schema is searched for it.
  */
 function locateMessage(message: string, schema: unknown): string[][] {
@@ -75,7 +75,7 @@ function findKeyword(schema: unknown, keyword: string, path: string[]): string[]
   return found;
 }
 
-/** Copies a schema without its `$ref` keys; the referenced schemas are checked on their own. */
+/** Copies a schema without its `$ref` keys, because the referenced schemas are checked on their own. */
 function withoutRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutRefs);
   if (value === null || typeof value !== "object") return value;

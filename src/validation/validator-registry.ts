@@ -29,7 +29,7 @@ export type { OperationInfo };
 export interface ResponseInput {
   operationId: string;
   status: number;
-  /** The Content-Type header; undefined when the response has none. */
+  /** The Content-Type header, or undefined when the response has none. */
   contentType?: string | undefined;
   /**
    * Parsed JSON, or the raw body as text or bytes (JSON bodies are parsed here). Ignored for
@@ -69,7 +69,7 @@ interface ResolvedResponse {
 /**
  * ajv validators for every response of the spec, compiled once and lazily, keyed by operationId,
  * status key and media type, plus one per SSE event type. Each `validate*` method returns typed
- * contract failures; an empty list means the response conforms.
+ * contract failures, and an empty list means the response conforms.
  */
 export class ValidatorRegistry {
   private readonly operationsById = new Map<string, OperationInfo>();
@@ -106,7 +106,7 @@ export class ValidatorRegistry {
     return [...this.operationsById.values()];
   }
 
-  /** Returns the operation with this id; throws `UnknownOperationError` naming the closest ids. */
+  /** Returns the operation with this id, or throws `UnknownOperationError` naming the closest ids. */
   operation(operationId: string): OperationInfo {
     const operation = this.operationsById.get(operationId);
     if (operation === undefined) throw new UnknownOperationError(operationId, this.operationsById.keys());
@@ -165,39 +165,19 @@ export class ValidatorRegistry {
     if (typeof input.data === "string" && rules.terminator !== undefined && input.data === rules.terminator) {
       return { terminator: true, failures: [] };
     }
+
     let payload = input.data;
     if (typeof payload === "string") {
+      const text = payload;
       try {
-        payload = JSON.parse(payload);
+        payload = JSON.parse(text);
       } catch {
-        return {
-          failures: [this.failure(operation, CHECKS.sseEventSchema, {
-            title: "SSE event data is not JSON",
-            message:
-              `An SSE data payload is not JSON: received ${formatValue(input.data)}; the spec documents JSON ` +
-              `events${rules.terminator === undefined ? "" : ` and the terminator ${rules.terminator}`}. ` +
-              "Send one JSON value per data field.",
-            received: formatValue(input.data),
-            inferred: resolved.inferred,
-          })],
-        };
+        return { failures: [this.eventNotJsonFailure(operation, resolved, rules, text)] };
       }
     }
     const rule = rules.events.find((candidate) => matchesEvent(candidate, payload));
-    if (rule === undefined) {
-      const documented = rules.events.map((event) => `${event.name} ${formatValue(event.when)}`).join("; ");
-      return {
-        failures: [this.failure(operation, CHECKS.sseEventType, {
-          title: "Unknown SSE event type",
-          message:
-            `An SSE event matches none of the documented event types: received ${formatValue(payload)}; ` +
-            `the spec documents ${documented}. Send only documented events, or add the event to x-sse.`,
-          received: formatValue(payload),
-          documented,
-          inferred: resolved.inferred,
-        })],
-      };
-    }
+    if (rule === undefined) return { failures: [this.unknownEventFailure(operation, resolved, rules, payload)] };
+
     const key = `${operation.operationId} ${resolved.key} event ${rule.name}`;
     const validate = this.cachedValidator(key, () => this.compiler.compileComponent(rule.schema));
     if (validate(payload) === true) return { event: rule.name, failures: [] };
@@ -234,7 +214,7 @@ export class ValidatorRegistry {
     })];
   }
 
-  /** Returns the `x-sse` rules of the operation's stream for `status`; throws when there is none. */
+  /** Returns the `x-sse` rules of the operation's stream for `status`, or throws when there is none. */
   sseRules(operationId: string, status: number): SseRules {
     const operation = this.operation(operationId);
     const resolved = this.streamResponse(operation, status);
@@ -244,8 +224,8 @@ export class ValidatorRegistry {
     const raw = (resolved.response.content?.[EVENT_STREAM] as Record<string, unknown> | undefined)?.["x-sse"];
     if (raw === undefined) {
       throw new Error(
-        `${operationId} ${resolved.key} declares ${EVENT_STREAM} without x-sse; ` +
-          `add the event list at ${toPointer([...resolved.segments, "content", EVENT_STREAM])}.`,
+        `${operationId} ${resolved.key} declares ${EVENT_STREAM} without x-sse. ` +
+          `Add the event list at ${toPointer([...resolved.segments, "content", EVENT_STREAM])}.`,
       );
     }
     const rules = parseSseRules(raw);
@@ -381,11 +361,46 @@ export class ValidatorRegistry {
     const resolved = this.resolveResponse(operation, status);
     if (resolved === undefined || resolved.response.content?.[EVENT_STREAM] === undefined) {
       throw new Error(
-        `${operation.operationId} documents no ${EVENT_STREAM} response for status ${status}; ` +
-          "check the operationId and status, or validate the response with validateResponse().",
+        `${operation.operationId} documents no ${EVENT_STREAM} response for status ${status}. ` +
+          "Check the operationId and status, or validate the response with validateResponse().",
       );
     }
     return resolved;
+  }
+
+  private eventNotJsonFailure(
+    operation: OperationInfo,
+    resolved: ResolvedResponse,
+    rules: SseRules,
+    data: string,
+  ): ContractFailure {
+    const terminator = rules.terminator === undefined ? "" : ` and the terminator ${rules.terminator}`;
+    return this.failure(operation, CHECKS.sseEventSchema, {
+      title: "SSE event data is not JSON",
+      message:
+        `An SSE data payload is not JSON: received ${formatValue(data)}. The spec documents JSON events${terminator}. ` +
+        "Send one JSON value per data field.",
+      received: formatValue(data),
+      inferred: resolved.inferred,
+    });
+  }
+
+  private unknownEventFailure(
+    operation: OperationInfo,
+    resolved: ResolvedResponse,
+    rules: SseRules,
+    payload: unknown,
+  ): ContractFailure {
+    const documented = rules.events.map((event) => `${event.name} ${formatValue(event.when)}`).join("; ");
+    return this.failure(operation, CHECKS.sseEventType, {
+      title: "Unknown SSE event type",
+      message:
+        `An SSE event matches none of the documented event types: received ${formatValue(payload)}. ` +
+        `The spec documents ${documented}. Send only documented events, or add the event to x-sse.`,
+      received: formatValue(payload),
+      documented,
+      inferred: resolved.inferred,
+    });
   }
 
   private statusFailure(operation: OperationInfo, status: number): ContractFailure {
