@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { computeCoverage } from "../../src/spec/coverage.ts";
 import { getAtPath, toPointer } from "../../src/spec/json-pointer.ts";
 import { loadSpec, type LoadedSpec } from "../../src/spec/load-spec.ts";
+import { resolveReference, type ResponseObject } from "../../src/spec/openapi-document.ts";
 import { listExampleLocations, listSchemaLocations } from "../../src/spec/schema-locations.ts";
 import { checkSseResponses } from "../../src/spec/sse-rules.ts";
 import { SchemaCompiler } from "../../src/validation/schema-compiler.ts";
@@ -41,6 +42,30 @@ describe("spec/openapi.yaml", () => {
 
   test("x-sse events and oneOf members agree", () => {
     expect(checkSseResponses(spec.document, spec.locator)).toEqual([]);
+  });
+
+  test("every event example selects its own event", () => {
+    const registry = new ValidatorRegistry(spec);
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const operation of registry.operations()) {
+      for (const [key, value] of Object.entries(operation.operation.responses ?? {})) {
+        const content = resolveReference<ResponseObject>(spec.document, value).content ?? {};
+        if (content["text/event-stream"] === undefined || !/^\d+$/.test(key)) continue;
+        for (const event of registry.sseRules(operation.operationId, Number(key)).events) {
+          const schema = spec.document.components?.schemas?.[event.schema] as { examples?: unknown[] } | undefined;
+          for (const example of schema?.examples ?? []) {
+            const result = registry.validateEvent({ operationId: operation.operationId, status: Number(key), data: example });
+            checked += 1;
+            if (result.event !== event.name || result.failures.length > 0) {
+              mismatches.push(`${operation.operationId} ${key} ${event.name}: selected ${String(result.event)}`);
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(mismatches).toEqual([]);
   });
 
   test("no component name has a collision suffix", () => {
