@@ -66,7 +66,11 @@ export interface HistogramSummary {
 
 export const SUMMARY_PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
 
-/** Summarizes a histogram; every field of an empty histogram is 0. */
+/**
+ * Summarizes a histogram; every field of an empty histogram is 0. `min` and `max` are the bucket
+ * bounds of the smallest and largest recordings (within 0.1%), as the percentiles are, so a
+ * summary does not change when the histogram is encoded, decoded or merged.
+ */
 export function summarizeHistogram(histogram: Histogram): HistogramSummary {
   const count = histogram.totalCount;
   if (count === 0) {
@@ -74,7 +78,7 @@ export function summarizeHistogram(histogram: Histogram): HistogramSummary {
   }
   return {
     count,
-    min: histogram.minNonZeroValue,
+    min: histogram.getValueAtPercentile(0),
     mean: histogram.mean,
     stddev: histogram.stdDeviation,
     p50: histogram.getValueAtPercentile(SUMMARY_PERCENTILES.p50),
@@ -82,7 +86,7 @@ export function summarizeHistogram(histogram: Histogram): HistogramSummary {
     p95: histogram.getValueAtPercentile(SUMMARY_PERCENTILES.p95),
     p99: histogram.getValueAtPercentile(SUMMARY_PERCENTILES.p99),
     p999: histogram.getValueAtPercentile(SUMMARY_PERCENTILES.p999),
-    max: histogram.maxValue,
+    max: histogram.getValueAtPercentile(100),
   };
 }
 
@@ -99,6 +103,6 @@ export function percentileCurve(histogram: Histogram): { percentile: number; val
     if (percentile > 99.999) break;
     points.push({ percentile, value: histogram.getValueAtPercentile(percentile) });
   }
-  points.push({ percentile: 100, value: histogram.maxValue });
+  points.push({ percentile: 100, value: histogram.getValueAtPercentile(100) });
   return points;
 }
