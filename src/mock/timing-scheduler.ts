@@ -61,12 +61,14 @@ export class TimingScheduler {
   drift(): DriftSummary {
     const histogram = this.histogram;
     if (histogram.totalCount === 0) return { count: 0, mean: 0, p50: 0, p99: 0, max: 0 };
+    // A percentile reports the top of its histogram bucket, which can lie above the largest value recorded.
+    const max = histogram.maxValue;
     return {
       count: histogram.totalCount,
       mean: histogram.mean / 1000,
-      p50: histogram.getValueAtPercentile(50) / 1000,
-      p99: histogram.getValueAtPercentile(99) / 1000,
-      max: histogram.maxValue / 1000,
+      p50: Math.min(histogram.getValueAtPercentile(50), max) / 1000,
+      p99: Math.min(histogram.getValueAtPercentile(99), max) / 1000,
+      max: max / 1000,
     };
   }
 
