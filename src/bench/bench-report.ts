@@ -6,8 +6,11 @@ import type { ScenarioKind } from "./scenario.ts";
 import type { Slo } from "./slo.ts";
 import type { EngineName, TrialResult } from "./trial-result.ts";
 
-/** Version tag of the JSON report format; `bench compare` and `bench merge` check it. */
-export const REPORT_FORMAT = "msq-harness-bench/1";
+/**
+ * Version tag of the JSON report format; `bench compare` and `bench merge` check it. It avoids the
+ * "msq-" prefix, because secret redaction removes every word shaped like an `msq-` API key.
+ */
+export const REPORT_FORMAT = "bench-report/1";
 
 /** Settings a run used, after the scenario file and the command-line options were combined. */
 export interface BenchRunSettings {

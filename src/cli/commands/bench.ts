@@ -196,7 +196,8 @@ function printResult(report: BenchReport, written: WrittenReport, json: boolean)
         metrics: Object.fromEntries(Object.entries(point.combined.metrics).map(([name, metric]) => [name, { unit: metric.unit, ...metric.summary }])),
       })),
     };
-    process.stdout.write(`${redactText(JSON.stringify(summary, null, 2))}\n`);
+    // The summary holds numbers and file paths only; redacting it could garble a path.
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
   process.stdout.write(redactText(renderMarkdownReport(report)));

@@ -1,0 +1,130 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { SEEDED_ACCOUNTS } from "../../src/mock/seeded-accounts.ts";
+import { syntheticReport, syntheticTrial } from "../helpers/synthetic-report.ts";
+
+const CLI = join(import.meta.dirname, "../../bin/msq-harness.js");
+
+interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI with a hard time limit; `onSpawn` may signal the child. */
+function runCli(args: readonly string[], options: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, CI: "1", MSQ_BASE_URL: "", MSQ_API_KEY: "", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  });
+}
+
+const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+
+describe("msq-harness bench", () => {
+  let directory: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), "msq-bench-cli-"));
+  });
+
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  test("runs a scenario on the embedded mock", async () => {
+    const out = join(directory, "run");
+    const result = await runCli(["bench", "chat-stream", "--duration", "1", "--warmup", "0.2", "--trials", "1", "--out-dir", out, "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { reports: { json: string; markdown: string; html: string }; partial: boolean };
+    expect(summary.partial).toBe(false);
+    const report = readJson(summary.reports.json) as { points: { combined: { counts: { succeeded: number } } }[] };
+    expect(report.points[0]?.combined.counts.succeeded).toBeGreaterThan(0);
+    expect(readdirSync(out).sort()).toEqual([summary.reports.html, summary.reports.json, summary.reports.markdown].map((path) => path.slice(out.length + 1)).sort());
+    for (const file of readdirSync(out)) {
+      const text = readFileSync(join(out, file), "utf8");
+      for (const account of SEEDED_ACCOUNTS) expect(text).not.toContain(account.apiKey);
+    }
+  });
+
+  test("writes a partial report on SIGINT", async () => {
+    const out = join(directory, "interrupted");
+    const result = await runCli(["bench", "chat-stream", "--duration", "30", "--warmup", "0", "--trials", "3", "--out-dir", out, "--json"], {
+      onSpawn: (pid) => setTimeout(() => process.kill(pid, "SIGINT"), 3000),
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("stopping; the partial report is written next");
+    const json = readdirSync(out).find((file) => file.endsWith(".json"));
+    const report = readJson(join(out, json ?? "missing")) as { partial: boolean; stopReason: string };
+    expect(report.partial).toBe(true);
+    expect(report.stopReason).toMatch(/stopped by signal/);
+  });
+
+  test("rejects a remote target without --allow-remote", async () => {
+    const result = await runCli(["bench", "chat", "--target", "http://192.0.2.10/v1"], { env: { MSQ_API_KEY: "msq-test-unused-key" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("192.0.2.10 is not a loopback address");
+    expect(result.stderr).toContain("--allow-remote");
+  });
+
+  test("names known scenarios for an unknown one", async () => {
+    const result = await runCli(["bench", "chat-streaming"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/scenario "chat-streaming" not found.*Known scenarios: chat, chat-stream/);
+  });
+
+  test("lists the scenarios", async () => {
+    const result = await runCli(["bench", "list"]);
+    expect(result.code).toBe(0);
+    for (const name of ["chat", "chat-stream", "chat-stream-throughput", "embeddings", "embeddings-batch"]) {
+      expect(result.stdout).toMatch(new RegExp(`^${name}\\s`, "m"));
+    }
+  });
+
+  test("compare exits 0 for equal and 1 for slower", async () => {
+    const trials = (ttftMs: number) => [0, 1, 2, 3, 4].map((i) => syntheticTrial({ ttftMs: ttftMs + i * 0.3, itlMs: 20 }));
+    const baseline = join(directory, "baseline.json");
+    const slower = join(directory, "slower.json");
+    writeFileSync(baseline, JSON.stringify(syntheticReport(trials(150))));
+    writeFileSync(slower, JSON.stringify(syntheticReport(trials(180))));
+
+    const same = await runCli(["bench", "compare", baseline, baseline]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain("No metric regressed");
+    const worse = await runCli(["bench", "compare", baseline, slower]);
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toMatch(/TTFT p50 .* REGRESSION/);
+  });
+
+  test("merges shard reports", async () => {
+    const out = join(directory, "shards");
+    const args = ["bench", "embeddings", "--duration", "0.5", "--warmup", "0", "--trials", "1", "--out-dir", out, "--json"];
+    const [first, second] = await Promise.all([runCli([...args, "--shard", "1/2"]), runCli([...args, "--shard", "2/2"])]);
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    const paths = [first, second].map((run) => (JSON.parse(run.stdout) as { reports: { json: string } }).reports.json);
+    const merged = await runCli(["bench", "merge", ...paths, "--out-dir", out, "--json"]);
+    expect(merged.code).toBe(0);
+    const summary = JSON.parse(merged.stdout) as { reports: { json: string }; points: { counts: { succeeded: number } }[] };
+    const report = readJson(summary.reports.json) as { shard: { indexes: number[] } };
+    expect(report.shard.indexes).toEqual([1, 2]);
+    const parts = paths.map((path) => (readJson(path) as { points: { combined: { counts: { succeeded: number } } }[] }).points[0]?.combined.counts.succeeded ?? 0);
+    expect(summary.points[0]?.counts.succeeded).toBe(parts[0]! + parts[1]!);
+  });
+});
