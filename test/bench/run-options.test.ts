@@ -1,0 +1,148 @@
+import { describe, expect, test } from "vitest";
+import { isLoopbackHost, resolveTarget } from "../../src/bench/bench-target.ts";
+import { resolveRunOptions, type BenchRunCliOptions } from "../../src/bench/run-options.ts";
+import { listScenarios, loadScenario, parseScenario } from "../../src/bench/scenario.ts";
+import { parseShard, shareOf } from "../../src/bench/shard.ts";
+import { parseSlo } from "../../src/bench/slo.ts";
+import { ConfigError } from "../../src/config/config-error.ts";
+
+describe("scenario files", () => {
+  test.each(listScenarios())("loads %s", (name) => {
+    const scenario = loadScenario(name);
+    expect(scenario.name).toBe(name);
+    expect(scenario.load.trials).toBeGreaterThanOrEqual(4);
+  });
+
+  const minimal = { kind: "chat", request: { path: "/chat/completions", body: { model: "m" } } };
+  const invalid: [string, unknown, RegExp][] = [
+    ["unknown kind", { ...minimal, kind: "audio" }, /kind must be one of chat-stream, chat, embeddings/],
+    ["path without slash", { ...minimal, request: { path: "chat", body: {} } }, /request.path must start with "\/"/],
+    ["stream kind without stream", { ...minimal, kind: "chat-stream" }, /needs request.body.stream: true/],
+    ["zero duration", { ...minimal, load: { durationSeconds: 0 } }, /load.durationSeconds must be a number > 0/],
+    ["fractional trials", { ...minimal, load: { trials: 2.5 } }, /load.trials must be an integer from 1 to 100/],
+    ["empty sweep", { ...minimal, load: { sweep: [] } }, /load.sweep must be a non-empty list/],
+    ["stream client for chat", { ...minimal, engine: "stream-client" }, /needs kind chat-stream/],
+  ];
+
+  test.each(invalid)("rejects %s", (_name, raw, message) => {
+    expect(() => parseScenario(raw, "bench/x.yaml")).toThrow(message);
+  });
+
+  test("names the file in errors", () => {
+    expect(() => parseScenario({ ...minimal, kind: 1 }, "bench/x.yaml")).toThrow(/^bench\/x\.yaml: /);
+  });
+});
+
+describe("resolveRunOptions", () => {
+  const chat = loadScenario("chat");
+  const stream = loadScenario("chat-stream");
+  const resolve = (options: BenchRunCliOptions, scenario = chat) => resolveRunOptions(scenario, options, {});
+
+  test("uses autocannon for a closed chat loop", () => {
+    expect(resolve({}).settings.engine).toBe("autocannon");
+  });
+
+  test("uses the request client for an open chat loop", () => {
+    const resolved = resolve({ mode: "open", rate: "25", arrival: "constant" });
+    expect(resolved.settings.engine).toBe("request-client");
+    expect(resolved.points).toEqual([{ mode: "open", rate: 25, arrival: "constant" }]);
+  });
+
+  test("rejects autocannon for an open loop", () => {
+    expect(() => resolve({ mode: "open", engine: "autocannon" })).toThrow(/coordinated omission/);
+  });
+
+  test("expands a sweep of concurrencies", () => {
+    expect(resolve({ sweep: "1, 8,32" }).points).toEqual([
+      { mode: "closed", concurrency: 1 },
+      { mode: "closed", concurrency: 8 },
+      { mode: "closed", concurrency: 32 },
+    ]);
+  });
+
+  test("overrides timing and bounds", () => {
+    const settings = resolve({ duration: "2.5", warmup: "0", requests: "100", timeout: "3", trials: "7", seed: "9" }).settings;
+    expect(settings).toMatchObject({ durationSeconds: 2.5, warmupSeconds: 0, maxRequests: 100, timeoutSeconds: 3, trials: 7, seed: 9 });
+  });
+
+  test("replaces the model from the environment", () => {
+    const resolved = resolveRunOptions(stream, {}, { MSQ_CHAT_MODEL: "my-agent" });
+    expect(resolved.body["model"]).toBe("my-agent");
+  });
+
+  test("prefers the option to the environment", () => {
+    const resolved = resolveRunOptions(loadScenario("embeddings"), { embeddingModel: "nomic" }, { MSQ_EMBEDDING_MODEL: "other" });
+    expect(resolved.body["model"]).toBe("nomic");
+  });
+
+  test("parses goodput SLOs", () => {
+    expect(resolve({ goodput: ["ttft:300", "e2el:900"] }, stream).settings.slo).toEqual({ ttft: 300, e2el: 900 });
+  });
+
+  const invalidOptions: [string, BenchRunCliOptions, RegExp][] = [
+    ["concurrency text", { concurrency: "many" }, /--concurrency: invalid value "many"/],
+    ["zero concurrency", { concurrency: "0" }, /--concurrency: invalid value "0"/],
+    ["negative duration", { duration: "-1" }, /--duration: invalid value "-1"/],
+    ["unknown mode", { mode: "burst" }, /--mode: invalid value "burst". Use one of closed, open/],
+    ["bad sweep", { sweep: "1,,4" }, /--sweep: invalid list/],
+    ["unknown SLO", { goodput: ["latency:5"] }, /--goodput: invalid SLO "latency:5"/],
+    ["missing timing file", { mockTiming: "/nonexistent/timing.json" }, /--mock-timing: cannot read/],
+  ];
+
+  test.each(invalidOptions)("rejects %s", (_name, options, message) => {
+    expect(() => resolve(options)).toThrow(message);
+  });
+});
+
+describe("bench target", () => {
+  test.each([
+    ["localhost", true],
+    ["127.0.0.1", true],
+    ["127.8.9.10", true],
+    ["[::1]", true],
+    ["10.0.0.1", false],
+    ["192.168.1.5", false],
+    ["::2", false],
+    ["loopback.example", false],
+  ])("isLoopbackHost(%s) is %s", (host, expected) => {
+    expect(isLoopbackHost(host)).toBe(expected);
+  });
+
+  test("rejects a remote target", () => {
+    expect(() => resolveTarget({ target: "https://api.example.com/v1", apiKey: "msq-key-1234567", allowRemote: false })).toThrow(
+      /api.example.com is not a loopback address/,
+    );
+  });
+
+  test("accepts a remote target with --allow-remote", () => {
+    const target = resolveTarget({ target: "https://api.example.com/v1/", apiKey: "msq-key-1234567", allowRemote: true });
+    expect(target).toMatchObject({ origin: "https://api.example.com", basePath: "/v1", baseUrl: "https://api.example.com/v1" });
+  });
+
+  test("requires an API key", () => {
+    expect(() => resolveTarget({ target: "http://127.0.0.1:9/v1", apiKey: undefined, allowRemote: false })).toThrow(/MSQ_API_KEY: missing/);
+  });
+
+  test("rejects a non-http URL", () => {
+    expect(() => resolveTarget({ target: "ftp://127.0.0.1/v1", apiKey: "k", allowRemote: false })).toThrow(ConfigError);
+  });
+});
+
+describe("shards and SLOs", () => {
+  test("parses i/n from 1", () => {
+    expect(parseShard("2/4")).toEqual({ index: 1, count: 4 });
+  });
+
+  test.each(["0/4", "5/4", "1/0", "x", "1/2/3"])("rejects shard %s", (text) => {
+    expect(() => parseShard(text)).toThrow(/--shard: invalid value/);
+  });
+
+  test("shares totals with the remainder first", () => {
+    const shares = [0, 1, 2].map((index) => shareOf(10, { index, count: 3 }));
+    expect(shares).toEqual([4, 3, 3]);
+  });
+
+  test("parses vLLM-style SLOs", () => {
+    expect(parseSlo(["ttft:500", "tpot:50"])).toEqual({ ttft: 500, tpot: 50 });
+  });
+});
