@@ -1,11 +1,12 @@
 import { jsonResponse, type JsonResponse } from "./mock-response.ts";
 
 /**
- * The two error body shapes of the API. `msq` is `{ success: false, message, ... }` of the
+ * The error body shapes of the API. `msq` is `{ success: false, message, ... }` of the
  * MissionSquad routes; `openai` is `{ error: { message, type, param, code } }` of the
- * OpenAI-compatible routes (chat completions, embeddings, models).
+ * OpenAI-compatible routes (chat completions, embeddings, models); `video` is
+ * `{ success: false, error: { message } }` of the video routes.
  */
-export type ErrorFamily = "msq" | "openai";
+export type ErrorFamily = "msq" | "openai" | "video";
 
 /** Optional fields of an error body. Each family sends only the fields it has. */
 export interface ErrorDetails {
@@ -43,6 +44,7 @@ export function errorResponse(
       error: { message, type, param: details.param ?? null, code: details.code ?? null },
     });
   }
+  if (family === "video") return jsonResponse(status, { success: false, error: { message } });
   const body: Record<string, unknown> = { success: false, message };
   if (details.code !== undefined) body["code"] = details.code;
   if (details.errorCode !== undefined) body["errorCode"] = details.errorCode;

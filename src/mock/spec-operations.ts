@@ -66,6 +66,7 @@ function errorFamily(document: OpenApiDocument, operation: OperationInfo): Error
     const name = schemaComponentName(response.content?.["application/json"]?.schema);
     if (name === "OpenAIError") return "openai";
     if (name === "MsqError") return "msq";
+    if (name === "VideoError") return "video";
   }
   return undefined;
 }

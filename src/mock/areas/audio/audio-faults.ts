@@ -45,7 +45,7 @@ export const AUDIO_FAULTS = {
     name: "tts-stream-stop-before-chunks",
     area: "audio",
     kind: "sse-order",
-    rule: "audio_stop follows the last audio_chunk of a TTS stream.",
+    rule: "The audio_stop event follows the last audio_chunk event of a TTS stream.",
     operations: ["streamSpeech"],
     createFrameTransform: () => {
       let stopSent = false;

@@ -166,7 +166,7 @@ export const CHAT_FAULTS = {
     name: "chat-shared-agent-without-share",
     area: "chat",
     kind: "namespacing",
-    rule: "shared/<owner>/<slug> resolves only for the owner and the accounts the agent is shared with.",
+    rule: "Chat resolves shared/<owner>/<slug> only for the owner and the accounts the agent is shared with.",
   },
   blankSessionAccepted: {
     name: "chat-cancel-blank-session-accepted",

