@@ -5,6 +5,11 @@ import { defineAccountSlot, type Account, type MockStore } from "./store.ts";
  * keeps this record in `CHAT_AGENTS` in step with them; chat reads it through the queries below.
  */
 export interface ChatAgentRecord {
+  /**
+   * Agent id, the `<agentId>` of `agent/<agentId>` references in workflows. When it is absent,
+   * workflows resolve `agent/<name>` by the agent name instead.
+   */
+  readonly id?: string;
   /** Agent name; chat targets an own published agent by this name. */
   readonly name: string;
   /** Public slug; chat targets a shared agent as `shared/<ownerUsername>/<slug>`. */
