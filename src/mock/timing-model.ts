@@ -10,17 +10,11 @@ export interface TimingModel {
   /** Delay before the response of each operation starts, by operationId; `default` covers the rest. */
   readonly latencyMs: Readonly<Record<string, number>> & { readonly default: number };
   readonly chat: ChatTiming;
+  /** Background embedding of files added to vector stores; omitted means embedding takes no time. */
+  readonly embedding?: EmbeddingTiming;
   /** Optional seeded jitter: each planned delay is multiplied by `1 + u`, with `u` uniform in ±ratio. */
   readonly jitter?: { readonly ratio: number; readonly seed: number };
-  /**
-   * Interval of the `:workflow-heartbeat` comment lines on workflow run streams; the documented
-   * 10 000 ms (`DEFAULT_WORKFLOW_HEARTBEAT_MS`) when omitted. Tests set a short one to see heartbeats.
-   */
-  readonly workflowHeartbeatMs?: number;
 }
-
-/** The heartbeat interval of workflow run streams given by the reference pages. */
-export const DEFAULT_WORKFLOW_HEARTBEAT_MS = 10_000;
 
 /** Timing of chat completions, streaming and not. */
 export interface ChatTiming {
@@ -35,6 +29,15 @@ export interface ChatTiming {
   readonly tokensPerChunk: number;
   /** Output length in tokens when the request sets no `max_tokens`; `max_tokens` caps it. */
   readonly outputTokens: number;
+}
+
+/** Timing of the embedding that follows adding files to a vector store. */
+export interface EmbeddingTiming {
+  /**
+   * Time to embed one batch of files, counted from the moment the files are queued. The files of
+   * a batch finish together; batches run one after another.
+   */
+  readonly batchMs: number;
 }
 
 export const ZERO_TIMING: TimingModel = {
@@ -66,19 +69,21 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     outputTokens: positiveInteger(chatInput["outputTokens"] ?? defaults.outputTokens, `${source}: chat.outputTokens`),
   };
 
-  const heartbeat = input["workflowHeartbeatMs"];
-  const model: TimingModel =
-    heartbeat === undefined
-      ? { latencyMs, chat }
-      : { latencyMs, chat, workflowHeartbeatMs: positiveNumber(heartbeat, `${source}: workflowHeartbeatMs`) };
-  if (input["jitter"] === undefined) return model;
+  const model: TimingModel = { latencyMs, chat };
+  if (input["jitter"] === undefined) return withEmbeddingTiming(model, input["embedding"], source);
   const jitterInput = optionalObject(input["jitter"], `${source}: jitter`);
   const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
   if (ratio >= 1) {
     throw new ConfigError(`${source}: jitter.ratio must be below 1 so that delays stay positive, received ${ratio}.`);
   }
   const seed = nonNegative(jitterInput["seed"] ?? 1, `${source}: jitter.seed`);
-  return { ...model, jitter: { ratio, seed } };
+  return withEmbeddingTiming({ ...model, jitter: { ratio, seed } }, input["embedding"], source);
+}
+
+function withEmbeddingTiming(model: TimingModel, value: unknown, source: string): TimingModel {
+  if (value === undefined) return model;
+  const embeddingInput = optionalObject(value, `${source}: embedding`);
+  return { ...model, embedding: { batchMs: nonNegative(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) } };
 }
 
 function optionalObject(value: unknown, name: string): Record<string, unknown> {
@@ -92,13 +97,6 @@ function optionalObject(value: unknown, name: string): Record<string, unknown> {
 function nonNegative(value: unknown, name: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new ConfigError(`${name} must be a number of milliseconds >= 0, received ${describe(value)}.`);
-  }
-  return value;
-}
-
-function positiveNumber(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${name} must be a number of milliseconds > 0, received ${describe(value)}.`);
   }
   return value;
 }

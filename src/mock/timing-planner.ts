@@ -17,8 +17,13 @@ export class TimingPlanner {
 
   /** Whether the model has any delay at all; the zero model lets handlers skip planning. */
   get isZero(): boolean {
-    const { chat, latencyMs } = this.model;
-    return chat.ttftMs === 0 && chat.interTokenMs === 0 && Object.values(latencyMs).every((ms) => ms === 0);
+    const { chat, latencyMs, embedding } = this.model;
+    return (
+      chat.ttftMs === 0 &&
+      chat.interTokenMs === 0 &&
+      (embedding?.batchMs ?? 0) === 0 &&
+      Object.values(latencyMs).every((ms) => ms === 0)
+    );
   }
 
   /** Applies jitter to one delay: `ms * (1 + u)` with `u` uniform in ±ratio. */

@@ -56,6 +56,8 @@ export class NodeBodySource implements BodySource {
     try {
       parser = busboy({
         headers: request.headers,
+        // Browsers and undici send UTF-8 filenames unencoded; busboy's default would read them as latin1.
+        defParamCharset: "utf8",
         limits: { fileSize: limits.bytes, files: limits.files, fieldSize: limits.bytes },
       });
     } catch (error) {
