@@ -14,7 +14,15 @@ export interface TimingModel {
   readonly embedding?: EmbeddingTiming;
   /** Optional seeded jitter: each planned delay is multiplied by `1 + u`, with `u` uniform in ±ratio. */
   readonly jitter?: { readonly ratio: number; readonly seed: number };
+  /**
+   * Interval of the `:workflow-heartbeat` comment lines on workflow run streams; the documented
+   * 10 000 ms (`DEFAULT_WORKFLOW_HEARTBEAT_MS`) when omitted. Tests set a short one to see heartbeats.
+   */
+  readonly workflowHeartbeatMs?: number;
 }
+
+/** The heartbeat interval of workflow run streams given by the reference pages. */
+export const DEFAULT_WORKFLOW_HEARTBEAT_MS = 10_000;
 
 /** Timing of chat completions, streaming and not. */
 export interface ChatTiming {
@@ -69,7 +77,11 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     outputTokens: positiveInteger(chatInput["outputTokens"] ?? defaults.outputTokens, `${source}: chat.outputTokens`),
   };
 
-  const model: TimingModel = { latencyMs, chat };
+  const heartbeat = input["workflowHeartbeatMs"];
+  const model: TimingModel =
+    heartbeat === undefined
+      ? { latencyMs, chat }
+      : { latencyMs, chat, workflowHeartbeatMs: positiveNumber(heartbeat, `${source}: workflowHeartbeatMs`) };
   if (input["jitter"] === undefined) return withEmbeddingTiming(model, input["embedding"], source);
   const jitterInput = optionalObject(input["jitter"], `${source}: jitter`);
   const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
@@ -97,6 +109,13 @@ function optionalObject(value: unknown, name: string): Record<string, unknown> {
 function nonNegative(value: unknown, name: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new ConfigError(`${name} must be a number of milliseconds >= 0, received ${describe(value)}.`);
+  }
+  return value;
+}
+
+function positiveNumber(value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a number of milliseconds > 0, received ${describe(value)}.`);
   }
   return value;
 }
