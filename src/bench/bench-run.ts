@@ -39,7 +39,7 @@ export interface BenchRunHooks {
   readonly mockTimingDrift?: () => Promise<MockTimingDrift | undefined>;
 }
 
-/** The target did not answer the preflight request correctly, so no timing would mean anything. */
+/** The preflight request failed, so no timing of the target would mean anything. */
 export class PreflightError extends Error {
   override readonly name = "PreflightError";
 }
@@ -61,14 +61,14 @@ export function prepareRequest(
       "x-api-key": target.apiKey,
     },
     body: JSON.stringify(body),
-    expectedEmbeddings: scenario.kind === "embeddings" ? (Array.isArray(input) ? input.length : 1) : undefined,
+    expectedEmbeddings: scenario.kind === "embeddings" ? embeddingCount(input) : undefined,
   };
 }
 
 /**
  * Runs every trial at every load point and returns the report. One preflight request checks the
- * target's answer before any timing starts. A stop (Ctrl-C) ends the run at once; the report
- * then holds the trials that ran, the interrupted one included, and is marked partial.
+ * target's response before any timing starts. A stop (Ctrl-C) ends the run at once. The report
+ * then contains the trials that ran, the interrupted one included, and is marked partial.
  */
 export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promise<BenchReport> {
   const { scenario, settings, target } = plan;
@@ -129,6 +129,11 @@ export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promis
     stopReason: stopped ? "stopped by signal before every trial ended" : undefined,
     points,
   };
+}
+
+/** Returns the number of vectors an embeddings request asks for: one per input string. */
+function embeddingCount(input: unknown): number {
+  return Array.isArray(input) ? input.length : 1;
 }
 
 /** Sends one request and throws `PreflightError` unless it succeeds. */

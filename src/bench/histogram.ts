@@ -2,8 +2,8 @@ import * as hdr from "hdr-histogram-js";
 
 /**
  * HDR histograms of durations in microseconds (hdr-histogram-js 3, pure JavaScript build). Three
- * significant digits keep every recorded value within 0.1% of the true one; values from 1 µs to
- * one hour are tracked, and larger values grow the histogram (autoResize).
+ * significant digits keep every recorded value within 0.1% of the true one. The range covers 1 µs
+ * to one hour, and a larger value grows the histogram (autoResize).
  */
 export type Histogram = hdr.Histogram;
 

@@ -193,7 +193,11 @@ const CHART_SCRIPT = `
     box.className = "chart";
     box.id = spec.id;
     container.appendChild(box);
-    var series = [{ label: spec.xLabel, value: function (u, v) { return v == null ? "-" : spec.xScale === "nines" ? ninesLabel(v) : String(v); } }];
+    function formatX(u, v) {
+      if (v == null) return "-";
+      return spec.xScale === "nines" ? ninesLabel(v) : String(v);
+    }
+    var series = [{ label: spec.xLabel, value: formatX }];
     spec.seriesLabels.forEach(function (label, index) {
       series.push({ label: label, stroke: colors[index % colors.length], width: 2, points: { show: spec.xScale === "nines" } });
     });

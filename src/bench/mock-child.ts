@@ -1,7 +1,8 @@
 /**
  * Child-process entry of the embedded mock for benchmarks (see `mock-process.ts`). It starts the
- * mock on 127.0.0.1 with the timing model it receives over IPC, reports its address and the first
- * seeded account's key, answers drift requests, and exits when asked or when the parent is gone.
+ * mock on 127.0.0.1 with the timing model it receives over IPC, and sends back its address and the
+ * first seeded account's key. It replies to drift requests and exits on "close" or when the parent
+ * is gone.
  */
 import { startMock, type RunningMock } from "../mock/server.ts";
 import type { TimingModel } from "../mock/timing-model.ts";

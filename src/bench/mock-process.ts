@@ -43,7 +43,7 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
   if (ready === undefined || ready.type !== "ready") {
     child.kill();
     const exited = child.exitCode !== null ? `the mock process exited with code ${child.exitCode} (its error is above)` : undefined;
-    const reason = ready?.type === "error" ? ready.message : (exited ?? `no answer within ${START_TIMEOUT_MS / 1000} s`);
+    const reason = ready?.type === "error" ? ready.message : (exited ?? `no ready message within ${START_TIMEOUT_MS / 1000} s`);
     throw new Error(`the embedded mock failed to start: ${reason}`);
   }
   registerSecret(ready.apiKey);

@@ -96,10 +96,11 @@ export function resolveRunOptions(
 }
 
 function resolveEngine(scenario: Scenario, option: string | undefined, mode: "closed" | "open"): EngineName {
-  const engine =
-    option === undefined
-      ? (scenario.engine ?? (scenario.kind === "chat-stream" ? "stream-client" : mode === "closed" ? "autocannon" : "request-client"))
-      : choice(option, ["stream-client", "request-client", "autocannon"] as const, "--engine");
+  let engine: EngineName;
+  if (option !== undefined) engine = choice(option, ["stream-client", "request-client", "autocannon"] as const, "--engine");
+  else if (scenario.engine !== undefined) engine = scenario.engine;
+  else if (scenario.kind === "chat-stream") engine = "stream-client";
+  else engine = mode === "closed" ? "autocannon" : "request-client";
   if (engine === "autocannon" && mode === "open") {
     throw new ConfigError(
       "--mode open: autocannon cannot send on a planned schedule, so its open-loop latencies would hide queueing " +

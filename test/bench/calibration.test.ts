@@ -58,7 +58,7 @@ describe("stream client calibration", () => {
     const itlBias = (trial.metrics.itl?.summary.p50 ?? 0) / 1000 - ITL_MS;
     const accurate = Math.abs(ttftBias) <= TTFT_TOLERANCE_MS && Math.abs(itlBias) <= ITL_TOLERANCE_MS;
     // NOTE: two shared cores run both the client and the mock here, so this level only reports
-    // its bias; bench/calibration.ts measures where the client stops being accurate.
+    // its bias. bench/calibration.ts measures where the client stops being accurate.
     console.info(
       `calibration at concurrency 256: TTFT bias ${ttftBias.toFixed(2)} ms, ITL bias ${itlBias.toFixed(2)} ms, ` +
         `${trial.throughput.requestsPerSec.toFixed(0)} requests/s, ${accurate ? "within" : "outside"} the tolerance`,

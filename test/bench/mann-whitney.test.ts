@@ -7,7 +7,12 @@ function bruteForcePGreater(baseline: number[], current: number[]): number {
   const pooled = [...baseline, ...current];
   const uOf = (group: number[], rest: number[]): number => {
     let u = 0;
-    for (const value of group) for (const other of rest) u += value > other ? 1 : value === other ? 0.5 : 0;
+    for (const value of group) {
+      for (const other of rest) {
+        if (value > other) u += 1;
+        else if (value === other) u += 0.5;
+      }
+    }
     return u;
   };
   const observed = uOf(current, baseline);

@@ -8,7 +8,7 @@ import type { TrialResult } from "../../src/bench/trial-result.ts";
 import { runTrial } from "../../src/bench/trial-runner.ts";
 import type { TimingModel } from "../../src/mock/timing-model.ts";
 
-/** A chat timing model with the given TTFT and inter-token latency, one token per chunk. */
+/** Builds a chat timing model with the given TTFT and inter-token latency, one token per chunk. */
 export function chatTiming(ttftMs: number, interTokenMs: number, outputTokens = 16): TimingModel {
   return { latencyMs: { default: 0 }, chat: { ttftMs, interTokenMs, tokensPerChunk: 1, outputTokens } };
 }

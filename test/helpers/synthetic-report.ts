@@ -82,7 +82,7 @@ export function syntheticTrial(options: {
   return recorder.finish(new Date(0).toISOString(), count * (options.gapMs ?? 20));
 }
 
-/** A report of one scenario with the given trials at one closed-loop load point. */
+/** Builds a report of one scenario with the given trials at one closed-loop load point. */
 export function syntheticReport(trials: readonly TrialResult[], scenario = "chat-stream", load: LoadPoint = { mode: "closed", concurrency: 4 }): BenchReport {
   return {
     format: REPORT_FORMAT,

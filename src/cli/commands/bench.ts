@@ -196,7 +196,7 @@ function printResult(report: BenchReport, written: WrittenReport, json: boolean)
         metrics: Object.fromEntries(Object.entries(point.combined.metrics).map(([name, metric]) => [name, { unit: metric.unit, ...metric.summary }])),
       })),
     };
-    // The summary holds numbers and file paths only; redacting it could garble a path.
+    // The summary contains numbers and file paths only, and redacting it could garble a path.
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
