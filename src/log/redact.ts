@@ -70,9 +70,13 @@ export function redactJson(value: unknown): unknown {
   return typeof value === "string" ? redactText(value) : value;
 }
 
-const KEY_PATTERN = /\bmsq-[A-Za-z0-9_-]{6,}/g;
+// An unregistered key shaped like `msq-` plus at least 16 key characters. The project's own name,
+// `msq-harness`, and short model names such as `msq-mock-chat` stay readable.
+const KEY_PATTERN = /\bmsq-(?!harness\b)[A-Za-z0-9_-]{16,}/g;
 const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
-const HEADER_LINE_PATTERN = /\b(x-api-key|authorization|x-webhook-secret)(\s*[:=]\s*)("?)[^"\s,}]+/gi;
+// A secret header written as `name: value` or `"name": "value"`; the value runs to the next quote,
+// comma, closing brace or line end, so `Authorization: Bearer <token>` is covered whole.
+const HEADER_LINE_PATTERN = /\b(x-api-key|authorization|x-webhook-secret)("?\s*[:=]\s*)("?)[^'"\r\n,}]+/gi;
 
 /**
  * Removes secrets from free text: registered secret values, anything shaped like an `msq-` key,
@@ -82,7 +86,7 @@ export function redactText(text: string): string {
   let result = text;
   for (const secret of registeredSecrets) result = result.split(secret).join(REDACTED);
   return result
+    .replace(HEADER_LINE_PATTERN, `$1$2$3${REDACTED}`)
     .replace(KEY_PATTERN, REDACTED)
-    .replace(BEARER_PATTERN, `$1 ${REDACTED}`)
-    .replace(HEADER_LINE_PATTERN, `$1$2$3${REDACTED}`);
+    .replace(BEARER_PATTERN, `$1 ${REDACTED}`);
 }
