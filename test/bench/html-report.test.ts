@@ -82,6 +82,12 @@ describe("bench reports", () => {
     expect(html).toContain("uPlot");
   });
 
+  // On a developer machine without Chromium the browser checks skip; in CI (`CI` set) they must run,
+  // because .ci/run installs the package.
+  test.runIf(process.env["CI"] !== undefined)("Chromium is installed in CI", () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing; install Debian's chromium package`).toBe(true);
+  });
+
   describe.skipIf(!existsSync(CHROMIUM))("in headless Chromium", () => {
     let context: BrowserContext;
     let userDataDir: string;
