@@ -1,0 +1,59 @@
+import type { Exchange } from "../http/exchange.ts";
+import { redactText } from "../log/redact.ts";
+import type { ContractFailure } from "../validation/contract-failure.ts";
+import type { OperationInfo, ValidatorRegistry } from "../validation/validator-registry.ts";
+import type { CheckFamily } from "./check-family.ts";
+import { CHECK_REGISTRY } from "./check-registry.ts";
+import type { ContractCheck } from "./contract-check.ts";
+import type { ExchangeIntent } from "./exchange-intent.ts";
+
+/** The result of one check on one exchange. */
+export interface CheckOutcome {
+  readonly check: string;
+  readonly family: CheckFamily;
+  readonly failures: readonly ContractFailure[];
+}
+
+/**
+ * Runs every registered check that applies to the exchange and returns one outcome per check.
+ * A check that throws is reported as a failure of that check rather than aborting the others.
+ * Failure texts are redacted here, before they reach a test error or a report.
+ */
+export function runChecks(
+  operation: OperationInfo,
+  exchange: Exchange,
+  intent: ExchangeIntent,
+  validators: ValidatorRegistry,
+  checks: readonly ContractCheck[] = CHECK_REGISTRY,
+): CheckOutcome[] {
+  const context = { intent, validators };
+  const outcomes: CheckOutcome[] = [];
+  for (const check of checks) {
+    let failures: ContractFailure[];
+    try {
+      if (!check.appliesTo(operation, exchange, context)) continue;
+      failures = check.run(operation, exchange, context);
+    } catch (error) {
+      failures = [
+        {
+          operationId: operation.operationId,
+          method: operation.method,
+          path: operation.path,
+          check: check.id,
+          title: "Check could not run",
+          message: `The check ${check.id} threw ${error instanceof Error ? error.message : String(error)}. This is a defect of the harness; report it with the curl command.`,
+          inferred: false,
+        },
+      ];
+    }
+    outcomes.push({ check: check.id, family: check.family, failures: failures.map(redactFailure) });
+  }
+  return outcomes;
+}
+
+function redactFailure(failure: ContractFailure): ContractFailure {
+  const redacted: ContractFailure = { ...failure, title: redactText(failure.title), message: redactText(failure.message) };
+  if (failure.received !== undefined) redacted.received = redactText(failure.received);
+  if (failure.documented !== undefined) redacted.documented = redactText(failure.documented);
+  return redacted;
+}

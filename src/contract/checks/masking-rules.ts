@@ -1,0 +1,85 @@
+import { responseJson, responseText } from "../../http/exchange.ts";
+import { registerSecret } from "../../log/redact.ts";
+import type { ContractFailure } from "../../validation/contract-failure.ts";
+import { failureOf, type ContractCheck } from "../contract-check.ts";
+
+/** Field names that hold credentials in read responses, lowercase. */
+const CREDENTIAL_FIELDS = new Set(["apikey", "api_key", "secret", "clientsecret", "client_secret", "password", "accesstoken", "refreshtoken"]);
+/** Characters a masked value shows in place of the hidden part. */
+const MASK_MARKERS = /[*•…]|\.\.\./;
+
+/** The share of a stored secret that, found in a body, counts as revealing it. */
+const REVEALING_SHARE = 0.75;
+
+/** A stored secret does not come back in reads, neither whole nor mostly. */
+export const maskingStoredSecretHidden: ContractCheck = {
+  id: "masking-stored-secret-hidden",
+  family: "masking",
+  description: "Reads never return a stored credential, whole or with most of it visible.",
+  appliesTo: (_operation, exchange, context) => context.intent.kind === "masking" && exchange.response !== undefined,
+  run(operation, exchange, context) {
+    if (context.intent.kind !== "masking") return [];
+    const text = responseText(exchange);
+    const failures: ContractFailure[] = [];
+    for (const secret of context.intent.secrets) {
+      const part = Math.ceil(secret.length * REVEALING_SHARE);
+      if (!text.includes(secret.slice(0, part)) && !text.includes(secret.slice(-part))) continue;
+      failures.push(
+        failureOf(operation, "masking-stored-secret-hidden", {
+          title: "Stored credential returned unmasked",
+          message:
+            `The response contains a stored credential of ${secret.length} characters (at least ${part} of them in clear); ` +
+            "the spec documents that credentials are masked in every read. Mask the value before returning it.",
+          received: `${secret.length}-character credential in clear`,
+          documented: "masked credentials",
+        }),
+      );
+    }
+    return failures;
+  },
+};
+
+/** Every credential-named field of a read shows a masked value. */
+export const maskingCredentialFieldsMasked: ContractCheck = {
+  id: "masking-credential-fields-masked",
+  family: "masking",
+  description: "Credential fields (apiKey, secret, ...) of read responses are empty or masked.",
+  appliesTo: (_operation, exchange, context) => context.intent.kind === "masking" && exchange.response !== undefined,
+  run(operation, exchange) {
+    const parsed = responseJson(exchange);
+    if (!parsed.ok) return [];
+    const unmasked: { path: string; length: number }[] = [];
+    visit(parsed.value, "", (path, key, value) => {
+      if (!CREDENTIAL_FIELDS.has(key.toLowerCase()) || typeof value !== "string" || value === "") return;
+      if (MASK_MARKERS.test(value) || value.length <= 4) return;
+      // The value is an unmasked credential: from now on no output of this process may print it.
+      registerSecret(value);
+      unmasked.push({ path, length: value.length });
+    });
+    if (unmasked.length === 0) return [];
+    const fields = unmasked.slice(0, 5).map((field) => `${field.path} (${field.length} characters)`);
+    return [
+      failureOf(operation, "masking-credential-fields-masked", {
+        title: "Credential field not masked",
+        message:
+          `${unmasked.length} credential field(s) hold values without a mask: ${fields.join(", ")}; the spec documents ` +
+          "masked credentials in every read, such as sk-...3456. Mask these fields.",
+        received: fields.join(", "),
+        documented: "masked values such as sk-...3456",
+      }),
+    ];
+  },
+};
+
+function visit(value: unknown, path: string, onField: (path: string, key: string, value: unknown) => void): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => visit(item, `${path}/${index}`, onField));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [key, inner] of Object.entries(value)) {
+    const innerPath = `${path}/${key}`;
+    onField(innerPath, key, inner);
+    visit(inner, innerPath, onField);
+  }
+}

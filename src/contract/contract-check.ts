@@ -1,0 +1,59 @@
+import type { Exchange } from "../http/exchange.ts";
+import type { ContractFailure, FailureFields } from "../validation/contract-failure.ts";
+import type { OperationInfo, ValidatorRegistry } from "../validation/validator-registry.ts";
+import type { CheckFamily } from "./check-family.ts";
+import type { ExchangeIntent } from "./exchange-intent.ts";
+
+/** What a check reads besides the operation and the exchange. */
+export interface CheckContext {
+  readonly intent: ExchangeIntent;
+  readonly validators: ValidatorRegistry;
+}
+
+/**
+ * One contract rule. `appliesTo` decides whether the rule concerns an exchange (every response,
+ * SSE responses only, or exchanges with a given intent); `run` returns one failure per defect and
+ * an empty list when the exchange keeps the rule.
+ */
+export interface ContractCheck {
+  /** Kebab-case standard name of the rule, such as `status-code-conformance`. */
+  readonly id: string;
+  readonly family: CheckFamily;
+  /** One sentence: the rule the check enforces. */
+  readonly description: string;
+  appliesTo(operation: OperationInfo, exchange: Exchange, context: CheckContext): boolean;
+  run(operation: OperationInfo, exchange: Exchange, context: CheckContext): ContractFailure[];
+}
+
+/** Builds a failure of `check` on `operation`. */
+export function failureOf(
+  operation: OperationInfo,
+  check: string,
+  fields: Omit<FailureFields, "inferred"> & { inferred?: boolean },
+): ContractFailure {
+  return {
+    operationId: operation.operationId,
+    method: operation.method,
+    path: operation.path,
+    check,
+    ...fields,
+    inferred: fields.inferred ?? false,
+  };
+}
+
+/** True when the exchange got a status line. */
+export function hasResponse(exchange: Exchange): exchange is Exchange & { response: NonNullable<Exchange["response"]> } {
+  return exchange.response !== undefined;
+}
+
+/** Status of the exchange, or a description of the missing response, for messages. */
+export function receivedStatus(exchange: Exchange): string {
+  if (exchange.response !== undefined) return `status ${exchange.response.status}`;
+  return `no response (${exchange.error?.kind ?? "unknown error"}: ${exchange.error?.message ?? ""})`;
+}
+
+/** True when the status is 2xx. */
+export function isSuccess(exchange: Exchange): boolean {
+  const status = exchange.response?.status;
+  return status !== undefined && status >= 200 && status < 300;
+}

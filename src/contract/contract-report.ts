@@ -1,0 +1,33 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { redactText } from "../log/redact.ts";
+import { renderContractMarkdown } from "./contract-markdown.ts";
+import type { ContractSummary } from "./contract-summary.ts";
+
+/** Everything contract.json holds. */
+export interface ContractReport {
+  readonly generatedAt: string;
+  readonly target: { readonly kind: "mock" | "live"; readonly url: string };
+  readonly runPrefix: string;
+  readonly readOnly: boolean;
+  readonly mockFaults: readonly string[];
+  readonly durationMs: number;
+  readonly tests: { readonly passed: number; readonly failed: number; readonly skipped: number };
+  readonly summary: ContractSummary;
+}
+
+export const CONTRACT_JSON = "contract.json";
+export const CONTRACT_MARKDOWN = "contract.md";
+
+/**
+ * Writes contract.json and contract.md into `directory` and returns their paths. Both texts pass
+ * through `redactText` as a last guard, so no registered key reaches a file.
+ */
+export function writeContractReports(directory: string, report: ContractReport): { json: string; markdown: string } {
+  mkdirSync(directory, { recursive: true });
+  const json = join(directory, CONTRACT_JSON);
+  const markdown = join(directory, CONTRACT_MARKDOWN);
+  writeFileSync(json, `${redactText(JSON.stringify(report, null, 2))}\n`);
+  writeFileSync(markdown, redactText(renderContractMarkdown(report)));
+  return { json, markdown };
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { startVitest } from "vitest/node";
+import type { HarnessConfig } from "../../src/config/resolve-config.ts";
+import { ContractReporter } from "../../src/contract/contract-reporter.ts";
+import { liveTarget, mockTarget, type ContractTarget } from "../../src/contract/contract-target.ts";
+import type { Logger } from "../../src/log/logger.ts";
+import { redactText } from "../../src/log/redact.ts";
+import { SEEDED_LEGACY_KEYS } from "../../src/mock/seeded-accounts.ts";
+import { startMock, type RunningMock } from "../../src/mock/server.ts";
+import { loadSpec } from "../../src/spec/load-spec.ts";
+import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { replayLedger } from "./replay-ledger.ts";
+import { SUITES_CONFIG } from "./suite-paths.ts";
+
+/** Label of the single target of a contract run, the top-level describe of every test. */
+export const CONTRACT_LABEL = "contract";
+
+export interface SuiteRunOptions {
+  /** vitest file filters: only suite files whose path contains one of them run. */
+  readonly filters: readonly string[];
+  readonly logger: Logger;
+  /** Where progress and summaries are written; process.stdout by default. */
+  readonly write?: (text: string) => void;
+}
+
+/** Outcome of one run of the suites. */
+export interface SuiteRunResult {
+  readonly exitCode: 0 | 1;
+  readonly failedTests: number;
+  readonly interrupted: boolean;
+  readonly wallTimeMs: number;
+}
+
+/**
+ * Runs the contract suites once against the configured target, or against an embedded mock
+ * started for the run, and writes junit.xml, contract.json and contract.md into the report
+ * directory. Resources left by interrupted or failed teardowns are deleted from the run's ledger.
+ */
+export async function runContractSuites(config: HarnessConfig, options: SuiteRunOptions): Promise<SuiteRunResult> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const started = performance.now();
+  mkdirSync(config.reportDir, { recursive: true });
+  const ledgerPath = join(config.reportDir, `.ledger-${config.runPrefix}.jsonl`);
+
+  let mock: RunningMock | undefined;
+  let target: ContractTarget;
+  if (config.target === undefined) {
+    mock = await startMock({ faults: config.mockFaults, logger: options.logger });
+    target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
+  } else {
+    target = liveTarget(config, ledgerPath);
+  }
+  options.logger.info({ target: redactText(target.root), kind: target.kind, runPrefix: target.runPrefix }, "contract run started");
+
+  const spec = await loadSpec(config.specPath);
+  let interrupted = false;
+  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
+  const onInterrupt = (): void => {
+    interrupted = true;
+    write("\nInterrupted: stopping the suites and deleting the resources this run created...\n");
+    void vitest?.cancelCurrentRun("keyboard-input");
+  };
+  process.once("SIGINT", onInterrupt);
+
+  try {
+    vitest = await startVitest(
+      "test",
+      [...options.filters],
+      {
+        config: SUITES_CONFIG,
+        watch: false,
+        provide: {
+          msqTargets: [{ label: CONTRACT_LABEL, faultArea: undefined, target }],
+          msqSpec: { specPath: spec.specPath, document: spec.document },
+        },
+        reporters: [
+          "default",
+          ["junit", { outputFile: join(config.reportDir, "junit.xml"), suiteName: "msq-harness contract suites" }],
+          new ContractReporter({
+            reportDir: config.reportDir,
+            specPath: config.specPath,
+            target: { kind: target.kind, url: target.kind === "mock" ? "embedded mock" : target.root },
+            runPrefix: config.runPrefix,
+            readOnly: config.readOnly,
+            mockFaults: config.mockFaults,
+            onReportsWritten: (paths) => write(`Reports: ${paths.json}, ${paths.markdown}, ${join(config.reportDir, "junit.xml")}\n`),
+          }),
+        ],
+      },
+      {},
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+    const failedTests = vitest.state.getCountOfFailedTests();
+    const errors = vitest.state.getUnhandledErrors().length;
+    await vitest.close();
+
+    const validators = new ValidatorRegistry(spec);
+    const left = await replayLedger(ledgerPath, target, validators);
+    if (left.length === 0) rmSync(ledgerPath, { force: true });
+    else {
+      write(
+        `${left.length} resources could not be deleted (${left.map((entry) => `${entry.kind} ${entry.resourceId}`).join(", ")}). ` +
+          `Run \`msq-harness cleanup --prefix ${config.runPrefix}\` to remove them.\n`,
+      );
+    }
+    const exitCode = failedTests > 0 || errors > 0 || interrupted ? 1 : 0;
+    return { exitCode, failedTests, interrupted, wallTimeMs: performance.now() - started };
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    await mock?.close();
+  }
+}

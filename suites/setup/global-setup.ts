@@ -1,0 +1,30 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { liveTarget, mockTarget } from "../../src/contract/contract-target.ts";
+import { resolveConfig } from "../../src/config/resolve-config.ts";
+import { loadSpec } from "../../src/spec/load-spec.ts";
+import { SEEDED_LEGACY_KEYS } from "../../src/mock/seeded-accounts.ts";
+import { startMock } from "../../src/mock/server.ts";
+
+/**
+ * Provides `msqTargets` and `msqSpec` when the suites run without `msq-harness test`: resolves the settings from
+ * the environment (and MSQ_CONFIG) and starts the embedded mock unless MSQ_BASE_URL is set.
+ * Does nothing when the CLI already provided a target.
+ */
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (project.getProvidedContext().msqTargets !== undefined) return undefined;
+  const config = resolveConfig();
+  const spec = await loadSpec(config.specPath);
+  project.provide("msqSpec", { specPath: spec.specPath, document: spec.document });
+  mkdirSync(config.reportDir, { recursive: true });
+  const ledgerPath = join(config.reportDir, `.ledger-${config.runPrefix}.jsonl`);
+  if (config.target !== undefined) {
+    project.provide("msqTargets", [{ label: "contract", faultArea: undefined, target: liveTarget(config, ledgerPath) }]);
+    return undefined;
+  }
+  const mock = await startMock({ faults: config.mockFaults });
+  const target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
+  project.provide("msqTargets", [{ label: "contract", faultArea: undefined, target }]);
+  return () => mock.close();
+}
