@@ -1,27 +1,20 @@
 import { createLogger, type Logger } from "../log/logger.ts";
+import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
 import type { MockArea, OperationContext, PublicOperationContext, RequestContext } from "./area.ts";
 import { AREAS } from "./areas/index.ts";
 import { authenticate, unauthorizedResponse } from "./auth.ts";
-import { errorResponse, type ErrorDetails } from "./error-bodies.ts";
+import { errorResponse } from "./error-bodies.ts";
 import { FRAMEWORK_FAULTS } from "./framework-faults.ts";
 import { FaultRegistry, type ActiveFaults, type FrameTransform } from "./fault-registry.ts";
-import type { MockRequest, MultipartForm } from "./mock-request.ts";
+import { readRequestBody } from "./body-reading.ts";
 import { encodeSseFrame, type MockResponse, type SseFrame, type SseResponse } from "./mock-response.ts";
-import {
-  BODY_LIMITS,
-  BodyTooLargeError,
-  MalformedBodyError,
-  isJsonMediaType,
-  mediaType,
-  parseJsonBody,
-  type BodySource,
-} from "./request-body.ts";
+import type { BodySource } from "./request-body.ts";
+import { HandlerContext, RoutedRequest, type DeploymentServices, type RequestLine } from "./request-context.ts";
 import { InvalidRequestError } from "./request-fields.ts";
 import { RouteTable, type Route } from "./route-table.ts";
 import { SEEDED_ACCOUNTS, toAccount } from "./seeded-accounts.ts";
-import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
 import { loadSpecOperations } from "./spec-operations.ts";
-import { MockStore } from "./store.ts";
+import { MockStore, type Account } from "./store.ts";
 import { ZERO_TIMING, type TimingModel } from "./timing-model.ts";
 import { TimingPlanner } from "./timing-planner.ts";
 import { TimingScheduler } from "./timing-scheduler.ts";
@@ -39,16 +32,11 @@ export interface DeploymentOptions {
   readonly areas?: readonly MockArea[];
 }
 
-/** A request as an adapter hands it over. */
-export interface IncomingRequest {
-  readonly method: string;
+/** A request as an adapter hands it over; `signal` may be a getter that creates it on first use. */
+export interface IncomingRequest extends RequestLine {
   /** Path and query string, as in the request line. */
   readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
   readonly body: BodySource;
-  readonly receivedAt: number;
-  readonly receivedAtEpochMs: number;
-  readonly signal: AbortSignal;
 }
 
 /** A response ready for an adapter to write at `at`, with the stream state SSE responses need. */
@@ -76,10 +64,10 @@ export function createFaultRegistry(areas: readonly MockArea[] = AREAS): FaultRe
  * operation, apply faults, wait for the planned send time); the adapters only translate between
  * their transport and `IncomingRequest` / `PreparedResponse`.
  */
-export class MockDeployment {
+export class MockDeployment implements DeploymentServices {
   readonly store = new MockStore();
   readonly scheduler = new TimingScheduler();
-  readonly planner: TimingPlanner;
+  readonly timing: TimingPlanner;
   readonly faults: ActiveFaults;
   readonly logger: Logger;
   private requestSequence = 0;
@@ -91,7 +79,7 @@ export class MockDeployment {
     areas: readonly MockArea[],
   ) {
     this.logger = options.logger ?? createLogger();
-    this.planner = new TimingPlanner(options.timing ?? ZERO_TIMING);
+    this.timing = new TimingPlanner(options.timing ?? ZERO_TIMING);
     this.faults = registry.activate(options.faults ?? [], options.faultSource ?? "faults");
     for (const seeded of SEEDED_ACCOUNTS) {
       const account = toAccount(seeded);
@@ -114,8 +102,13 @@ export class MockDeployment {
     return new MockDeployment(new RouteTable(specOperations, areas), registry, options, areas);
   }
 
-  /** Runs one request through the pipeline and returns the response once its planned send time has come. */
-  async handle(incoming: IncomingRequest): Promise<PreparedResponse> {
+  /**
+   * Runs one request through the pipeline and returns the response once its planned send time
+   * has come. Requests without a body, whose handler answers synchronously and whose send time
+   * has come, complete synchronously: the adapters accept either form, and skipping the promise
+   * chain keeps the fast path cheap.
+   */
+  handle(incoming: IncomingRequest): PreparedResponse | Promise<PreparedResponse> {
     this.requestSequence += 1;
     const requestNumber = this.requestSequence;
     const queryStart = incoming.url.indexOf("?");
@@ -127,42 +120,25 @@ export class MockDeployment {
     }
 
     const route = match.route;
-    const request: MutableRequest = {
-      method: incoming.method,
-      path,
-      query: new URLSearchParams(queryStart === -1 ? "" : incoming.url.slice(queryStart + 1)),
-      headers: incoming.headers,
-      params: match.params,
-      receivedAt: incoming.receivedAt,
-      receivedAtEpochMs: incoming.receivedAtEpochMs,
-      signal: incoming.signal,
-      json: undefined,
-      form: undefined,
-      rawBody: undefined,
-    };
-    let response: MockResponse;
-    let context: RequestContext;
-
+    const queryString = queryStart === -1 ? "" : incoming.url.slice(queryStart + 1);
+    const request = new RoutedRequest(incoming, path, queryString, match.params);
+    let account: Account | undefined;
     if (route.requiresApiKey) {
       const result = authenticate(incoming.headers, this.store, this.faults);
       if (result.account === undefined) {
-        context = this.createContext(route, request, undefined);
+        const context = new HandlerContext(request, route, undefined, this);
         return this.finish(route, context, unauthorizedResponse(result.reason, this.faults));
       }
-      context = this.createContext(route, request, result.account);
-    } else {
-      context = this.createContext(route, request, undefined);
+      account = result.account;
     }
+    const context = new HandlerContext(request, route, account, this);
 
-    const bodyFailure = await this.readBody(route, request, incoming.body, context);
-    if (bodyFailure !== undefined) {
-      response = bodyFailure;
-    } else if (route.definition === undefined) {
-      response = context.error(501, `The mock does not implement ${route.operationId} (${route.method} ${route.path}) yet.`);
-    } else {
-      response = await this.runHandler(route, context, requestNumber);
+    if (route.requestBody === "none") {
+      return this.respond(route, context, this.runHandler(route, context, requestNumber));
     }
-    return this.finish(route, context, response);
+    return readRequestBody(route, incoming.body, context).then((failure) =>
+      this.respond(route, context, failure ?? this.runHandler(route, context, requestNumber)),
+    );
   }
 
   /**
@@ -193,105 +169,60 @@ export class MockDeployment {
     this.scheduler.recordSend(at);
   }
 
-  private createContext(route: Route, request: MockRequest, account: OperationContext["account"] | undefined): RequestContext {
-    const family = route.errorFamily;
-    const base = {
-      request,
-      operation: route,
-      store: this.store,
-      faults: this.faults,
-      timing: this.planner,
-      scheduler: this.scheduler,
-      logger: this.logger,
-      error: (status: number, message: string, details?: ErrorDetails) => errorResponse(family, status, message, details),
-    };
-    return account === undefined
-      ? ({ ...base, account: undefined } satisfies PublicOperationContext)
-      : ({ ...base, account } satisfies OperationContext);
-  }
-
-  private async readBody(
-    route: Route,
-    request: MutableRequest,
-    body: BodySource,
-    context: RequestContext,
-  ): Promise<MockResponse | undefined> {
-    if (route.requestBody === "none") return undefined;
-    const type = mediaType(body.contentType);
-    try {
-      if (route.requestBody === "multipart") {
-        if (type !== "multipart/form-data") {
-          return this.unsupportedMediaType(context, type, "multipart/form-data");
-        }
-        request.form = await body.multipart({ bytes: BODY_LIMITS.multipartBytes, files: BODY_LIMITS.multipartFiles });
-        return undefined;
-      }
-      const bytes = await body.bytes(BODY_LIMITS.jsonBytes);
-      if (route.requestBody === "raw") {
-        request.rawBody = bytes;
-        return undefined;
-      }
-      if (bytes.length > 0 && !isJsonMediaType(type)) {
-        return this.unsupportedMediaType(context, type, "application/json");
-      }
-      request.json = parseJsonBody(bytes);
-      return undefined;
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        const status = route.statuses.has(413) ? 413 : 400;
-        return context.error(status, `${error.message} Send a smaller body.`);
-      }
-      if (error instanceof MalformedBodyError) return context.error(400, error.message);
-      throw error;
-    }
-  }
-
-  private unsupportedMediaType(context: RequestContext, received: string | undefined, expected: string): MockResponse {
-    const status = context.operation.statuses.has(415) ? 415 : 400;
-    return context.error(
-      status,
-      `The request Content-Type is ${received ?? "missing"}, but ${context.operation.operationId} takes ${expected}. ` +
-        `Send the body as ${expected}.`,
-    );
-  }
-
-  private async runHandler(route: Route, context: RequestContext, requestNumber: number): Promise<MockResponse> {
+  /** Runs the operation's handler; a handler that throws gets a 400 or a logged 500. */
+  private runHandler(route: Route, context: HandlerContext, requestNumber: number): MockResponse | Promise<MockResponse> {
     const definition = route.definition;
+    if (definition === undefined) {
+      return context.error(501, `The mock does not implement ${route.operationId} (${route.method} ${route.path}) yet.`);
+    }
+    const fail = (error: unknown): MockResponse => this.handlerFailure(route, context, requestNumber, error);
     try {
-      if (definition === undefined) throw new Error(`No handler for ${route.operationId}.`);
       // The route table pairs public definitions with public routes, so the context matches the handler.
-      return definition.authentication === "none"
-        ? await definition.handle(context as PublicOperationContext)
-        : await definition.handle(context as OperationContext);
+      const result =
+        definition.authentication === "none"
+          ? definition.handle(context as PublicOperationContext)
+          : definition.handle(context as OperationContext);
+      return result instanceof Promise ? result.catch(fail) : result;
     } catch (error) {
-      if (error instanceof InvalidRequestError) {
-        return context.error(400, error.message, error.param === undefined ? {} : { param: error.param });
-      }
-      this.logger.error(
-        { err: error, operationId: route.operationId, requestNumber },
-        "a mock operation handler threw; the request got a 500",
-      );
-      return context.error(500, `The mock failed while handling ${route.operationId}. See the mock's log.`);
+      return fail(error);
     }
   }
 
-  private async finish(route: Route, context: RequestContext, handled: MockResponse): Promise<PreparedResponse> {
+  private handlerFailure(route: Route, context: HandlerContext, requestNumber: number, error: unknown): MockResponse {
+    if (error instanceof InvalidRequestError) {
+      return context.error(400, error.message, error.param === undefined ? {} : { param: error.param });
+    }
+    this.logger.error({ err: error, operationId: route.operationId, requestNumber }, "a mock operation handler threw; the request got a 500");
+    return context.error(500, `The mock failed while handling ${route.operationId}. See the mock's log.`);
+  }
+
+  private respond(
+    route: Route,
+    context: HandlerContext,
+    response: MockResponse | Promise<MockResponse>,
+  ): PreparedResponse | Promise<PreparedResponse> {
+    return response instanceof Promise ? response.then((resolved) => this.finish(route, context, resolved)) : this.finish(route, context, response);
+  }
+
+  /** Applies the fault response transforms and waits for the planned send time when it lies ahead. */
+  private finish(route: Route, context: HandlerContext, handled: MockResponse): PreparedResponse | Promise<PreparedResponse> {
     let response = handled;
     for (const fault of this.faults.responseTransforms(route.operationId)) {
-      const next = fault.transformResponse?.(response, context) ?? response;
+      const next = fault.transformResponse?.(response, context as RequestContext) ?? response;
       response = dropStaleSerializedBody(response, next);
     }
-    const at = response.at ?? this.planner.responseStart(route.operationId, context.request.receivedAt);
-    if (at > this.scheduler.now()) await this.scheduler.waitUntil(at, context.request.signal);
+    const at = response.at ?? this.timing.responseStart(route.operationId, context.request.receivedAt);
     const frameTransforms =
       response.kind === "sse"
-        ? this.faults.frameTransforms(route.operationId).flatMap((fault) => fault.createFrameTransform?.(context) ?? [])
+        ? this.faults
+            .frameTransforms(route.operationId)
+            .flatMap((fault) => fault.createFrameTransform?.(context as RequestContext) ?? [])
         : [];
-    return { response, at, frameTransforms };
+    const prepared: PreparedResponse = { response, at, frameTransforms };
+    if (at <= this.scheduler.now()) return prepared;
+    return this.scheduler.waitUntil(at, context.request.signal).then(() => prepared);
   }
 }
-
-type MutableRequest = { -readonly [K in keyof MockRequest]: MockRequest[K] } & { form: MultipartForm | undefined };
 
 /** Drops `serializedBody` when a fault transform replaced the body it was serialized from. */
 function dropStaleSerializedBody(previous: MockResponse, next: MockResponse): MockResponse {

