@@ -4,6 +4,7 @@ import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { completeAuthorization } from "../../src/mock/areas/mcp-servers/index.ts";
 import { evaluateArithmetic, ToolExecutionError } from "../../src/mock/areas/mcp-servers/mcp-tools.ts";
 import { createFaultRegistry, MockDeployment } from "../../src/mock/deployment.ts";
+import { CALLABLE_MCP_TOOLS, mcpToolKey } from "../../src/mock/run-directory.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
 import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
@@ -329,6 +330,20 @@ describe("mcp server state", () => {
     const second = await send(mock.origin, "bob", "POST", "/v1/mcp/tool/call", { serverName: "weather-server", method: "weather", args });
     expect((body(first)["data"] as Record<string, unknown>)["content"]).toMatch(pattern);
     expect(second.text).toBe(first.text);
+  });
+
+  test("tools callable by other areas", async () => {
+    const store = mock.deployment.store;
+    const alice = store.findAccountByUsername("alice");
+    if (alice === undefined) throw new Error("alice is not seeded");
+    const callable = store.slot(alice, CALLABLE_MCP_TOOLS);
+    expect(callable.has(mcpToolKey("weather-server", "weather"))).toBe(true);
+    expect(callable.has(mcpToolKey("notes", "echo"))).toBe(true);
+
+    const product = callable.get(mcpToolKey("calculator-server", "calculator"))?.({ expression: "6 * 7" });
+    expect(product).toEqual({ ok: true, result: { success: true, data: { content: "6 * 7 = 42", contentType: "text/plain" } } });
+    const notInstalled = callable.get(mcpToolKey("search-two", "echo"))?.({ text: "x" });
+    expect(notInstalled?.ok).toBe(false);
   });
 
   test("calculator evaluates", async () => {

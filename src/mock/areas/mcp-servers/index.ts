@@ -15,12 +15,13 @@ import { clientMetadataDocument, publicOrigin, startAuthorization } from "./mcp-
 import { readClientConfig, readRegistration, readSecrets, httpUrl } from "./mcp-requests.ts";
 import { findMcpServer, listAccountMcpServers, MCP_SERVERS, PLATFORM_SERVERS, type McpServerRecord } from "./mcp-server-records.ts";
 import { userVisibleServer } from "./mcp-server-view.ts";
-import { callMcpTool } from "./mcp-tool-call.ts";
+import { callMcpTool, registerCallableTools } from "./mcp-tool-call.ts";
 import { toolListing } from "./mcp-tools.ts";
 
 export { completeAuthorization } from "./mcp-oauth.ts";
 export { findMcpServer, listAccountMcpServers } from "./mcp-server-records.ts";
 export { serverReadiness } from "./mcp-server-view.ts";
+export { invokeMcpTool } from "./mcp-tool-call.ts";
 
 /** Reads the `{name}` path parameter; a blank name gets 400. */
 function serverNameParam(context: OperationContext): string {
@@ -58,6 +59,7 @@ function register(context: OperationContext): MockResponse {
   }
   // Registering an existing name again replaces the registration and keeps the install and secrets.
   context.store.slot(context.account, MCP_SERVERS).external.set(server.name, server);
+  registerCallableTools(context.store, context.account, server);
   return serverResponse(context, server);
 }
 
@@ -199,6 +201,9 @@ export const mcpServersArea: MockArea = {
   faults: Object.values(MCP_FAULTS),
   seed(store, account) {
     const installs = store.slot(account, MCP_SERVERS).installs;
-    for (const server of PLATFORM_SERVERS) installs.set(server.name, { enabled: true });
+    for (const server of PLATFORM_SERVERS) {
+      installs.set(server.name, { enabled: true });
+      registerCallableTools(store, account, server);
+    }
   },
 };
