@@ -71,6 +71,11 @@ function probesOf(harness: Harness): readonly Probe[] {
   ];
 }
 
+/** Operations documented with `security: []`, which must answer without credentials. */
+function publicOperations(harness: Harness) {
+  return harness.validators.operations().filter((operation) => operation.operation.security?.length === 0);
+}
+
 /** Operations guarded by the API key schemes (the root default); webhook triggers and OAuth callbacks are not. */
 function keyedOperations(harness: Harness) {
   const document = harness.validators.spec.document;
@@ -80,7 +85,7 @@ function keyedOperations(harness: Harness) {
   });
 }
 
-for (const { harness } of setupSuite(["auth", "common"])) {
+for (const { harness } of setupSuite(["auth", "common"], ["auth"])) {
   describe(harness.label, () => {
     describe.each(keyedOperations(harness))("auth $operationId", (operation) => {
       for (const probe of probesOf(harness)) {
@@ -98,6 +103,13 @@ for (const { harness } of setupSuite(["auth", "common"])) {
           verify(context, harness, call, { kind: "auth-probe", probe: probe.probe });
         });
       }
+    });
+
+    describe.each(publicOperations(harness))("auth $operationId", (operation) => {
+      test("answers without a key", async (context) => {
+        const call = await harness.anonymous.call(operation.operationId, probeRequest(operation));
+        verify(context, harness, call, { kind: "auth-probe", probe: "public-without-key" });
+      });
     });
   });
 }

@@ -11,6 +11,7 @@ import * as lifecycle from "./checks/lifecycle-rules.ts";
 import * as masking from "./checks/masking-rules.ts";
 import * as namespacing from "./checks/namespacing-rules.ts";
 import * as conformance from "./checks/response-conformance.ts";
+import { sseBase64Content, streamStopAfterContent } from "./checks/speech-stream-rules.ts";
 import * as sse from "./checks/sse-stream-rules.ts";
 
 /** Every contract check, in report order: conformance first, then the rule families. */
@@ -33,6 +34,8 @@ export const CHECK_REGISTRY: readonly ContractCheck[] = [
   sse.sseTerminatorLast,
   sse.sseErrorEvent,
   sse.sseFirstEvent,
+  sseBase64Content,
+  streamStopAfterContent,
   chatStream.chatStreamRoleFirst,
   chatStream.chatStreamStableIdentity,
   chatStream.chatStreamSingleFinishReason,
@@ -44,6 +47,8 @@ export const CHECK_REGISTRY: readonly ContractCheck[] = [
   auth.authBearerWithoutPrefixRejected,
   auth.authXApiKeyAccepted,
   auth.authBearerMsqKeyAccepted,
+  auth.authPublicOperationOpen,
+  auth.authInvalidCredentialRejected,
   namespacing.namespacingForeignReadRejected,
   namespacing.namespacingForeignListExcluded,
   namespacing.namespacingForeignChangeRejected,
@@ -52,7 +57,7 @@ export const CHECK_REGISTRY: readonly ContractCheck[] = [
   namespacing.namespacingForeignUseRejected,
   namespacing.namespacingShareGrantsRecipient,
   namespacing.namespacingShareExcludesOthers,
-  namespacing.namespacingRevokeRemovesAccess,
+  namespacing.authRevokedShareRejected,
   lifecycle.lifecycleCreateSucceeds,
   lifecycle.lifecycleReadAfterCreate,
   lifecycle.lifecycleListedAfterCreate,

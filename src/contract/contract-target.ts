@@ -54,6 +54,8 @@ export interface NamedTarget {
   readonly label: string;
   /** API area whose rules the target breaks; undefined for a target every suite runs against. */
   readonly faultArea: string | undefined;
+  /** Kind of rule the target's fault breaks; suites that check that kind run against it too. */
+  readonly faultKind: string | undefined;
   readonly target: ContractTarget;
 }
 

@@ -8,6 +8,7 @@ import type { SniffedType } from "./binary-sniff.ts";
 export type ExchangeIntent =
   | SuccessIntent
   | AuthProbeIntent
+  | AuthRejectionIntent
   | ExpectedStatusIntent
   | LifecycleIntent
   | ForeignAccessIntent
@@ -30,11 +31,20 @@ export type AuthProbe =
   | "malformed-key"
   | "bearer-without-msq-prefix"
   | "x-api-key"
-  | "bearer-msq-key";
+  | "bearer-msq-key"
+  | "public-without-key";
 
 export interface AuthProbeIntent {
   readonly kind: "auth-probe";
   readonly probe: AuthProbe;
+}
+
+/** A request whose credential the operation must refuse with one of `statuses`. */
+export interface AuthRejectionIntent {
+  readonly kind: "auth-rejection";
+  readonly statuses: readonly number[];
+  /** The case, such as "the X-Webhook-Secret header is wrong". */
+  readonly reason: string;
 }
 
 /** A documented error case: the request is built to get one of `statuses`. */

@@ -71,7 +71,7 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
         config: SUITES_CONFIG,
         watch: false,
         provide: {
-          msqTargets: [{ label: CONTRACT_LABEL, faultArea: undefined, target }],
+          msqTargets: [{ label: CONTRACT_LABEL, faultArea: undefined, faultKind: undefined, target }],
           msqSpec: { specPath: spec.specPath, document: spec.document },
         },
         reporters: [

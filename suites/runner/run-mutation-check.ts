@@ -77,7 +77,7 @@ export async function runMutationCheck(config: HarnessConfig, options: MutationO
         undefined,
       );
       const faultArea = fault === undefined || !SUITE_AREAS.has(fault.area) ? undefined : fault.area;
-      return { label: name, faultArea, target };
+      return { label: name, faultArea, faultKind: fault?.kind, target };
     });
     const spec = await loadSpec(config.specPath);
 

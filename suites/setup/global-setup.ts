@@ -20,11 +20,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   mkdirSync(config.reportDir, { recursive: true });
   const ledgerPath = join(config.reportDir, `.ledger-${config.runPrefix}.jsonl`);
   if (config.target !== undefined) {
-    project.provide("msqTargets", [{ label: "contract", faultArea: undefined, target: liveTarget(config, ledgerPath) }]);
+    project.provide("msqTargets", [{ label: "contract", faultArea: undefined, faultKind: undefined, target: liveTarget(config, ledgerPath) }]);
     return undefined;
   }
   const mock = await startMock({ faults: config.mockFaults });
   const target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
-  project.provide("msqTargets", [{ label: "contract", faultArea: undefined, target }]);
+  project.provide("msqTargets", [{ label: "contract", faultArea: undefined, faultKind: undefined, target }]);
   return () => mock.close();
 }

@@ -27,6 +27,8 @@ declare module "vitest" {
 export interface Harness {
   /** Label of the target, which names the top-level describe of its tests. */
   readonly label: string;
+  /** True for a mock with a fault, where failures are expected and teardown problems are not reported. */
+  readonly faulty: boolean;
   readonly target: ContractTarget;
   readonly validators: ValidatorRegistry;
   readonly primary: AccountClient;
@@ -35,6 +37,8 @@ export interface Harness {
   /** A third account that receives no shares; undefined when the run has no third key. */
   readonly third: AccountClient | undefined;
   readonly anonymous: AccountClient;
+  /** The HTTP client behind the account clients, for clients such as the openai SDK. */
+  readonly http: HttpClient;
   readonly ledger: ResourceLedger;
   /** Returns a fresh resource name that starts with the run prefix, such as `msqh-x1-model-3f2a`. */
   uniqueName(kind: string): string;
@@ -44,11 +48,12 @@ let validators: ValidatorRegistry | undefined;
 const harnesses = new Map<string, Harness>();
 
 /**
- * Returns the harnesses of the provided targets that a suite covering `areas` runs against:
- * targets without a fault area, and targets whose fault lies in one of the areas. One harness is
- * built per target and worker, so files in a worker share connections and compiled validators.
+ * Returns the harnesses of the provided targets that a suite covering `areas` and rule `kinds`
+ * runs against: targets without a fault, targets whose fault lies in an area no suite declares,
+ * and targets whose fault lies in one of the areas or is of one of the kinds. One harness is built
+ * per target and worker, so files in a worker share connections and compiled validators.
  */
-export function useHarnesses(areas: readonly string[]): Harness[] {
+export function useHarnesses(areas: readonly string[], kinds: readonly string[] = []): Harness[] {
   const targets = inject("msqTargets");
   if (targets === undefined || targets.length === 0) {
     throw new Error("No target was provided. Run the suites with `msq-harness test` or through suites/vitest.config.ts.");
@@ -56,7 +61,13 @@ export function useHarnesses(areas: readonly string[]): Harness[] {
   validators ??= createValidators(inject("msqSpec"));
   const registry = validators;
   return targets
-    .filter((named) => named.faultArea === undefined || areas.includes(named.faultArea))
+    .filter(
+      (named) =>
+        named.faultKind === undefined ||
+        named.faultArea === undefined ||
+        areas.includes(named.faultArea) ||
+        kinds.includes(named.faultKind),
+    )
     .map((named) => {
       const key = `${named.label} ${named.target.root} ${named.target.runPrefix}`;
       let harness = harnesses.get(key);
@@ -86,12 +97,14 @@ function buildHarness(named: NamedTarget, registry: ValidatorRegistry): Harness 
     account === undefined ? undefined : new AccountClient(http, registry, { key: account.apiKey, variable: account.keyVariable });
   return {
     label: named.label,
+    faulty: named.faultKind !== undefined,
     target,
     validators: registry,
     primary: client(target.primary) as AccountClient,
     secondary: client(target.secondary),
     third: client(target.third),
     anonymous: new AccountClient(http, registry, undefined),
+    http,
     ledger: new ResourceLedger(target.ledgerPath),
     uniqueName: (kind) => `${target.runPrefix}-${kind}-${randomBytes(3).toString("hex")}`,
   };

@@ -11,18 +11,18 @@ export interface SuiteTarget {
 }
 
 /**
- * Returns, for each target that a suite covering `areas` runs against, the harness and a
+ * Returns, for each target that a suite covering `areas` and `kinds` runs against, the harness and a
  * resource tracker whose leftovers are deleted after the file's tests, whether they passed or
  * not. Deletes that fail are printed and stay in the run's ledger.
  */
-export function setupSuite(areas: readonly string[]): SuiteTarget[] {
+export function setupSuite(areas: readonly string[], kinds: readonly string[] = []): SuiteTarget[] {
   const unknown = areas.filter((area) => !SUITE_AREAS.has(area));
   if (unknown.length > 0) throw new Error(`setupSuite: add ${unknown.join(", ")} to SUITE_AREAS in suites/support/suite-areas.ts.`);
-  return useHarnesses(areas).map((harness) => {
+  return useHarnesses(areas, kinds).map((harness) => {
     const tracker = new ResourceTracker(harness);
     afterAll(async () => {
       const failed = await tracker.cleanup();
-      if (failed.length > 0) {
+      if (failed.length > 0 && !harness.faulty) {
         process.stderr.write(`Teardown could not delete ${failed.length} resources: ${failed.join("; ")}\n`);
       }
     });

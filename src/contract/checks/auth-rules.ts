@@ -10,6 +10,7 @@ const PROBE_WORDING: Readonly<Record<AuthProbe, string>> = {
   "bearer-without-msq-prefix": "with Authorization: Bearer and a key that does not start with msq-",
   "x-api-key": "with a valid key in x-api-key",
   "bearer-msq-key": "with a valid msq- key in Authorization: Bearer",
+  "public-without-key": "without an API key to a public operation",
 };
 
 function rejectionCheck(id: string, probe: AuthProbe, description: string): ContractCheck {
@@ -44,7 +45,9 @@ function acceptanceCheck(id: string, probe: AuthProbe, description: string): Con
     appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-probe" && context.intent.probe === probe,
     run(operation, exchange) {
       const status = exchange.response?.status;
-      if (status !== undefined && status !== 401 && status !== 403) return [];
+      // 403 alone can mean "authenticated, but not allowed here"; only AUTH_REQUIRED marks a rejected key.
+      const keyRejected = status === 401 || (status === 403 && responseText(exchange).includes("AUTH_REQUIRED"));
+      if (status !== undefined && !keyRejected) return [];
       return [
         failureOf(operation, id, {
           title: `Valid key rejected (${probe})`,
@@ -52,7 +55,7 @@ function acceptanceCheck(id: string, probe: AuthProbe, description: string): Con
             `A request ${PROBE_WORDING[probe]} received ${receivedStatus(exchange)}; the spec documents that ` +
             "x-api-key and Authorization: Bearer msq-... both authenticate. Accept the key in both headers.",
           received: receivedStatus(exchange),
-          documented: "any status but 401 and 403",
+          documented: "any status but 401 (and 403 AUTH_REQUIRED)",
         }),
       ];
     },
@@ -89,3 +92,50 @@ export const authBearerMsqKeyAccepted = acceptanceCheck(
   "bearer-msq-key",
   "A valid msq- key in Authorization: Bearer authenticates the request.",
 );
+
+/** Operations documented with `security: []` answer without any credential. */
+export const authPublicOperationOpen: ContractCheck = {
+  id: "auth-public-operation-open",
+  family: "auth",
+  description: "An operation documented as public (security: []) answers a request without credentials.",
+  appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-probe" && context.intent.probe === "public-without-key",
+  run(operation, exchange) {
+    const status = exchange.response?.status;
+    if (status !== undefined && status !== 401 && status !== 403) return [];
+    return [
+      failureOf(operation, "auth-public-operation-open", {
+        title: "Public operation demands credentials",
+        message:
+          `A request ${PROBE_WORDING["public-without-key"]} received ${receivedStatus(exchange)}; the spec documents ` +
+          "the operation as public (security: []). Serve it without an API key.",
+        received: receivedStatus(exchange),
+        documented: "no credentials needed",
+      }),
+    ];
+  },
+};
+
+/** A request with a credential the operation must refuse (a wrong secret, signature or state, another owner). */
+export const authInvalidCredentialRejected: ContractCheck = {
+  id: "auth-invalid-credential-rejected",
+  family: "auth",
+  description: "Requests with a wrong secret, signature or OAuth state, or for another owner's resources, are refused.",
+  appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-rejection",
+  run(operation, exchange, context) {
+    if (context.intent.kind !== "auth-rejection") return [];
+    const { statuses, reason } = context.intent;
+    const status = exchange.response?.status;
+    if (status !== undefined && statuses.includes(status)) return [];
+    const documented = statuses.join(" or ");
+    return [
+      failureOf(operation, "auth-invalid-credential-rejected", {
+        title: `Not refused when ${reason}`,
+        message:
+          `When ${reason}, received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 120)}; the spec ` +
+          `documents ${documented}. Check the credential before doing any work.`,
+        received: receivedStatus(exchange),
+        documented,
+      }),
+    ];
+  },
+};

@@ -3,6 +3,7 @@ import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
 import { failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import type { CheckFamily } from "../check-family.ts";
 import type { ForeignAccessIntent, ShareAccessIntent } from "../exchange-intent.ts";
 
 function fail(operation: OperationInfo, id: string, title: string, received: string, documented: string, advice: string): ContractFailure[] {
@@ -127,10 +128,10 @@ export const namespacingForeignListExcluded = foreignCheck(
   },
 );
 
-function shareCheck(id: string, who: ShareAccessIntent["who"], description: string): ContractCheck {
+function shareCheck(id: string, who: ShareAccessIntent["who"], family: CheckFamily, description: string): ContractCheck {
   return {
     id,
-    family: "namespacing",
+    family,
     description,
     appliesTo: (_operation, _exchange, context) => context.intent.kind === "share-access" && context.intent.who === who,
     run(operation, exchange, context) {
@@ -166,15 +167,19 @@ function shareCheck(id: string, who: ShareAccessIntent["who"], description: stri
 export const namespacingShareGrantsRecipient = shareCheck(
   "namespacing-share-grants-recipient",
   "recipient",
+  "namespacing",
   "Sharing grants access to the named recipient.",
 );
 export const namespacingShareExcludesOthers = shareCheck(
   "namespacing-share-excludes-others",
   "non-recipient",
+  "namespacing",
   "Sharing grants access to no account but the named recipient.",
 );
-export const namespacingRevokeRemovesAccess = shareCheck(
-  "namespacing-revoke-removes-access",
+/** Revocation withdraws an authorization, so this check belongs to the auth family. */
+export const authRevokedShareRejected = shareCheck(
+  "auth-revoked-share-rejected",
   "revoked-recipient",
+  "auth",
   "Revoking a share removes the recipient's access.",
 );
