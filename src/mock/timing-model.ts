@@ -19,10 +19,17 @@ export interface TimingModel {
    * 10 000 ms (`DEFAULT_WORKFLOW_HEARTBEAT_MS`) when omitted. Tests set a short one to see heartbeats.
    */
   readonly workflowHeartbeatMs?: number;
+  /** Interval of the `:factory-heartbeat` comment lines on factory run streams; 10 000 ms when omitted. */
+  readonly factoryHeartbeatMs?: number;
+  /** Interval of the `:video-heartbeat` comment lines on video run streams; 10 000 ms when omitted. */
+  readonly videoHeartbeatMs?: number;
 }
 
 /** The heartbeat interval of workflow run streams given by the reference pages. */
 export const DEFAULT_WORKFLOW_HEARTBEAT_MS = 10_000;
+
+/** The heartbeat interval of factory and video run streams given by the reference pages. */
+export const DEFAULT_RUN_HEARTBEAT_MS = 10_000;
 
 /** Timing of chat completions, streaming and not. */
 export interface ChatTiming {
@@ -77,11 +84,11 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     outputTokens: positiveInteger(chatInput["outputTokens"] ?? defaults.outputTokens, `${source}: chat.outputTokens`),
   };
 
-  const heartbeat = input["workflowHeartbeatMs"];
-  const model: TimingModel =
-    heartbeat === undefined
-      ? { latencyMs, chat }
-      : { latencyMs, chat, workflowHeartbeatMs: positiveNumber(heartbeat, `${source}: workflowHeartbeatMs`) };
+  const heartbeats: Partial<Record<"workflowHeartbeatMs" | "factoryHeartbeatMs" | "videoHeartbeatMs", number>> = {};
+  for (const field of ["workflowHeartbeatMs", "factoryHeartbeatMs", "videoHeartbeatMs"] as const) {
+    if (input[field] !== undefined) heartbeats[field] = positiveNumber(input[field], `${source}: ${field}`);
+  }
+  const model: TimingModel = { latencyMs, chat, ...heartbeats };
   if (input["jitter"] === undefined) return withEmbeddingTiming(model, input["embedding"], source);
   const jitterInput = optionalObject(input["jitter"], `${source}: jitter`);
   const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
