@@ -3,7 +3,7 @@
  *
  * 1. Requests per second of the HTTP mock on `GET /v1/models` and on a small embeddings call
  *    (one short input, nomic-embed-text-v1.5, 768 dimensions), each next to a bare `node:http`
- *    server that answers the same bytes. The mock and the bare server each run in their own child
+ *    server that sends the same bytes. The mock and the bare server each run in their own child
  *    process; autocannon drives them from this process, one target at a time.
  * 2. The timing drift of the mock under many concurrent chat streams: how late the mock's sends
  *    were against its timing model, as the mock measures it.
@@ -32,7 +32,7 @@ const STREAM_TIMING = parseTimingModel(
   "stream phase timing",
 );
 
-/** A recorded response that the bare server answers byte for byte. */
+/** A recorded response that the bare server sends back byte for byte. */
 interface CannedResponse {
   readonly method: string;
   readonly path: string;
@@ -90,13 +90,14 @@ async function main(): Promise<void> {
       },
     ];
 
-    // Correctness before timing: record the mock's answers and check the bare server repeats them exactly.
+    // Correctness before timing: record the mock's responses and check that the bare server repeats them exactly.
     const canned = await Promise.all(targets.map((target) => recordResponse(origin, target)));
     await bare.serve(canned);
     for (const [index, target] of targets.entries()) {
       const expected = canned[index]?.bodyBase64;
       const repeated = (await recordResponse(bare.origin, target)).bodyBase64;
-      if (repeated !== expected) throw new Error(`the bare server does not repeat the mock's answer to ${target.name}`);
+      if (repeated !== expected)
+        throw new Error(`the bare server's response to ${target.name} differs from the mock's`);
     }
 
     console.log("## Requests per second\n");
@@ -104,7 +105,10 @@ async function main(): Promise<void> {
     console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
     for (const target of targets) {
       const rates: number[] = [];
-      for (const [server, serverOrigin] of [["mock", origin], ["bare node:http", bare.origin]] as const) {
+      for (const [server, serverOrigin] of [
+        ["mock", origin],
+        ["bare node:http", bare.origin],
+      ] as const) {
         await runAutocannon(serverOrigin, target, connections, WARMUP_SECONDS);
         const result = await runAutocannon(serverOrigin, target, connections, durationSeconds);
         rates.push(result.requests.average);
@@ -115,7 +119,9 @@ async function main(): Promise<void> {
       }
       const [mockRate, bareRate] = rates;
       if (mockRate !== undefined && bareRate !== undefined && bareRate > 0) {
-        console.log(`| ${target.name} | mock / bare | ${((mockRate / bareRate) * 100).toFixed(0)} % | | | | |`);
+        console.log(
+          `| ${target.name} | mock / bare | ${((mockRate / bareRate) * 100).toFixed(0)} % | | | | |`,
+        );
       }
     }
   } finally {
@@ -133,7 +139,11 @@ async function measureStreamDrift(concurrency: number, durationSeconds: number):
   let failed = 0;
   try {
     const deadline = performance.now() + durationSeconds * 1000;
-    const body = JSON.stringify({ model: "msq-mock-chat", messages: [{ role: "user", content: "Stream, please." }], stream: true });
+    const body = JSON.stringify({
+      model: "msq-mock-chat",
+      messages: [{ role: "user", content: "Stream, please." }],
+      stream: true,
+    });
     const client = async (): Promise<void> => {
       while (performance.now() < deadline) {
         try {
@@ -161,7 +171,9 @@ async function measureStreamDrift(concurrency: number, durationSeconds: number):
         `${chat.outputTokens - 1} more every ${chat.interTokenMs} ms. Drift is how late the mock sent each frame ` +
         "against its planned time, as measured inside the mock.\n",
     );
-    console.log("| Streams completed | Streams failed | Frames measured | Drift mean (ms) | p50 (ms) | p99 (ms) | max (ms) |");
+    console.log(
+      "| Streams completed | Streams failed | Frames measured | Drift mean (ms) | p50 (ms) | p99 (ms) | max (ms) |",
+    );
     console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     const cell = (value: number | undefined): string => (value === undefined ? "n/a" : value.toFixed(2));
     console.log(
@@ -181,7 +193,10 @@ async function recordResponse(origin: string, target: Target): Promise<CannedRes
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const bytes = Buffer.from(await response.arrayBuffer());
-  if (response.status !== 200) throw new Error(`${target.name} answered ${response.status}: ${bytes.toString().slice(0, 200)}`);
+  if (response.status !== 200)
+    throw new Error(
+      `${target.name} returned status ${response.status}, expected 200: ${bytes.toString().slice(0, 200)}`,
+    );
   return {
     method: target.method,
     path: target.path,
@@ -190,7 +205,12 @@ async function recordResponse(origin: string, target: Target): Promise<CannedRes
   };
 }
 
-function runAutocannon(origin: string, target: Target, connections: number, durationSeconds: number): Promise<autocannon.Result> {
+function runAutocannon(
+  origin: string,
+  target: Target,
+  connections: number,
+  durationSeconds: number,
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -203,7 +223,8 @@ function runAutocannon(origin: string, target: Target, connections: number, dura
         timeout: REQUEST_TIMEOUT_MS / 1000,
       },
       (error: unknown, result: autocannon.Result) => {
-        if (error !== null && error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
+        if (error !== null && error !== undefined)
+          reject(error instanceof Error ? error : new Error(String(error)));
         else resolve(result);
       },
     );
@@ -240,7 +261,7 @@ async function startBareServer(): Promise<BareServer> {
 
 function nextMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the bare server did not answer within 30 s")), 30_000);
+    const timer = setTimeout(() => reject(new Error("the bare server sent no message within 30 s")), 30_000);
     child.once("message", (message) => {
       clearTimeout(timer);
       resolve(message as T);
@@ -248,20 +269,20 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
   });
 }
 
-/** The bare server: answers each recorded method and path with the recorded bytes, nothing else. */
+/** Runs the bare server: it sends the recorded bytes for each recorded method and path, and 404 otherwise. */
 function runBareServer(): void {
-  const answers = new Map<string, { contentType: string; body: Buffer }>();
+  const recorded = new Map<string, { contentType: string; body: Buffer }>();
   const server = createServer((request, response) => {
-    // Drain the request body, as the mock must, before answering.
+    // Drain the request body before responding, as the mock must.
     request.resume();
     request.on("end", () => {
-      const answer = answers.get(`${request.method} ${request.url}`);
-      if (answer === undefined) {
+      const found = recorded.get(`${request.method} ${request.url}`);
+      if (found === undefined) {
         response.writeHead(404).end();
         return;
       }
-      response.writeHead(200, { "content-type": answer.contentType, "content-length": answer.body.length });
-      response.end(answer.body);
+      response.writeHead(200, { "content-type": found.contentType, "content-length": found.body.length });
+      response.end(found.body);
     });
   });
   server.listen(0, "127.0.0.1", () => {
@@ -270,9 +291,12 @@ function runBareServer(): void {
   });
   process.on("message", (message: { responses: CannedResponse[] }) => {
     for (const canned of message.responses) {
-      answers.set(`${canned.method} ${canned.path}`, { contentType: canned.contentType, body: Buffer.from(canned.bodyBase64, "base64") });
+      recorded.set(`${canned.method} ${canned.path}`, {
+        contentType: canned.contentType,
+        body: Buffer.from(canned.bodyBase64, "base64"),
+      });
     }
-    process.send?.({ served: answers.size });
+    process.send?.({ served: recorded.size });
   });
   process.on("SIGTERM", () => server.close(() => process.exit(0)));
   process.on("disconnect", () => process.exit(0));
@@ -286,4 +310,3 @@ function positiveNumber(value: string | undefined, option: string): number {
   }
   return number;
 }
-

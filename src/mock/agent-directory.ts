@@ -1,7 +1,7 @@
 import { defineAccountSlot, type Account, type MockStore } from "./store.ts";
 
 /**
- * What chat and the model list need to know about an agent. The agents area owns the agents and
+ * The facts about an agent that chat and the model list need. The agents area owns the agents and
  * keeps this record in `CHAT_AGENTS` in step with them; chat reads it through the queries below.
  */
 export interface ChatAgentRecord {
@@ -33,7 +33,11 @@ export interface ResolvedAgent {
 }
 
 /** Finds the caller's own published agent by name. */
-export function findOwnPublishedAgent(store: MockStore, caller: Account, name: string): ResolvedAgent | undefined {
+export function findOwnPublishedAgent(
+  store: MockStore,
+  caller: Account,
+  name: string,
+): ResolvedAgent | undefined {
   const agent = store.slot(caller, CHAT_AGENTS).get(name);
   return agent?.published === true ? { owner: caller, agent } : undefined;
 }
@@ -71,5 +75,7 @@ export function listAgentsSharedWith(store: MockStore, caller: Account): Resolve
 
 function isSharedWith(agent: ChatAgentRecord, account: Account): boolean {
   const email = account.email.toLowerCase();
-  return agent.sharedWith.some((share) => share.username === account.username || share.email?.toLowerCase() === email);
+  return agent.sharedWith.some(
+    (share) => share.username === account.username || share.email?.toLowerCase() === email,
+  );
 }

@@ -33,8 +33,7 @@ export const AUTH_FAULTS = {
 
 /** The outcome of checking a request's credentials. */
 export type AuthenticationResult =
-  | { readonly account: Account }
-  | { readonly account?: undefined; readonly reason: string };
+  { readonly account: Account } | { readonly account?: undefined; readonly reason: string };
 
 const BEARER_PREFIX = /^bearer\s+/i;
 
@@ -59,15 +58,21 @@ export function authenticate(
       const first = store.accounts()[0];
       if (first !== undefined) return { account: first };
     }
-    return { reason: "The request has no API key. Send it in x-api-key, or as Authorization: Bearer msq-..." };
+    return {
+      reason: "The request has no API key. Send it in x-api-key, or as Authorization: Bearer msq-...",
+    };
   }
   if (!BEARER_PREFIX.test(authorization)) {
-    return { reason: "The Authorization header is not a Bearer token. Send Authorization: Bearer msq-... or x-api-key." };
+    return {
+      reason:
+        "The Authorization header is not a Bearer token. Send Authorization: Bearer msq-... or x-api-key.",
+    };
   }
   const token = authorization.replace(BEARER_PREFIX, "").trim();
   if (!token.startsWith("msq-") && !faults.has(AUTH_FAULTS.bearerWithoutPrefix)) {
     return {
-      reason: "Authorization: Bearer accepts only API keys that start with msq-. Send other keys in x-api-key.",
+      reason:
+        "Authorization: Bearer accepts only API keys that start with msq-. Send other keys in x-api-key.",
     };
   }
   const account = store.findAccountByKey(token);

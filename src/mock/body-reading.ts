@@ -16,13 +16,20 @@ import {
  * Returns the error response for a wrong content type, an oversized body or a malformed body:
  * 413 or 415 where the spec documents them for the operation, 400 otherwise.
  */
-export async function readRequestBody(route: Route, body: BodySource, context: HandlerContext): Promise<MockResponse | undefined> {
+export async function readRequestBody(
+  route: Route,
+  body: BodySource,
+  context: HandlerContext,
+): Promise<MockResponse | undefined> {
   const request = context.request;
   const type = mediaType(body.contentType);
   try {
     if (route.requestBody === "multipart") {
       if (type !== "multipart/form-data") return unsupportedMediaType(context, type, "multipart/form-data");
-      request.form = await body.multipart({ bytes: BODY_LIMITS.multipartBytes, files: BODY_LIMITS.multipartFiles });
+      request.form = await body.multipart({
+        bytes: BODY_LIMITS.multipartBytes,
+        files: BODY_LIMITS.multipartFiles,
+      });
       return undefined;
     }
     const bytes = await body.bytes(BODY_LIMITS.jsonBytes);
@@ -30,7 +37,8 @@ export async function readRequestBody(route: Route, body: BodySource, context: H
       request.rawBody = bytes;
       return undefined;
     }
-    if (bytes.length > 0 && !isJsonMediaType(type)) return unsupportedMediaType(context, type, "application/json");
+    if (bytes.length > 0 && !isJsonMediaType(type))
+      return unsupportedMediaType(context, type, "application/json");
     request.json = parseJsonBody(bytes);
     return undefined;
   } catch (error) {
@@ -42,7 +50,11 @@ export async function readRequestBody(route: Route, body: BodySource, context: H
   }
 }
 
-function unsupportedMediaType(context: HandlerContext, received: string | undefined, expected: string): MockResponse {
+function unsupportedMediaType(
+  context: HandlerContext,
+  received: string | undefined,
+  expected: string,
+): MockResponse {
   const status = context.operation.statuses.has(415) ? 415 : 400;
   return context.error(
     status,

@@ -25,10 +25,17 @@ interface ActiveEntry {
 /** Cancelled ids remembered per account. */
 const REMEMBERED_CANCELLATIONS = 1000;
 
-const SESSIONS = defineAccountSlot<SessionRegistry>("cancellable-sessions", () => ({ active: new Set(), cancelled: [] }));
+const SESSIONS = defineAccountSlot<SessionRegistry>("cancellable-sessions", () => ({
+  active: new Set(),
+  cancelled: [],
+}));
 
 /** Registers in-flight work; call the returned function when the work ends. */
-export function registerCancellableWork(store: MockStore, account: Account, work: CancellableWork): () => void {
+export function registerCancellableWork(
+  store: MockStore,
+  account: Account,
+  work: CancellableWork,
+): () => void {
   const registry = store.slot(account, SESSIONS);
   const entry: ActiveEntry = { work, cancelled: false };
   registry.active.add(entry);
@@ -46,7 +53,12 @@ export interface CancelOutcome {
 }
 
 /** Cancels the caller's in-flight work matching `sessionId`, or `runId` when given. */
-export function cancelWork(store: MockStore, account: Account, sessionId: string, runId: string | undefined): CancelOutcome {
+export function cancelWork(
+  store: MockStore,
+  account: Account,
+  sessionId: string,
+  runId: string | undefined,
+): CancelOutcome {
   const registry = store.slot(account, SESSIONS);
   const matches = [...registry.active].filter(
     (entry) => entry.work.sessionId === sessionId || (runId !== undefined && entry.work.runId === runId),
@@ -60,7 +72,9 @@ export function cancelWork(store: MockStore, account: Account, sessionId: string
   }
   if (live.length > 0) return { success: true, found: true, cancelled: true, alreadyCancelled: false };
   const already =
-    matches.length > 0 || registry.cancelled.includes(sessionId) || (runId !== undefined && registry.cancelled.includes(runId));
+    matches.length > 0 ||
+    registry.cancelled.includes(sessionId) ||
+    (runId !== undefined && registry.cancelled.includes(runId));
   return { success: true, found: already, cancelled: false, alreadyCancelled: already };
 }
 

@@ -9,7 +9,12 @@ import { FaultRegistry, type ActiveFaults, type FrameTransform } from "./fault-r
 import { readRequestBody } from "./body-reading.ts";
 import { encodeSseFrame, type MockResponse, type SseFrame, type SseResponse } from "./mock-response.ts";
 import type { BodySource } from "./request-body.ts";
-import { HandlerContext, RoutedRequest, type DeploymentServices, type RequestLine } from "./request-context.ts";
+import {
+  HandlerContext,
+  RoutedRequest,
+  type DeploymentServices,
+  type RequestLine,
+} from "./request-context.ts";
 import { InvalidRequestError } from "./request-fields.ts";
 import { RouteTable, type Route } from "./route-table.ts";
 import { SEEDED_ACCOUNTS, toAccount } from "./seeded-accounts.ts";
@@ -22,7 +27,7 @@ import { TimingScheduler } from "./timing-scheduler.ts";
 export interface DeploymentOptions {
   /** Fault names to activate. */
   readonly faults?: readonly string[];
-  /** Where the fault names came from, for the error message on an unknown name. */
+  /** Source of the fault names (`--fault`, `startMock({ faults })`), named in the error for an unknown name. */
   readonly faultSource?: string;
   readonly timing?: TimingModel;
   readonly logger?: Logger;
@@ -60,9 +65,9 @@ export function createFaultRegistry(areas: readonly MockArea[] = AREAS): FaultRe
 
 /**
  * One mock deployment: the store with its seeded accounts, the routes, the active faults and the
- * timing model. `handle` runs the request pipeline (route, authenticate, read the body, run the
- * operation, apply faults, wait for the planned send time); the adapters only translate between
- * their transport and `IncomingRequest` / `PreparedResponse`.
+ * timing model. `handle` runs the request pipeline: route, authenticate, read the body, run the
+ * operation, apply faults and wait for the planned send time. The adapters only translate
+ * between their transport and `IncomingRequest` / `PreparedResponse`.
  */
 export class MockDeployment implements DeploymentServices {
   readonly store = new MockStore();
@@ -104,9 +109,9 @@ export class MockDeployment implements DeploymentServices {
 
   /**
    * Runs one request through the pipeline and returns the response once its planned send time
-   * has come. Requests without a body, whose handler answers synchronously and whose send time
-   * has come, complete synchronously: the adapters accept either form, and skipping the promise
-   * chain keeps the fast path cheap.
+   * has come. A request completes synchronously when it has no body, its handler returns
+   * synchronously and its send time has come. The adapters accept either form, and skipping the
+   * promise chain keeps the fast path cheap.
    */
   handle(incoming: IncomingRequest): PreparedResponse | Promise<PreparedResponse> {
     this.requestSequence += 1;
@@ -115,7 +120,11 @@ export class MockDeployment implements DeploymentServices {
     const path = queryStart === -1 ? incoming.url : incoming.url.slice(0, queryStart);
     const match = this.routes.match(incoming.method, path);
     if (match === undefined) {
-      const response = errorResponse("msq", 404, `No route matches ${incoming.method} ${path}. Check the method and path against the spec.`);
+      const response = errorResponse(
+        "msq",
+        404,
+        `No route matches ${incoming.method} ${path}. Check the method and path against the spec.`,
+      );
       return { response, at: incoming.receivedAt, frameTransforms: [] };
     }
 
@@ -151,7 +160,8 @@ export class MockDeployment implements DeploymentServices {
     try {
       for await (const frame of response.frames(signal)) {
         for (const transformed of applyFrameTransforms(prepared.frameTransforms, frame)) {
-          if (transformed.at !== undefined && !(await this.scheduler.waitUntil(transformed.at, signal))) return;
+          if (transformed.at !== undefined && !(await this.scheduler.waitUntil(transformed.at, signal)))
+            return;
           if (signal.aborted) return;
           sink.write(encodeSseFrame(transformed));
           if (transformed.at !== undefined) this.scheduler.recordSend(transformed.at);
@@ -170,10 +180,17 @@ export class MockDeployment implements DeploymentServices {
   }
 
   /** Runs the operation's handler; a handler that throws gets a 400 or a logged 500. */
-  private runHandler(route: Route, context: HandlerContext, requestNumber: number): MockResponse | Promise<MockResponse> {
+  private runHandler(
+    route: Route,
+    context: HandlerContext,
+    requestNumber: number,
+  ): MockResponse | Promise<MockResponse> {
     const definition = route.definition;
     if (definition === undefined) {
-      return context.error(501, `The mock does not implement ${route.operationId} (${route.method} ${route.path}) yet.`);
+      return context.error(
+        501,
+        `The mock does not implement ${route.operationId} (${route.method} ${route.path}) yet.`,
+      );
     }
     const fail = (error: unknown): MockResponse => this.handlerFailure(route, context, requestNumber, error);
     try {
@@ -188,11 +205,19 @@ export class MockDeployment implements DeploymentServices {
     }
   }
 
-  private handlerFailure(route: Route, context: HandlerContext, requestNumber: number, error: unknown): MockResponse {
+  private handlerFailure(
+    route: Route,
+    context: HandlerContext,
+    requestNumber: number,
+    error: unknown,
+  ): MockResponse {
     if (error instanceof InvalidRequestError) {
       return context.error(400, error.message, error.param === undefined ? {} : { param: error.param });
     }
-    this.logger.error({ err: error, operationId: route.operationId, requestNumber }, "a mock operation handler threw; the request got a 500");
+    this.logger.error(
+      { err: error, operationId: route.operationId, requestNumber },
+      "a mock operation handler threw; the request got a 500",
+    );
     return context.error(500, `The mock failed while handling ${route.operationId}. See the mock's log.`);
   }
 
@@ -201,11 +226,17 @@ export class MockDeployment implements DeploymentServices {
     context: HandlerContext,
     response: MockResponse | Promise<MockResponse>,
   ): PreparedResponse | Promise<PreparedResponse> {
-    return response instanceof Promise ? response.then((resolved) => this.finish(route, context, resolved)) : this.finish(route, context, response);
+    return response instanceof Promise
+      ? response.then((resolved) => this.finish(route, context, resolved))
+      : this.finish(route, context, response);
   }
 
   /** Applies the fault response transforms and waits for the planned send time when it lies ahead. */
-  private finish(route: Route, context: HandlerContext, handled: MockResponse): PreparedResponse | Promise<PreparedResponse> {
+  private finish(
+    route: Route,
+    context: HandlerContext,
+    handled: MockResponse,
+  ): PreparedResponse | Promise<PreparedResponse> {
     let response = handled;
     for (const fault of this.faults.responseTransforms(route.operationId)) {
       const next = fault.transformResponse?.(response, context as RequestContext) ?? response;

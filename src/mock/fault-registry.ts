@@ -55,7 +55,9 @@ export class FaultRegistry {
   }
 
   list(): FaultDefinition[] {
-    return [...this.byName.values()].sort((a, b) => a.area.localeCompare(b.area) || a.name.localeCompare(b.name));
+    return [...this.byName.values()].sort(
+      (a, b) => a.area.localeCompare(b.area) || a.name.localeCompare(b.name),
+    );
   }
 
   get(name: string): FaultDefinition | undefined {
@@ -125,7 +127,8 @@ export class ActiveFaults {
     let hooks = cache.get(operationId);
     if (hooks === undefined) {
       hooks = [...this.active].filter(
-        (fault) => hasHook(fault) && (fault.operations === undefined || fault.operations.includes(operationId)),
+        (fault) =>
+          hasHook(fault) && (fault.operations === undefined || fault.operations.includes(operationId)),
       );
       cache.set(operationId, hooks);
     }

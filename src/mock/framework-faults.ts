@@ -16,10 +16,14 @@ export const COMMON_FAULTS = {
     kind: "header",
     rule: "Error bodies are JSON and carry Content-Type: application/json.",
     transformResponse: (response) =>
-      response.kind === "json" && response.status >= 400 ? { ...response, contentType: "text/html; charset=utf-8" } : response,
+      response.kind === "json" && response.status >= 400
+        ? { ...response, contentType: "text/html; charset=utf-8" }
+        : response,
   },
 } satisfies Record<string, FaultDefinition>;
 
 /** The framework's faults: authentication and the rules shared by every area. */
-export const FRAMEWORK_FAULTS: readonly FaultDefinition[] = [...Object.values(AUTH_FAULTS), ...Object.values(COMMON_FAULTS)];
-
+export const FRAMEWORK_FAULTS: readonly FaultDefinition[] = [
+  ...Object.values(AUTH_FAULTS),
+  ...Object.values(COMMON_FAULTS),
+];

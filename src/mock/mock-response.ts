@@ -1,6 +1,6 @@
 /**
- * What an operation handler returns. The adapters turn it into bytes on the wire, so handlers
- * never touch `node:http` or msw.
+ * The response an operation handler returns. The adapters turn it into bytes on the wire, so
+ * handlers never touch `node:http` or msw.
  */
 export type MockResponse = JsonResponse | BinaryResponse | TextResponse | SseResponse;
 

@@ -9,8 +9,8 @@ import type { TimingPlanner } from "./timing-planner.ts";
 import type { TimingScheduler } from "./timing-scheduler.ts";
 
 /**
- * What the adapter hands over besides the URL. `signal` may be a getter that creates the signal
- * on first use, so it is read only when something waits.
+ * Request fields an adapter passes besides the URL and the body. `signal` may be a getter that
+ * creates the signal on first use, so it is read only when something waits.
  */
 export interface RequestLine {
   readonly method: string;

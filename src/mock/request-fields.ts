@@ -66,7 +66,10 @@ export function booleanOrBooleanString(value: unknown, name: string): boolean | 
   if (typeof value === "boolean") return value;
   if (value === "true") return true;
   if (value === "false") return false;
-  throw new InvalidRequestError(`${name} must be true or false (a boolean or the string), received ${typeName(value)}.`, name);
+  throw new InvalidRequestError(
+    `${name} must be true or false (a boolean or the string), received ${typeName(value)}.`,
+    name,
+  );
 }
 
 export function optionalNumber(
@@ -77,10 +80,17 @@ export function optionalNumber(
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   const kind = bounds.integer === true ? "an integer" : "a number";
-  if (typeof value !== "number" || !Number.isFinite(value) || (bounds.integer === true && !Number.isInteger(value))) {
+  if (
+    typeof value !== "number" ||
+    !Number.isFinite(value) ||
+    (bounds.integer === true && !Number.isInteger(value))
+  ) {
     throw new InvalidRequestError(`${name} must be ${kind}, received ${typeName(value)}.`, name);
   }
-  if ((bounds.minimum !== undefined && value < bounds.minimum) || (bounds.maximum !== undefined && value > bounds.maximum)) {
+  if (
+    (bounds.minimum !== undefined && value < bounds.minimum) ||
+    (bounds.maximum !== undefined && value > bounds.maximum)
+  ) {
     const range = `${bounds.minimum ?? "-∞"}..${bounds.maximum ?? "∞"}`;
     throw new InvalidRequestError(`${name} must be ${kind} in ${range}, received ${value}.`, name);
   }

@@ -117,7 +117,10 @@ export class RouteTable {
   }
 }
 
-function matchTemplate(template: TemplateRoute, segments: readonly string[]): Record<string, string> | undefined {
+function matchTemplate(
+  template: TemplateRoute,
+  segments: readonly string[],
+): Record<string, string> | undefined {
   if (template.segments.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   let parameterIndex = 0;

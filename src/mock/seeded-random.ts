@@ -1,4 +1,4 @@
-/** Deterministic pseudo-random helpers, so two deployments answer the same request identically. */
+/** Deterministic pseudo-random helpers, so two deployments return equal responses to equal requests. */
 
 /** FNV-1a 32-bit hash of a string's UTF-16 code units. */
 export function fnv1a32(text: string): number {

@@ -45,7 +45,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const port = options.port ?? 0;
   checkLoopbackHost(host);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`mock port must be an integer from 0 to 65535 (0 picks a free port), received ${port}.`);
+    throw new ConfigError(
+      `mock port must be an integer from 0 to 65535 (0 picks a free port), received ${port}.`,
+    );
   }
 
   const deployment = await MockDeployment.create({
@@ -88,7 +90,9 @@ const LOOPBACK_HOSTS = new Set(["::1", "[::1]", "localhost"]);
 
 function checkLoopbackHost(host: string): void {
   const ipv4Loopback = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  const valid = LOOPBACK_HOSTS.has(host) || (ipv4Loopback !== null && ipv4Loopback.slice(1).every((part) => Number(part) <= 255));
+  const valid =
+    LOOPBACK_HOSTS.has(host) ||
+    (ipv4Loopback !== null && ipv4Loopback.slice(1).every((part) => Number(part) <= 255));
   if (!valid) {
     throw new ConfigError(
       `mock host must be a loopback address (127.0.0.1, another 127.x.x.x address, ::1 or localhost), ` +

@@ -1,6 +1,12 @@
 import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
 import { loadSpec } from "../spec/load-spec.ts";
-import { resolveReference, schemaComponentName, type OpenApiDocument, type RequestBodyObject, type ResponseObject } from "../spec/openapi-document.ts";
+import {
+  resolveReference,
+  schemaComponentName,
+  type OpenApiDocument,
+  type RequestBodyObject,
+  type ResponseObject,
+} from "../spec/openapi-document.ts";
 import { listOperations, type OperationInfo } from "../spec/operations.ts";
 import type { HttpMethod, RequestBodyKind } from "./area.ts";
 import type { ErrorFamily } from "./error-bodies.ts";
@@ -37,7 +43,11 @@ export async function loadSpecOperations(specPath: string = DEFAULT_SPEC_PATH): 
       path: operation.path,
       requiresApiKey: requiresApiKey(operation.operation.security ?? document.security),
       requestBody: requestBodyKind(document, operation),
-      statuses: new Set(Object.keys(operation.operation.responses ?? {}).map(Number).filter(Number.isInteger)),
+      statuses: new Set(
+        Object.keys(operation.operation.responses ?? {})
+          .map(Number)
+          .filter(Number.isInteger),
+      ),
       errorFamily: errorFamily(document, operation),
     }));
 }

@@ -37,7 +37,8 @@ export class MockStore {
       this.accountsByUsername.has(account.username) ||
       this.accountsByEmail.has(account.email.toLowerCase()) ||
       account.apiKeys.some((key) => this.accountsByKey.has(key));
-    if (clash) throw new Error(`Account ${account.username} clashes with an existing username, email or key.`);
+    if (clash)
+      throw new Error(`Account ${account.username} clashes with an existing username, email or key.`);
     this.accountsByUsername.set(account.username, account);
     this.accountsByEmail.set(account.email.toLowerCase(), account);
     for (const key of account.apiKeys) this.accountsByKey.set(key, account);

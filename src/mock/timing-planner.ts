@@ -33,7 +33,7 @@ export class TimingPlanner {
     return ms * (1 + (this.random() * 2 - 1) * ratio);
   }
 
-  /** The planned start of the response of `operationId` to a request that arrived at `receivedAt`. */
+  /** Returns the planned start of the response of `operationId` to a request that arrived at `receivedAt`. */
   responseStart(operationId: string, receivedAt: number): number {
     const latency = this.model.latencyMs[operationId] ?? this.model.latencyMs.default;
     return receivedAt + this.jitter(latency);

@@ -18,7 +18,7 @@ export interface LLMUsageMetric {
 
 /**
  * Rows kept per account. A benchmark can make millions of calls, so the oldest rows are dropped
- * once the count passes this limit by a tenth; usage aggregates then cover only the newest rows.
+ * once the count passes this limit by a tenth. Usage aggregates then cover only the newest rows.
  */
 export const MAX_USAGE_ROWS = 100_000;
 
@@ -28,13 +28,17 @@ const TRIM_SLACK = MAX_USAGE_ROWS / 10;
 const USAGE_SLOT = defineAccountSlot<LLMUsageMetric[]>("usage", () => []);
 
 /** Records one call for the account that made it; the usage area aggregates these rows. */
-export function recordUsage(store: MockStore, account: Account, metric: Omit<LLMUsageMetric, "username">): void {
+export function recordUsage(
+  store: MockStore,
+  account: Account,
+  metric: Omit<LLMUsageMetric, "username">,
+): void {
   const rows = store.slot(account, USAGE_SLOT);
   rows.push({ ...metric, username: account.username });
   if (rows.length > MAX_USAGE_ROWS + TRIM_SLACK) rows.splice(0, rows.length - MAX_USAGE_ROWS);
 }
 
-/** The account's recorded calls, oldest first. */
+/** Returns the account's recorded calls, oldest first. */
 export function usageRows(store: MockStore, account: Account): readonly LLMUsageMetric[] {
   return store.slot(account, USAGE_SLOT);
 }

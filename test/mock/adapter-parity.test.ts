@@ -6,7 +6,7 @@ import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { sendCase, type MockExchange } from "./support/mock-exchange.ts";
 import { REQUEST_CATALOG } from "./support/request-catalog.ts";
 
-/** Origin the msw handlers answer for in this test; nothing listens there. */
+/** Origin whose requests the msw handlers take in this test; nothing listens there. */
 const MSW_ORIGIN = "http://127.0.0.1:4999";
 
 let httpMock: RunningMock;
@@ -45,13 +45,16 @@ function comparable(exchange: MockExchange): unknown {
 
 describe("mock adapters", () => {
   // The catalog runs in order on both deployments, so their stores and id sequences stay in step.
-  test.each(REQUEST_CATALOG.map((testCase) => [testCase.name, testCase] as const))("%s answers alike", async (_name, testCase) => {
-    const overHttp = await sendCase(httpMock.origin, testCase);
-    const inProcess = await sendCase(MSW_ORIGIN, testCase);
+  test.each(REQUEST_CATALOG.map((testCase) => [testCase.name, testCase] as const))(
+    "%s responds alike",
+    async (_name, testCase) => {
+      const overHttp = await sendCase(httpMock.origin, testCase);
+      const inProcess = await sendCase(MSW_ORIGIN, testCase);
 
-    expect(overHttp.status).toBe(testCase.expectedStatus);
-    expect(inProcess.status).toBe(overHttp.status);
-    expect(inProcess.contentType).toBe(overHttp.contentType);
-    expect(comparable(inProcess)).toEqual(comparable(overHttp));
-  });
+      expect(overHttp.status).toBe(testCase.expectedStatus);
+      expect(inProcess.status).toBe(overHttp.status);
+      expect(inProcess.contentType).toBe(overHttp.contentType);
+      expect(comparable(inProcess)).toEqual(comparable(overHttp));
+    },
+  );
 });

@@ -4,13 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { AUDIO_CONTENT_TYPES, AUDIO_FORMATS, encodeSpeech } from "../../src/mock/areas/audio/audio-formats.ts";
+import {
+  AUDIO_CONTENT_TYPES,
+  AUDIO_FORMATS,
+  encodeSpeech,
+} from "../../src/mock/areas/audio/audio-formats.ts";
 import { crc16, crc8, oggCrc32 } from "../../src/mock/areas/audio/containers/checksums.ts";
 import { readWav } from "../../src/mock/areas/audio/containers/wav.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { TEST_KEYS, eventPayloads, readExchange, type MockExchange } from "./support/mock-exchange.ts";
 
-/** What file-type 21 reports for each format's bytes; PCM has no header to detect. */
+/** MIME type that file-type 21 detects in each format's bytes; PCM has no header to detect. */
 const SNIFFED_TYPES: Readonly<Record<string, string | undefined>> = {
   mp3: "audio/mpeg",
   opus: "audio/ogg; codecs=opus",
@@ -40,7 +44,11 @@ async function post(path: string, json: unknown, account = "carol"): Promise<Moc
   return readExchange(response);
 }
 
-async function transcribe(file: Uint8Array, mimeType: string, fields: Record<string, string>): Promise<MockExchange> {
+async function transcribe(
+  file: Uint8Array,
+  mimeType: string,
+  fields: Record<string, string>,
+): Promise<MockExchange> {
   const form = new FormData();
   form.append("file", new Blob([file.slice()], { type: mimeType }), "speech");
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
@@ -54,13 +62,21 @@ async function transcribe(file: Uint8Array, mimeType: string, fields: Record<str
 }
 
 describe("text-to-speech", () => {
-  test.each(AUDIO_FORMATS.map((format) => [format]))("%s has its content type and container", async (format) => {
-    const speech = await post("/v1/core/audio/tts", { providerKey: "openai", voice: "alloy", text: "Format check.", responseFormat: format });
-    expect(speech.status).toBe(200);
-    expect(speech.contentType).toBe(AUDIO_CONTENT_TYPES[format]);
-    expect(speech.bytes.length).toBeGreaterThan(100);
-    expect((await fileTypeFromBuffer(speech.bytes))?.mime).toBe(SNIFFED_TYPES[format]);
-  });
+  test.each(AUDIO_FORMATS.map((format) => [format]))(
+    "%s has its content type and container",
+    async (format) => {
+      const speech = await post("/v1/core/audio/tts", {
+        providerKey: "openai",
+        voice: "alloy",
+        text: "Format check.",
+        responseFormat: format,
+      });
+      expect(speech.status).toBe(200);
+      expect(speech.contentType).toBe(AUDIO_CONTENT_TYPES[format]);
+      expect(speech.bytes.length).toBeGreaterThan(100);
+      expect((await fileTypeFromBuffer(speech.bytes))?.mime).toBe(SNIFFED_TYPES[format]);
+    },
+  );
 
   test("wav length follows text and speed", () => {
     const normal = readWav(encodeSpeech("one two three four", 1, "wav"));
@@ -76,13 +92,19 @@ describe("text-to-speech", () => {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const dataStart = bytes.length - ((bytes.length - 44) & ~1);
     let peak = 0;
-    for (let offset = dataStart; offset + 2 <= bytes.length; offset += 2) peak = Math.max(peak, Math.abs(view.getInt16(offset, true)));
+    for (let offset = dataStart; offset + 2 <= bytes.length; offset += 2)
+      peak = Math.max(peak, Math.abs(view.getInt16(offset, true)));
     expect(peak).toBeGreaterThan(1000);
   });
 
   test("groq answers wav", async () => {
     await post("/v1/core/add/provider", { providerKey: "groq", apiKey: "gsk_carol_provider_key_001" });
-    const speech = await post("/v1/core/audio/tts", { providerKey: "groq", voice: "Fritz-PlayAI", text: "hi", responseFormat: "mp3" });
+    const speech = await post("/v1/core/audio/tts", {
+      providerKey: "groq",
+      voice: "Fritz-PlayAI",
+      text: "hi",
+      responseFormat: "mp3",
+    });
     expect(speech.contentType).toBe("audio/wav");
   });
 
@@ -114,7 +136,13 @@ describe("text-to-speech", () => {
 const DECODERS = [
   { format: "flac", file: "speech.flac", command: "flac", args: ["--test", "--silent"], output: /^/ },
   { format: "opus", file: "speech.opus", command: "opusinfo", args: [], output: /Opus/ },
-  { format: "mp3", file: "speech.mp3", command: "mpg123", args: ["--test", "--verbose"], output: /MPEG 1\.0 L III cbr128 44100 mono/ },
+  {
+    format: "mp3",
+    file: "speech.mp3",
+    command: "mpg123",
+    args: ["--test", "--verbose"],
+    output: /MPEG 1\.0 L III cbr128 44100 mono/,
+  },
   { format: "aac", file: "speech.aac", command: "faad", args: ["-i"], output: /ADTS, \d+\.\d+ sec/ },
 ] as const;
 
@@ -128,23 +156,26 @@ function installed(command: string): boolean {
 }
 
 describe("audio decoders", () => {
-  test.each(DECODERS.map((decoder) => [decoder.command, decoder] as const))("%s accepts the output", (command, decoder) => {
-    if (!installed(command)) {
-      console.warn(`${command} is not installed; the ${decoder.format} decoding check did not run.`);
-      return;
-    }
-    const directory = mkdtempSync(join(tmpdir(), "msq-audio-"));
-    try {
-      const path = join(directory, decoder.file);
-      writeFileSync(path, encodeSpeech("Decoder check of the mock speech.", 1, decoder.format));
-      // spawnSync reports the exit status; the decoders print their findings on stdout or stderr.
-      const result = spawnSync(command, [...decoder.args, path], { encoding: "latin1", timeout: 30_000 });
-      expect(result.status).toBe(0);
-      expect(`${result.stdout}${result.stderr}`).toMatch(decoder.output);
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
-  });
+  test.each(DECODERS.map((decoder) => [decoder.command, decoder] as const))(
+    "%s accepts the output",
+    (command, decoder) => {
+      if (!installed(command)) {
+        console.warn(`${command} is not installed; the ${decoder.format} decoding check did not run.`);
+        return;
+      }
+      const directory = mkdtempSync(join(tmpdir(), "msq-audio-"));
+      try {
+        const path = join(directory, decoder.file);
+        writeFileSync(path, encodeSpeech("Decoder check of the mock speech.", 1, decoder.format));
+        // spawnSync reports the exit status; the decoders print their findings on stdout or stderr.
+        const result = spawnSync(command, [...decoder.args, path], { encoding: "latin1", timeout: 30_000 });
+        expect(result.status).toBe(0);
+        expect(`${result.stdout}${result.stderr}`).toMatch(decoder.output);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("streaming text-to-speech", () => {
@@ -162,7 +193,11 @@ describe("streaming text-to-speech", () => {
 
   test("groq gets an in-band error", async () => {
     await post("/v1/core/add/provider", { providerKey: "groq", apiKey: "gsk_carol_provider_key_001" });
-    const stream = await post("/v1/core/audio/tts/stream", { providerKey: "groq", voice: "Fritz-PlayAI", text: "hi" });
+    const stream = await post("/v1/core/audio/tts/stream", {
+      providerKey: "groq",
+      voice: "Fritz-PlayAI",
+      text: "hi",
+    });
     expect(stream.status).toBe(200);
     expect(eventPayloads(stream)[0]?.["type"]).toBe("error");
     expect(stream.events?.at(-1)).toBe("[DONE]");
@@ -171,7 +206,9 @@ describe("streaming text-to-speech", () => {
 
 describe("speech-to-text", () => {
   test("transcribes mock speech back to its text", async () => {
-    const result = await transcribe(encodeSpeech("hello from the harness", 1, "wav"), "audio/wav", { providerKey: "openai" });
+    const result = await transcribe(encodeSpeech("hello from the harness", 1, "wav"), "audio/wav", {
+      providerKey: "openai",
+    });
     expect(result.status).toBe(200);
     expect((result.json as Record<string, unknown>)["text"]).toBe("hello from the harness");
     expect((result.json as Record<string, unknown>)["model"]).toBe("whisper-1");
@@ -189,7 +226,9 @@ describe("speech-to-text", () => {
   });
 
   test.each(["audio/mpeg", "audio/wav", "audio/ogg", "audio/webm"])("accepts %s", async (mimeType) => {
-    expect((await transcribe(Uint8Array.from([1, 2, 3, 4]), mimeType, { providerKey: "openai" })).status).toBe(200);
+    expect(
+      (await transcribe(Uint8Array.from([1, 2, 3, 4]), mimeType, { providerKey: "openai" })).status,
+    ).toBe(200);
   });
 
   test.each([

@@ -2,7 +2,11 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BODY_LIMITS } from "../../src/mock/request-body.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
-import { resolveReference, type RequestBodyObject, type SchemaObject } from "../../src/spec/openapi-document.ts";
+import {
+  resolveReference,
+  type RequestBodyObject,
+  type SchemaObject,
+} from "../../src/spec/openapi-document.ts";
 import { ValidatorRegistry, type OperationInfo } from "../../src/validation/validator-registry.ts";
 import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
 import { REQUEST_CATALOG } from "./support/request-catalog.ts";
@@ -49,15 +53,18 @@ function expectDocumentedClientError(operation: OperationInfo, exchange: MockExc
   expect(failures).toEqual([]);
 }
 
-/** A valid body of the operation from the request catalog, to mutate one field at a time. */
+/** Returns a valid body of the operation from the request catalog, to mutate one field at a time. */
 function validBody(operationId: string): Record<string, unknown> | undefined {
   const found = REQUEST_CATALOG.find(
-    (testCase) => testCase.operationId === operationId && testCase.expectedStatus === 200 && typeof testCase.json === "object",
+    (testCase) =>
+      testCase.operationId === operationId &&
+      testCase.expectedStatus === 200 &&
+      typeof testCase.json === "object",
   );
   return found?.json as Record<string, unknown> | undefined;
 }
 
-/** The `required` list of the operation's JSON request body schema. */
+/** Returns the `required` list of the operation's JSON request body schema. */
 function requiredFields(operation: OperationInfo): string[] {
   const document = registry.spec.document;
   if (operation.operation.requestBody === undefined) return [];
@@ -67,14 +74,27 @@ function requiredFields(operation: OperationInfo): string[] {
   return resolveReference<SchemaObject>(document, schema).required ?? [];
 }
 
-const nonObjectJson = fc.jsonValue().filter((value) => value === null || typeof value !== "object" || Array.isArray(value));
-const unknownFieldsObject = fc.dictionary(fc.string().map((key) => `x_${key}`), fc.jsonValue(), { maxKeys: 5 });
-const nonStringValue = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+const nonObjectJson = fc
+  .jsonValue()
+  .filter((value) => value === null || typeof value !== "object" || Array.isArray(value));
+const unknownFieldsObject = fc.dictionary(
+  fc.string().map((key) => `x_${key}`),
+  fc.jsonValue(),
+  { maxKeys: 5 },
+);
+const nonStringValue = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.object({ maxDepth: 1 }),
+);
 
 describe("mock under bad requests", () => {
   test("malformed JSON gets 400", async () => {
     for (const operation of operationsWithBody) {
-      const json = operation.operation.requestBody !== undefined && operation.operationId !== "createTranscription";
+      const json =
+        operation.operation.requestBody !== undefined && operation.operationId !== "createTranscription";
       if (!json) continue;
       const exchange = await send(operation, '{"model": "msq-mock-chat", "messages": [', "application/json");
       expect(exchange.status, operation.operationId).toBe(400);
@@ -100,7 +120,10 @@ describe("mock under bad requests", () => {
       if (operation.operationId === "createTranscription") continue;
       await fc.assert(
         fc.asyncProperty(fc.oneof(nonObjectJson, unknownFieldsObject), async (body) => {
-          expectDocumentedClientError(operation, await send(operation, JSON.stringify(body), "application/json"));
+          expectDocumentedClientError(
+            operation,
+            await send(operation, JSON.stringify(body), "application/json"),
+          );
         }),
         { numRuns: RUNS_PER_OPERATION },
       );
@@ -112,11 +135,16 @@ describe("mock under bad requests", () => {
       const body = validBody(operation.operationId);
       if (body === undefined) continue;
       const required = requiredFields(operation);
-      const fields = Object.keys(body).filter((field) => required.includes(field) && typeof body[field] === "string");
+      const fields = Object.keys(body).filter(
+        (field) => required.includes(field) && typeof body[field] === "string",
+      );
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...fields), nonStringValue, async (field, value) => {
           const mutated = { ...body, [field]: value };
-          expectDocumentedClientError(operation, await send(operation, JSON.stringify(mutated), "application/json"));
+          expectDocumentedClientError(
+            operation,
+            await send(operation, JSON.stringify(mutated), "application/json"),
+          );
         }),
         { numRuns: RUNS_PER_OPERATION },
       );
@@ -126,17 +154,20 @@ describe("mock under bad requests", () => {
   test("random multipart forms get 4xx", async () => {
     const operation = registry.operation("createTranscription");
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string({ minLength: 1 }), fc.string(), { maxKeys: 6 }), async (fields) => {
-        const form = new FormData();
-        for (const [name, value] of Object.entries(fields)) form.append(name, value);
-        const response = await fetch(`${mock.origin}${operation.path}`, {
-          method: "POST",
-          headers: { "x-api-key": TEST_KEYS["alice"] ?? "" },
-          body: form,
-          signal: AbortSignal.timeout(10_000),
-        });
-        expectDocumentedClientError(operation, await readExchange(response));
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.string({ minLength: 1 }), fc.string(), { maxKeys: 6 }),
+        async (fields) => {
+          const form = new FormData();
+          for (const [name, value] of Object.entries(fields)) form.append(name, value);
+          const response = await fetch(`${mock.origin}${operation.path}`, {
+            method: "POST",
+            headers: { "x-api-key": TEST_KEYS["alice"] ?? "" },
+            body: form,
+            signal: AbortSignal.timeout(10_000),
+          });
+          expectDocumentedClientError(operation, await readExchange(response));
+        },
+      ),
       { numRuns: RUNS_PER_OPERATION },
     );
   });
@@ -148,7 +179,7 @@ describe("mock under bad requests", () => {
     expectDocumentedClientError(operation, exchange);
   });
 
-  test("server still answers afterwards", async () => {
+  test("server still responds afterwards", async () => {
     const response = await fetch(`${mock.baseUrl}/models`, {
       headers: { "x-api-key": TEST_KEYS["alice"] ?? "" },
       signal: AbortSignal.timeout(10_000),

@@ -9,9 +9,28 @@ let mock: RunningMock;
 
 beforeAll(async () => {
   mock = await startMock();
-  addAgent("alice", { name: "helper", slug: "helper-bot", modelName: "msq-mock-chat", published: true, sharedWith: [{ username: "bob" }], maxTokens: 3 });
-  addAgent("alice", { name: "draft", slug: "draft", modelName: "msq-mock-chat", published: false, sharedWith: [{ username: "bob" }] });
-  addAgent("bob", { name: "mailer", slug: "mailer", modelName: "msq-mock-chat", published: true, sharedWith: [{ email: "CAROL@example.com" }] });
+  addAgent("alice", {
+    name: "helper",
+    slug: "helper-bot",
+    modelName: "msq-mock-chat",
+    published: true,
+    sharedWith: [{ username: "bob" }],
+    maxTokens: 3,
+  });
+  addAgent("alice", {
+    name: "draft",
+    slug: "draft",
+    modelName: "msq-mock-chat",
+    published: false,
+    sharedWith: [{ username: "bob" }],
+  });
+  addAgent("bob", {
+    name: "mailer",
+    slug: "mailer",
+    modelName: "msq-mock-chat",
+    published: true,
+    sharedWith: [{ email: "CAROL@example.com" }],
+  });
 });
 
 afterAll(async () => {
@@ -24,11 +43,20 @@ function addAgent(owner: string, agent: ChatAgentRecord): void {
   mock.deployment.store.slot(account, CHAT_AGENTS).set(agent.name, agent);
 }
 
-async function chat(body: Record<string, unknown>, account = "alice", headers: Record<string, string> = {}, target = mock): Promise<MockExchange> {
+async function chat(
+  body: Record<string, unknown>,
+  account = "alice",
+  headers: Record<string, string> = {},
+  target = mock,
+): Promise<MockExchange> {
   const response = await fetch(`${target.baseUrl}/chat/completions`, {
     method: "POST",
     headers: { "x-api-key": TEST_KEYS[account] ?? "", "content-type": "application/json", ...headers },
-    body: JSON.stringify({ model: "msq-mock-chat", messages: [{ role: "user", content: "Hello there" }], ...body }),
+    body: JSON.stringify({
+      model: "msq-mock-chat",
+      messages: [{ role: "user", content: "Hello there" }],
+      ...body,
+    }),
     signal: AbortSignal.timeout(10_000),
   });
   return readExchange(response);
@@ -36,7 +64,11 @@ async function chat(body: Record<string, unknown>, account = "alice", headers: R
 
 const completion = (exchange: MockExchange) =>
   exchange.json as {
-    choices: { index: number; message: { content: string | null; tool_calls?: { function: { name: string; arguments: string } }[] }; finish_reason: string }[];
+    choices: {
+      index: number;
+      message: { content: string | null; tool_calls?: { function: { name: string; arguments: string } }[] };
+      finish_reason: string;
+    }[];
     usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   };
 
@@ -46,7 +78,11 @@ const WEATHER_TOOL = {
     name: "get_weather",
     parameters: {
       type: "object",
-      properties: { city: { type: "string" }, days: { type: "integer", minimum: 1 }, unit: { enum: ["c", "f"] } },
+      properties: {
+        city: { type: "string" },
+        days: { type: "integer", minimum: 1 },
+        unit: { enum: ["c", "f"] },
+      },
       required: ["city", "days", "unit"],
     },
   },
@@ -85,8 +121,14 @@ describe("chat completions", () => {
   });
 
   test("json_schema mode follows the schema", async () => {
-    const schema = { type: "object", properties: { title: { type: "string" }, score: { type: "number" } }, required: ["title", "score"] };
-    const result = completion(await chat({ response_format: { type: "json_schema", json_schema: { schema } } }));
+    const schema = {
+      type: "object",
+      properties: { title: { type: "string" }, score: { type: "number" } },
+      required: ["title", "score"],
+    };
+    const result = completion(
+      await chat({ response_format: { type: "json_schema", json_schema: { schema } } }),
+    );
     const value = JSON.parse(result.choices[0]?.message.content ?? "") as Record<string, unknown>;
     expect(typeof value["title"]).toBe("string");
     expect(typeof value["score"]).toBe("number");
@@ -117,20 +159,32 @@ describe("chat completions", () => {
   test("tool result ends the tool loop", async () => {
     const messages = [
       { role: "user", content: "Weather?" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: "{}" } }] },
-      { role: "tool", content: "{\"c\":21}", tool_call_id: "call_1" },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: "{}" } }],
+      },
+      { role: "tool", content: '{"c":21}', tool_call_id: "call_1" },
     ];
-    expect(completion(await chat({ tools: [WEATHER_TOOL], messages })).choices[0]?.finish_reason).toBe("stop");
+    expect(completion(await chat({ tools: [WEATHER_TOOL], messages })).choices[0]?.finish_reason).toBe(
+      "stop",
+    );
   });
 
   test("streamed tool call deltas carry an index", async () => {
     const chunks = eventPayloads(await chat({ tools: [WEATHER_TOOL], stream: true }));
     const calls = chunks.flatMap((chunk) =>
-      (chunk["choices"] as { delta: { tool_calls?: Record<string, unknown>[] } }[]).flatMap((choice) => choice.delta.tool_calls ?? []),
+      (chunk["choices"] as { delta: { tool_calls?: Record<string, unknown>[] } }[]).flatMap(
+        (choice) => choice.delta.tool_calls ?? [],
+      ),
     );
     expect(calls.length).toBeGreaterThan(1);
     expect(calls.every((call) => call["index"] === 0)).toBe(true);
-    expect(calls[0]).toMatchObject({ id: expect.any(String), type: "function", function: { name: "get_weather" } });
+    expect(calls[0]).toMatchObject({
+      id: expect.any(String),
+      type: "function",
+      function: { name: "get_weather" },
+    });
     const args = calls.map((call) => (call["function"] as { arguments?: string }).arguments ?? "").join("");
     expect(JSON.parse(args)).toHaveProperty("city");
   });
@@ -139,7 +193,11 @@ describe("chat completions", () => {
     const chunks = eventPayloads(await chat({ stream: true, n: 2 }));
     expect(new Set(chunks.map((chunk) => chunk["id"])).size).toBe(1);
     expect(new Set(chunks.map((chunk) => chunk["created"])).size).toBe(1);
-    const finishes = chunks.flatMap((chunk) => (chunk["choices"] as { finish_reason: string | null }[]).filter((choice) => choice.finish_reason !== null));
+    const finishes = chunks.flatMap((chunk) =>
+      (chunk["choices"] as { finish_reason: string | null }[]).filter(
+        (choice) => choice.finish_reason !== null,
+      ),
+    );
     expect(finishes).toHaveLength(2);
   });
 
@@ -149,7 +207,11 @@ describe("chat completions", () => {
     ["max_retries out of range", { maxRetries: 11 }, 400],
     ["n out of range", { n: 17 }, 400],
     ["unknown role", { messages: [{ role: "robot", content: "x" }] }, 400],
-    ["tool_choice naming an unknown tool", { tools: [WEATHER_TOOL], tool_choice: { type: "function", function: { name: "nope" } } }, 400],
+    [
+      "tool_choice naming an unknown tool",
+      { tools: [WEATHER_TOOL], tool_choice: { type: "function", function: { name: "nope" } } },
+      400,
+    ],
     ["unpublished own agent", { model: "draft" }, 404],
     ["other account's model", { model: "msq-mock-chat-of-bob" }, 404],
   ])("%s gets its status", async (_name, body, status) => {
@@ -177,7 +239,10 @@ describe("chat targets", () => {
 
   test("model list shows agents the caller may use", async () => {
     const list = async (account: string): Promise<string[]> => {
-      const response = await fetch(`${mock.baseUrl}/models`, { headers: { "x-api-key": TEST_KEYS[account] ?? "" }, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${mock.baseUrl}/models`, {
+        headers: { "x-api-key": TEST_KEYS[account] ?? "" },
+        signal: AbortSignal.timeout(10_000),
+      });
       return ((await response.json()) as { data: { id: string }[] }).data.map((entry) => entry.id);
     };
     expect(await list("alice")).toContain("helper");
@@ -208,19 +273,36 @@ describe("chat cancellation", () => {
   ])("%s ends the stream", async (_name, body, headers, sessionId) => {
     const slowMock = await startMock({ timing: slow });
     try {
-      const streaming = chat({ stream: true, stream_options: { include_usage: true }, ...body }, "alice", headers, slowMock);
+      const streaming = chat(
+        { stream: true, stream_options: { include_usage: true }, ...body },
+        "alice",
+        headers,
+        slowMock,
+      );
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await cancel(slowMock, sessionId)).toEqual({ success: true, found: true, cancelled: true, alreadyCancelled: false });
+      expect(await cancel(slowMock, sessionId)).toEqual({
+        success: true,
+        found: true,
+        cancelled: true,
+        alreadyCancelled: false,
+      });
 
       const exchange = await streaming;
       const chunks = eventPayloads(exchange);
-      const deltas = chunks.filter((chunk) => (chunk["choices"] as { delta: { content?: string } }[])[0]?.delta.content !== undefined);
+      const deltas = chunks.filter(
+        (chunk) => (chunk["choices"] as { delta: { content?: string } }[])[0]?.delta.content !== undefined,
+      );
       expect(deltas.length).toBeLessThan(50);
       expect(exchange.events?.at(-1)).toBe("[DONE]");
       const usage = chunks.at(-1)?.["usage"] as { completion_tokens: number };
       expect(usage.completion_tokens).toBe(deltas.length);
 
-      expect(await cancel(slowMock, sessionId)).toEqual({ success: true, found: true, cancelled: false, alreadyCancelled: true });
+      expect(await cancel(slowMock, sessionId)).toEqual({
+        success: true,
+        found: true,
+        cancelled: false,
+        alreadyCancelled: true,
+      });
     } finally {
       await slowMock.close();
     }

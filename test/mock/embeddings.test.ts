@@ -22,7 +22,10 @@ async function embed(body: Record<string, unknown>, account = "alice"): Promise<
   return readExchange(response);
 }
 
-type EmbeddingList = { data: { index: number; embedding: number[] | string }[]; usage: { prompt_tokens: number } };
+type EmbeddingList = {
+  data: { index: number; embedding: number[] | string }[];
+  usage: { prompt_tokens: number };
+};
 const vectors = (exchange: MockExchange): number[][] =>
   (exchange.json as EmbeddingList).data.map((item) => item.embedding as number[]);
 
@@ -46,32 +49,40 @@ describe("embeddings", () => {
   });
 
   test("equal texts get equal vectors", async () => {
-    const first = vectors(await embed({ model: "nomic-embed-text-v1.5", input: ["same text", "other text"] }));
+    const first = vectors(
+      await embed({ model: "nomic-embed-text-v1.5", input: ["same text", "other text"] }),
+    );
     const second = vectors(await embed({ model: "nomic-embed-text-v1.5", input: "same text" }));
     expect(second[0]).toEqual(first[0]);
     expect(first[1]).not.toEqual(first[0]);
   });
 
   test("batch keeps input order", async () => {
-    const list = (await embed({ model: "nomic-embed-text-v1.5", input: ["a", "b", "c"] })).json as EmbeddingList;
+    const list = (await embed({ model: "nomic-embed-text-v1.5", input: ["a", "b", "c"] }))
+      .json as EmbeddingList;
     expect(list.data.map((item) => item.index)).toEqual([0, 1, 2]);
   });
 
   test("base64 decodes to the float vector", async () => {
     const floats = vectors(await embed({ model: "text-embedding-3-small", input: "encode me" }))[0] ?? [];
-    const list = (await embed({ model: "text-embedding-3-small", input: "encode me", encoding_format: "base64" })).json as EmbeddingList;
+    const list = (
+      await embed({ model: "text-embedding-3-small", input: "encode me", encoding_format: "base64" })
+    ).json as EmbeddingList;
     const decoded = decodeBase64(list.data[0]?.embedding as string);
     expect(decoded).toHaveLength(floats.length);
     decoded.forEach((value, index) => expect(value).toBeCloseTo(floats[index] ?? NaN, 6));
   });
 
   test("dimensions shortens the vector", async () => {
-    const [vector] = vectors(await embed({ model: "text-embedding-3-small", input: "short", dimensions: 256 }));
+    const [vector] = vectors(
+      await embed({ model: "text-embedding-3-small", input: "short", dimensions: 256 }),
+    );
     expect(vector).toHaveLength(256);
   });
 
   test("usage counts the input tokens", async () => {
-    const list = (await embed({ model: "nomic-embed-text-v1.5", input: ["one two", "three, four"] })).json as EmbeddingList;
+    const list = (await embed({ model: "nomic-embed-text-v1.5", input: ["one two", "three, four"] }))
+      .json as EmbeddingList;
     expect(list.usage.prompt_tokens).toBe(5);
   });
 
@@ -97,7 +108,12 @@ describe("embeddings", () => {
     const add = await fetch(`${mock.origin}/v1/core/add/model`, {
       method: "POST",
       headers: { "x-api-key": TEST_KEYS["alice"] ?? "", "content-type": "application/json" },
-      body: JSON.stringify({ name: "alice-embedder", description: "", providerKey: "openai", model: "text-embedding-3-small" }),
+      body: JSON.stringify({
+        name: "alice-embedder",
+        description: "",
+        providerKey: "openai",
+        model: "text-embedding-3-small",
+      }),
       signal: AbortSignal.timeout(10_000),
     });
     expect(add.status).toBe(200);

@@ -12,8 +12,21 @@ import type { SpecOperation } from "../../src/mock/spec-operations.ts";
 import { startMock } from "../../src/mock/server.ts";
 import { MockStore } from "../../src/mock/store.ts";
 
-function specOperation(operationId: string, method: SpecOperation["method"], path: string, requiresApiKey = true): SpecOperation {
-  return { operationId, method, path, requiresApiKey, requestBody: "none", statuses: new Set([200]), errorFamily: undefined };
+function specOperation(
+  operationId: string,
+  method: SpecOperation["method"],
+  path: string,
+  requiresApiKey = true,
+): SpecOperation {
+  return {
+    operationId,
+    method,
+    path,
+    requiresApiKey,
+    requestBody: "none",
+    statuses: new Set([200]),
+    errorFamily: undefined,
+  };
 }
 
 const ok = () => jsonResponse(200, {});
@@ -24,7 +37,9 @@ describe("fault registry", () => {
   test("unknown fault names are rejected with the valid ones", () => {
     const activate = () => registry.activate(["chat-stream-done-mising", "nonsense"], "--fault");
     expect(activate).toThrow(ConfigError);
-    expect(activate).toThrow(/unknown fault "chat-stream-done-mising" \(did you mean "chat-stream-done-missing"\?\), "nonsense"/);
+    expect(activate).toThrow(
+      /unknown fault "chat-stream-done-mising" \(did you mean "chat-stream-done-missing"\?\), "nonsense"/,
+    );
     expect(activate).toThrow(/Valid faults: .*auth-missing-key-accepted.*voices-listed-across-accounts/);
   });
 
@@ -49,11 +64,15 @@ describe("fault registry", () => {
 
   test("hooks apply to their operations only", () => {
     const faults = registry.activate(["models-list-object-missing", "not-found-answered-500"], "test");
-    expect(faults.responseTransforms("listModels").map((fault) => fault.name).sort()).toEqual([
-      "models-list-object-missing",
+    expect(
+      faults
+        .responseTransforms("listModels")
+        .map((fault) => fault.name)
+        .sort(),
+    ).toEqual(["models-list-object-missing", "not-found-answered-500"]);
+    expect(faults.responseTransforms("deleteModel").map((fault) => fault.name)).toEqual([
       "not-found-answered-500",
     ]);
-    expect(faults.responseTransforms("deleteModel").map((fault) => fault.name)).toEqual(["not-found-answered-500"]);
   });
 });
 
@@ -69,7 +88,11 @@ describe("authentication", () => {
     ["legacy key in x-api-key", { "x-api-key": legacy }, "alice"],
     ["Bearer msq- key", { authorization: `Bearer ${alice}` }, "alice"],
     ["lowercase bearer scheme", { authorization: `bearer ${alice}` }, "alice"],
-    ["x-api-key wins over Authorization", { "x-api-key": alice, authorization: "Bearer msq-unknown-0000000" }, "alice"],
+    [
+      "x-api-key wins over Authorization",
+      { "x-api-key": alice, authorization: "Bearer msq-unknown-0000000" },
+      "alice",
+    ],
     ["Bearer legacy key", { authorization: `Bearer ${legacy}` }, undefined],
     ["Basic scheme", { authorization: `Basic ${alice}` }, undefined],
     ["unknown key", { "x-api-key": "msq-unknown-0000000000" }, undefined],
@@ -90,7 +113,10 @@ describe("route table", () => {
 
   test("static paths win over templates", () => {
     const table = new RouteTable(
-      [specOperation("getVoice", "GET", "/v1/core/voices/{name}"), specOperation("listVoices", "GET", "/v1/core/voices")],
+      [
+        specOperation("getVoice", "GET", "/v1/core/voices/{name}"),
+        specOperation("listVoices", "GET", "/v1/core/voices"),
+      ],
       [],
     );
     expect(table.match("GET", "/v1/core/voices")?.route.operationId).toBe("listVoices");
@@ -102,7 +128,10 @@ describe("route table", () => {
 
   test("area path must match the spec", () => {
     const build = () =>
-      new RouteTable([specOperation("listModels", "GET", "/v1/models")], [area([{ operationId: "listModels", method: "GET", path: "/v1/model", handle: ok }])]);
+      new RouteTable(
+        [specOperation("listModels", "GET", "/v1/models")],
+        [area([{ operationId: "listModels", method: "GET", path: "/v1/model", handle: ok }])],
+      );
     expect(build).toThrow(RouteConflictError);
   });
 
@@ -110,13 +139,25 @@ describe("route table", () => {
     const build = () =>
       new RouteTable(
         [specOperation("triggerWebhook", "POST", "/webhooks/trigger/{webhookId}", false)],
-        [area([{ operationId: "triggerWebhook", method: "POST", path: "/webhooks/trigger/{webhookId}", handle: ok }])],
+        [
+          area([
+            {
+              operationId: "triggerWebhook",
+              method: "POST",
+              path: "/webhooks/trigger/{webhookId}",
+              handle: ok,
+            },
+          ]),
+        ],
       );
     expect(build).toThrow(/public in the spec/);
   });
 
   test("operations missing from the spec are still served", () => {
-    const table = new RouteTable([], [area([{ operationId: "listThings", method: "GET", path: "/v1/things", handle: ok }])]);
+    const table = new RouteTable(
+      [],
+      [area([{ operationId: "listThings", method: "GET", path: "/v1/things", handle: ok }])],
+    );
     expect(table.match("GET", "/v1/things")?.route.inSpec).toBe(false);
   });
 

@@ -12,8 +12,12 @@ afterEach(() => {
 function captureOutput(): { stdout: () => string; stderr: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+  vi.spyOn(process.stdout, "write").mockImplementation(
+    (chunk: string | Uint8Array) => out.push(String(chunk)) > 0,
+  );
+  vi.spyOn(process.stderr, "write").mockImplementation(
+    (chunk: string | Uint8Array) => err.push(String(chunk)) > 0,
+  );
   return { stdout: () => out.join(""), stderr: () => err.join("") };
 }
 
@@ -22,7 +26,9 @@ describe("msq-harness mock", () => {
     const output = captureOutput();
     expect(await main(["node", "msq-harness", "mock", "--list-faults"])).toBe(EXIT_OK);
     expect(output.stdout()).toMatch(/^NAME +AREA +KIND +RULE IT BREAKS$/m);
-    expect(output.stdout()).toMatch(/^provider-key-unmasked +providers +masking +Provider API keys are masked in every read\.$/m);
+    expect(output.stdout()).toMatch(
+      /^provider-key-unmasked +providers +masking +Provider API keys are masked in every read\.$/m,
+    );
     expect(output.stdout()).toMatch(/^\d+ faults\./m);
   });
 
@@ -39,17 +45,24 @@ describe("msq-harness mock", () => {
   });
 
   test("serves until SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "mock", "--port", "0", "--fault", "chat-stream-done-missing"], {
-      env: { ...process.env, MSQ_LOG_LEVEL: "info", MSQ_MOCK_FAULTS: "provider-key-unmasked" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, "mock", "--port", "0", "--fault", "chat-stream-done-missing"],
+      {
+        env: { ...process.env, MSQ_LOG_LEVEL: "info", MSQ_MOCK_FAULTS: "provider-key-unmasked" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       const baseUrl = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no base URL within 20 s; output: ${stdout}${stderr}`)), 20_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no base URL within 20 s; output: ${stdout}${stderr}`)),
+          20_000,
+        );
         child.stdout.on("data", (chunk: Buffer) => {
           stdout += chunk.toString();
           const match = /base URL: (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(stdout);
@@ -70,7 +83,10 @@ describe("msq-harness mock", () => {
     } finally {
       child.kill("SIGTERM");
     }
-    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), 10_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), 10_000)),
+    ]);
     expect(code).toBe(0);
     expect(stderr).toContain('"msg":"mock deployment started"');
     expect(stderr).toContain('"msg":"mock deployment stopped"');

@@ -58,7 +58,11 @@ describe("openai SDK against the HTTP mock", () => {
           type: "function",
           function: {
             name: "get_weather",
-            parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] },
+            parameters: {
+              type: "object",
+              properties: { location: { type: "string" } },
+              required: ["location"],
+            },
           },
         },
       ],
@@ -66,7 +70,9 @@ describe("openai SDK against the HTTP mock", () => {
     const completion = await runner.finalChatCompletion();
     const call = completion.choices[0]?.message.tool_calls?.[0];
     expect(call?.type).toBe("function");
-    expect(call?.type === "function" ? JSON.parse(call.function.arguments) : undefined).toHaveProperty("location");
+    expect(call?.type === "function" ? JSON.parse(call.function.arguments) : undefined).toHaveProperty(
+      "location",
+    );
   });
 
   test("embeddings", async () => {
@@ -80,7 +86,11 @@ describe("openai SDK against the HTTP mock", () => {
   });
 
   test("embeddings with float encoding", async () => {
-    const result = await client.embeddings.create({ model: "nomic-embed-text-v1.5", input: "x", encoding_format: "float" });
+    const result = await client.embeddings.create({
+      model: "nomic-embed-text-v1.5",
+      input: "x",
+      encoding_format: "float",
+    });
     expect(result.data[0]?.embedding).toHaveLength(768);
   });
 

@@ -17,27 +17,34 @@ afterAll(async () => {
 });
 
 describe("mock responses", () => {
-  test.each(REQUEST_CATALOG.map((testCase) => [testCase.name, testCase] as const))("%s conforms to the spec", async (_name, testCase) => {
-    const exchange = await sendCase(mock.origin, testCase);
-    expect(exchange.status).toBe(testCase.expectedStatus);
+  test.each(REQUEST_CATALOG.map((testCase) => [testCase.name, testCase] as const))(
+    "%s conforms to the spec",
+    async (_name, testCase) => {
+      const exchange = await sendCase(mock.origin, testCase);
+      expect(exchange.status).toBe(testCase.expectedStatus);
 
-    const failures = registry.validateResponse({
-      operationId: testCase.operationId,
-      status: exchange.status,
-      contentType: exchange.contentType,
-      body: exchange.events === undefined ? exchange.bytes : "",
-    });
-    expect(failures).toEqual([]);
+      const failures = registry.validateResponse({
+        operationId: testCase.operationId,
+        status: exchange.status,
+        contentType: exchange.contentType,
+        body: exchange.events === undefined ? exchange.bytes : "",
+      });
+      expect(failures).toEqual([]);
 
-    for (const data of exchange.events ?? []) {
-      const result = registry.validateEvent({ operationId: testCase.operationId, status: exchange.status, data });
-      expect(result.failures).toEqual([]);
-    }
-    if (exchange.events !== undefined) {
-      const terminator = registry.sseRules(testCase.operationId, exchange.status).terminator;
-      expect(exchange.events.at(-1)).toBe(terminator);
-    }
-  });
+      for (const data of exchange.events ?? []) {
+        const result = registry.validateEvent({
+          operationId: testCase.operationId,
+          status: exchange.status,
+          data,
+        });
+        expect(result.failures).toEqual([]);
+      }
+      if (exchange.events !== undefined) {
+        const terminator = registry.sseRules(testCase.operationId, exchange.status).terminator;
+        expect(exchange.events.at(-1)).toBe(terminator);
+      }
+    },
+  );
 
   test("every operation of the first areas is exercised", () => {
     const areas = new Set(["Models", "Chat", "Embeddings", "Audio", "Providers", "Voices"]);

@@ -15,7 +15,10 @@ const LATE_TOLERANCE_MS = 100;
 const EARLY_TOLERANCE_MS = 1;
 
 const timing = parseTimingModel(
-  { latencyMs: { listModels: 50 }, chat: { ttftMs: 80, interTokenMs: 30, tokensPerChunk: 2, outputTokens: 10 } },
+  {
+    latencyMs: { listModels: 50 },
+    chat: { ttftMs: 80, interTokenMs: 30, tokensPerChunk: 2, outputTokens: 10 },
+  },
   "test timing",
 );
 
@@ -23,8 +26,11 @@ let mock: RunningMock;
 
 beforeAll(async () => {
   mock = await startMock({ timing });
-  // One untimed-for-the-test request first, so connection setup and first-call compilation do not count.
-  await fetch(`${mock.baseUrl}/modelmap`, { headers: { "x-api-key": TEST_KEYS["alice"] ?? "" }, signal: AbortSignal.timeout(10_000) });
+  // A first request, so that connection setup and first-call compilation fall outside the measured ones.
+  await fetch(`${mock.baseUrl}/modelmap`, {
+    headers: { "x-api-key": TEST_KEYS["alice"] ?? "" },
+    signal: AbortSignal.timeout(10_000),
+  });
 });
 
 afterAll(async () => {
@@ -65,7 +71,10 @@ describe("timing model", () => {
 
   test("non-streaming reply waits for the last token", async () => {
     const sentAt = performance.now();
-    const response = await post("/v1/chat/completions", { model: "msq-mock-chat", messages: [{ role: "user", content: "hi" }] });
+    const response = await post("/v1/chat/completions", {
+      model: "msq-mock-chat",
+      messages: [{ role: "user", content: "hi" }],
+    });
     await response.json();
     const elapsed = performance.now() - sentAt;
     expect(elapsed).toBeGreaterThanOrEqual(80 + 4 * 30 - EARLY_TOLERANCE_MS);
@@ -154,7 +163,8 @@ describe("TimingPlanner", () => {
     const model = parseTimingModel({ jitter: { ratio: 0.5, seed: 42 } }, "test");
     const first = new TimingPlanner(model);
     const second = new TimingPlanner(model);
-    const sequence = (planner: TimingPlanner): number[] => Array.from({ length: 5 }, () => planner.jitter(10));
+    const sequence = (planner: TimingPlanner): number[] =>
+      Array.from({ length: 5 }, () => planner.jitter(10));
     expect(sequence(first)).toEqual(sequence(second));
   });
 

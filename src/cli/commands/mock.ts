@@ -31,7 +31,10 @@ export function registerMockCommand(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option("--timing <file>", "JSON timing model: latencyMs, chat.ttftMs, chat.interTokenMs, ... (default: no delays)")
+    .option(
+      "--timing <file>",
+      "JSON timing model: latencyMs, chat.ttftMs, chat.interTokenMs, ... (default: no delays)",
+    )
     .option("--list-faults", "print every fault with the rule it breaks, then exit")
     .action(async (options: MockCommandOptions) => {
       if (options.listFaults === true) {

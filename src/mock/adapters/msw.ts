@@ -4,16 +4,19 @@ import { JSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from "../mock-response.ts";
 import { FetchBodySource } from "./fetch-body.ts";
 
 /**
- * Origin the msw handlers answer for by default: the server URL of the spec. msw intercepts
- * requests in-process, so nothing needs to listen there.
+ * Origin whose requests the msw handlers take by default: the server URL of the spec. msw
+ * intercepts requests in-process, so nothing needs to listen there.
  */
 export const DEFAULT_MSW_ORIGIN = "http://127.0.0.1:4010";
 
 /**
- * The in-process adapter: msw request handlers for `setupServer` that run the deployment's
- * pipeline for every request under `origin`.
+ * Creates the in-process adapter: msw request handlers for `setupServer` that run the
+ * deployment's pipeline for every request under `origin`.
  */
-export function createMswHandlers(deployment: MockDeployment, origin: string = DEFAULT_MSW_ORIGIN): HttpHandler[] {
+export function createMswHandlers(
+  deployment: MockDeployment,
+  origin: string = DEFAULT_MSW_ORIGIN,
+): HttpHandler[] {
   const base = origin.replace(/\/+$/, "");
   return [
     http.all(`${base}/*`, async ({ request }) => {
@@ -39,7 +42,11 @@ export function createMswHandlers(deployment: MockDeployment, origin: string = D
   ];
 }
 
-function toFetchResponse(deployment: MockDeployment, prepared: PreparedResponse, aborter: AbortController): Response {
+function toFetchResponse(
+  deployment: MockDeployment,
+  prepared: PreparedResponse,
+  aborter: AbortController,
+): Response {
   const mock = prepared.response;
   const headers = new Headers(mock.headers);
 
@@ -68,7 +75,9 @@ function toFetchResponse(deployment: MockDeployment, prepared: PreparedResponse,
   if (mock.kind === "json") {
     headers.set("content-type", mock.contentType ?? JSON_CONTENT_TYPE);
     const serialized = mock.serializedBody;
-    body = serialized === undefined ? (JSON.stringify(mock.body) ?? "") : typeof serialized === "string" ? serialized : serialized.slice();
+    if (serialized === undefined) body = JSON.stringify(mock.body) ?? "";
+    else if (typeof serialized === "string") body = serialized;
+    else body = serialized.slice();
   } else if (mock.kind === "text") {
     headers.set("content-type", mock.contentType);
     body = mock.body;

@@ -119,8 +119,12 @@ export class NodeBodySource implements BodySource {
           }),
         );
       });
-      parser.on("filesLimit", () => fail(new MalformedBodyError(`The multipart body has more than ${limits.files} files.`)));
-      parser.on("error", (error: Error) => fail(new MalformedBodyError(`The multipart body is malformed: ${error.message}.`)));
+      parser.on("filesLimit", () =>
+        fail(new MalformedBodyError(`The multipart body has more than ${limits.files} files.`)),
+      );
+      parser.on("error", (error: Error) =>
+        fail(new MalformedBodyError(`The multipart body is malformed: ${error.message}.`)),
+      );
       parser.on("close", () => {
         void Promise.all(pending).then(() => {
           if (failed) return;
@@ -128,7 +132,9 @@ export class NodeBodySource implements BodySource {
           resolve({ fields, files });
         });
       });
-      request.on("error", (error) => fail(new MalformedBodyError(`The request body could not be read: ${error.message}.`)));
+      request.on("error", (error) =>
+        fail(new MalformedBodyError(`The request body could not be read: ${error.message}.`)),
+      );
       request.pipe(parser);
     });
   }

@@ -4,10 +4,12 @@ import { JSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from "../mock-response.ts";
 import { NodeBodySource } from "./node-body.ts";
 
 /**
- * The fast adapter: a `node:http` request listener that runs the deployment's pipeline directly,
- * without building Fetch API objects.
+ * Creates the fast adapter: a `node:http` request listener that runs the deployment's pipeline
+ * directly, without building Fetch API objects.
  */
-export function createRequestListener(deployment: MockDeployment): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestListener(
+  deployment: MockDeployment,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const receivedAt = performance.now();
     const disconnect = new DisconnectSignal();
@@ -15,10 +17,18 @@ export function createRequestListener(deployment: MockDeployment): (request: Inc
       if (!response.writableFinished) disconnect.trigger();
     });
     const fail = (error: unknown): void => {
-      deployment.logger.error({ err: error, method: request.method }, "the mock's HTTP adapter failed to answer");
+      deployment.logger.error(
+        { err: error, method: request.method },
+        "the mock's HTTP adapter failed to send a response",
+      );
       if (!response.headersSent) {
         response.writeHead(500, { "content-type": JSON_CONTENT_TYPE });
-        response.end(JSON.stringify({ success: false, message: "The mock failed to answer. See the mock's log." }));
+        response.end(
+          JSON.stringify({
+            success: false,
+            message: "The mock failed to send a response. See the mock's log.",
+          }),
+        );
       } else {
         response.destroy();
       }
@@ -73,7 +83,7 @@ function writeResponse(
   let payload: string | Uint8Array;
   if (mock.kind === "json") {
     headers["content-type"] = mock.contentType ?? JSON_CONTENT_TYPE;
-    payload = mock.serializedBody ?? (JSON.stringify(mock.body) ?? "");
+    payload = mock.serializedBody ?? JSON.stringify(mock.body) ?? "";
   } else {
     headers["content-type"] = mock.contentType;
     payload = mock.body;

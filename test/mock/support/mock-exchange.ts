@@ -60,7 +60,14 @@ export async function readExchange(response: Response): Promise<MockExchange> {
   if (contentType.startsWith("text/event-stream") && response.body !== null) {
     const transcript = await readSseStream(response.body as unknown as AsyncIterable<Uint8Array>);
     const events = transcript.events.map((event) => event.data);
-    return { status: response.status, contentType, bytes: new Uint8Array(), text: events.join("\n"), json: undefined, events };
+    return {
+      status: response.status,
+      contentType,
+      bytes: new Uint8Array(),
+      text: events.join("\n"),
+      json: undefined,
+      events,
+    };
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
@@ -77,5 +84,7 @@ export async function readExchange(response: Response): Promise<MockExchange> {
 
 /** Parses the JSON payloads of SSE events, skipping the `[DONE]` terminator. */
 export function eventPayloads(exchange: MockExchange): Record<string, unknown>[] {
-  return (exchange.events ?? []).filter((data) => data !== "[DONE]").map((data) => JSON.parse(data) as Record<string, unknown>);
+  return (exchange.events ?? [])
+    .filter((data) => data !== "[DONE]")
+    .map((data) => JSON.parse(data) as Record<string, unknown>);
 }

@@ -20,9 +20,30 @@ function audioForm(fields: Record<string, string>, mimeType = "audio/wav"): () =
  */
 export const REQUEST_CATALOG: readonly MockRequestCase[] = [
   // Models
-  { name: "list models", operationId: "listModels", method: "GET", path: "/v1/models", account: "alice", expectedStatus: 200 },
-  { name: "list models without key", operationId: "listModels", method: "GET", path: "/v1/models", account: "none", expectedStatus: 401 },
-  { name: "model map", operationId: "getModelMap", method: "GET", path: "/v1/modelmap", account: "alice", expectedStatus: 200 },
+  {
+    name: "list models",
+    operationId: "listModels",
+    method: "GET",
+    path: "/v1/models",
+    account: "alice",
+    expectedStatus: 200,
+  },
+  {
+    name: "list models without key",
+    operationId: "listModels",
+    method: "GET",
+    path: "/v1/models",
+    account: "none",
+    expectedStatus: 401,
+  },
+  {
+    name: "model map",
+    operationId: "getModelMap",
+    method: "GET",
+    path: "/v1/modelmap",
+    account: "alice",
+    expectedStatus: 200,
+  },
   {
     name: "discover configured provider",
     operationId: "discoverModels",
@@ -47,7 +68,13 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     method: "POST",
     path: "/v1/core/add/model",
     account: "alice",
-    json: { name: "alice-gpt4o", description: "GPT-4o", providerKey: "openai", model: "gpt-4o", programmaticToolCalling: "false" },
+    json: {
+      name: "alice-gpt4o",
+      description: "GPT-4o",
+      providerKey: "openai",
+      model: "gpt-4o",
+      programmaticToolCalling: "false",
+    },
     expectedStatus: 200,
   },
   {
@@ -65,7 +92,13 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     method: "POST",
     path: "/v1/core/add/model",
     account: "alice",
-    json: { name: "x", description: "", providerKey: "openai", model: "gpt-4o", programmaticToolCalling: "yes" },
+    json: {
+      name: "x",
+      description: "",
+      providerKey: "openai",
+      model: "gpt-4o",
+      programmaticToolCalling: "yes",
+    },
     expectedStatus: 400,
   },
   {
@@ -87,7 +120,14 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     expectedStatus: 404,
   },
   // Providers
-  { name: "list providers", operationId: "listProviders", method: "GET", path: "/v1/core/providers", account: "bob", expectedStatus: 200 },
+  {
+    name: "list providers",
+    operationId: "listProviders",
+    method: "GET",
+    path: "/v1/core/providers",
+    account: "bob",
+    expectedStatus: 200,
+  },
   {
     name: "add provider",
     operationId: "addProvider",
@@ -140,7 +180,12 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     method: "POST",
     path: "/v1/chat/completions",
     account: "alice",
-    json: { model: "msq-mock-chat", messages: chatMessages, stream: true, stream_options: { include_usage: true } },
+    json: {
+      model: "msq-mock-chat",
+      messages: chatMessages,
+      stream: true,
+      stream_options: { include_usage: true },
+    },
     expectedStatus: 200,
   },
   {
@@ -158,7 +203,11 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
           type: "function",
           function: {
             name: "get_weather",
-            parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] },
+            parameters: {
+              type: "object",
+              properties: { location: { type: "string" } },
+              required: ["location"],
+            },
           },
         },
       ],
@@ -176,7 +225,9 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
       messages: chatMessages,
       response_format: {
         type: "json_schema",
-        json_schema: { schema: { type: "object", properties: { title: { type: "string" } }, required: ["title"] } },
+        json_schema: {
+          schema: { type: "object", properties: { title: { type: "string" } }, required: ["title"] },
+        },
       },
     },
     expectedStatus: 200,
@@ -187,7 +238,12 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     method: "POST",
     path: "/v1/core/add/model",
     account: "carol",
-    json: { name: "carol-failing", description: "Fails on purpose", providerKey: "openai", model: "mock-provider-failure" },
+    json: {
+      name: "carol-failing",
+      description: "Fails on purpose",
+      providerKey: "openai",
+      model: "mock-provider-failure",
+    },
     expectedStatus: 200,
   },
   {
@@ -260,7 +316,11 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     method: "POST",
     path: "/v1/embeddings",
     account: "alice",
-    json: { model: "text-embedding-3-small", input: ["First sentence", "Second sentence"], encoding_format: "base64" },
+    json: {
+      model: "text-embedding-3-small",
+      input: ["First sentence", "Second sentence"],
+      encoding_format: "base64",
+    },
     expectedStatus: 200,
   },
   {
@@ -282,16 +342,43 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     expectedStatus: 404,
   },
   // Voices
-  { name: "list voices", operationId: "listVoices", method: "GET", path: "/v1/core/voices", account: "carol", expectedStatus: 200 },
-  { name: "get voice", operationId: "getVoice", method: "GET", path: "/v1/core/voices/narrator", account: "carol", expectedStatus: 200 },
-  { name: "get missing voice", operationId: "getVoice", method: "GET", path: "/v1/core/voices/nobody", account: "carol", expectedStatus: 404 },
+  {
+    name: "list voices",
+    operationId: "listVoices",
+    method: "GET",
+    path: "/v1/core/voices",
+    account: "carol",
+    expectedStatus: 200,
+  },
+  {
+    name: "get voice",
+    operationId: "getVoice",
+    method: "GET",
+    path: "/v1/core/voices/narrator",
+    account: "carol",
+    expectedStatus: 200,
+  },
+  {
+    name: "get missing voice",
+    operationId: "getVoice",
+    method: "GET",
+    path: "/v1/core/voices/nobody",
+    account: "carol",
+    expectedStatus: 404,
+  },
   {
     name: "add voice",
     operationId: "addVoice",
     method: "POST",
     path: "/v1/core/add/voice",
     account: "carol",
-    json: { name: "rachel", providerKey: "elevenlabs", voiceId: "21m00Tcm4TlvDq8ikWAM", apiKey: "el-temporary-key-0001", speed: 1.1 },
+    json: {
+      name: "rachel",
+      providerKey: "elevenlabs",
+      voiceId: "21m00Tcm4TlvDq8ikWAM",
+      apiKey: "el-temporary-key-0001",
+      speed: 1.1,
+    },
     expectedStatus: 200,
   },
   {
@@ -367,17 +454,20 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     expectedStatus: 404,
   },
   // Audio
-  ...(["mp3", "opus", "aac", "flac", "wav", "pcm"] as const).map(
-    (format): MockRequestCase => ({
-      name: `tts ${format}`,
-      operationId: "createSpeech",
-      method: "POST",
-      path: "/v1/core/audio/tts",
-      account: "carol",
-      json: { providerKey: "openai", voice: "alloy", text: "Mission Squad audio test.", responseFormat: format },
-      expectedStatus: 200,
-    }),
-  ),
+  ...(["mp3", "opus", "aac", "flac", "wav", "pcm"] as const).map((format): MockRequestCase => ({
+    name: `tts ${format}`,
+    operationId: "createSpeech",
+    method: "POST",
+    path: "/v1/core/audio/tts",
+    account: "carol",
+    json: {
+      providerKey: "openai",
+      voice: "alloy",
+      text: "Mission Squad audio test.",
+      responseFormat: format,
+    },
+    expectedStatus: 200,
+  })),
   {
     name: "tts without voice",
     operationId: "createSpeech",
@@ -420,7 +510,11 @@ export const REQUEST_CATALOG: readonly MockRequestCase[] = [
     method: "POST",
     path: "/v1/core/audio/stt",
     account: "carol",
-    form: audioForm({ providerKey: "openai", response_format: "verbose_json", timestampGranularities: '["word","segment"]' }),
+    form: audioForm({
+      providerKey: "openai",
+      response_format: "verbose_json",
+      timestampGranularities: '["word","segment"]',
+    }),
     expectedStatus: 200,
   },
   {

@@ -31,7 +31,9 @@ export const AUDIO_FAULTS = {
     rule: "Each audio_chunk event carries base64 audio in b64.",
     operations: ["streamSpeech"],
     createFrameTransform: () => (frame) =>
-      eventType(frame.data) === "audio_chunk" ? [{ ...frame, data: { type: "audio_chunk", b64: "not base64 !!" } }] : [frame],
+      eventType(frame.data) === "audio_chunk"
+        ? [{ ...frame, data: { type: "audio_chunk", b64: "not base64 !!" } }]
+        : [frame],
   },
   doneMissing: {
     name: "tts-stream-done-missing",

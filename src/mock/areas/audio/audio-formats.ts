@@ -50,6 +50,7 @@ export function encodeSpeech(text: string, speed: number, format: AudioFormat): 
 function littleEndianPcm(samples: Int16Array): Uint8Array {
   const bytes = new Uint8Array(samples.length * 2);
   const view = new DataView(bytes.buffer);
-  for (let index = 0; index < samples.length; index += 1) view.setInt16(index * 2, samples[index] as number, true);
+  for (let index = 0; index < samples.length; index += 1)
+    view.setInt16(index * 2, samples[index] as number, true);
   return bytes;
 }

@@ -23,9 +23,19 @@ function createSpeech(context: OperationContext): MockResponse {
   if (context.faults.has(AUDIO_FAULTS.contentTypeMismatch)) {
     // Bytes of one format labelled as another: WAV bytes, or MP3 bytes when WAV was asked for.
     const actual: AudioFormat = format === "wav" ? "mp3" : "wav";
-    return { kind: "binary", status: 200, contentType: AUDIO_CONTENT_TYPES[format], body: encodeSpeech(speech.text, speech.speed, actual) };
+    return {
+      kind: "binary",
+      status: 200,
+      contentType: AUDIO_CONTENT_TYPES[format],
+      body: encodeSpeech(speech.text, speech.speed, actual),
+    };
   }
-  return { kind: "binary", status: 200, contentType: AUDIO_CONTENT_TYPES[format], body: encodeSpeech(speech.text, speech.speed, format) };
+  return {
+    kind: "binary",
+    status: 200,
+    contentType: AUDIO_CONTENT_TYPES[format],
+    body: encodeSpeech(speech.text, speech.speed, format),
+  };
 }
 
 function streamSpeech(context: OperationContext): MockResponse {

@@ -50,7 +50,10 @@ export function parseSpeechRequest(context: OperationContext): SpeechRequest {
   if (voiceName !== undefined && voiceName !== "") {
     const saved = findVoice(context.store, context.account, voiceName);
     if (saved === undefined) {
-      throw new InvalidRequestError(`No saved voice is named ${voiceName}. List them with GET /v1/core/voices.`, "voiceName");
+      throw new InvalidRequestError(
+        `No saved voice is named ${voiceName}. List them with GET /v1/core/voices.`,
+        "voiceName",
+      );
     }
     return {
       text,
@@ -64,7 +67,17 @@ export function parseSpeechRequest(context: OperationContext): SpeechRequest {
   const providerKey = optionalString(body, "providerKey");
   const voice = optionalString(body, "voice");
   if (providerKey === undefined || providerKey === "" || voice === undefined || voice === "") {
-    throw new InvalidRequestError("No voice given; send voiceName, or providerKey together with voice.", "voiceName");
+    throw new InvalidRequestError(
+      "No voice given; send voiceName, or providerKey together with voice.",
+      "voiceName",
+    );
   }
-  return { text, providerKey, voice, format: requestFormat ?? DEFAULT_FORMAT, speed: requestSpeed ?? 1, apiKey };
+  return {
+    text,
+    providerKey,
+    voice,
+    format: requestFormat ?? DEFAULT_FORMAT,
+    speed: requestSpeed ?? 1,
+    apiKey,
+  };
 }

@@ -28,7 +28,9 @@ export function synthesizeSpeech(text: string, speed: number): Int16Array {
     for (let index = 0; index < Math.min(toneSamples, chunk.length); index += 1) {
       // A raised-cosine envelope avoids clicks at the start and end of each tone.
       const envelope = 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / toneSamples);
-      chunk[index] = Math.round(9000 * envelope * Math.sin((2 * Math.PI * frequency * index) / SPEECH_SAMPLE_RATE));
+      chunk[index] = Math.round(
+        9000 * envelope * Math.sin((2 * Math.PI * frequency * index) / SPEECH_SAMPLE_RATE),
+      );
     }
     chunks.push(chunk);
     total += chunk.length;

@@ -10,11 +10,20 @@ import { AUDIO_PROVIDERS } from "../voices/voice-records.ts";
 import { readWav } from "./containers/wav.ts";
 
 /** Upload MIME types the API accepts for transcription. */
-export const TRANSCRIPTION_MIME_TYPES: ReadonlySet<string> = new Set(["audio/mpeg", "audio/wav", "audio/ogg", "audio/webm"]);
+export const TRANSCRIPTION_MIME_TYPES: ReadonlySet<string> = new Set([
+  "audio/mpeg",
+  "audio/wav",
+  "audio/ogg",
+  "audio/webm",
+]);
 
 const RESPONSE_FORMATS = new Set(["json", "text", "srt", "verbose_json", "vtt"]);
 const GRANULARITIES = new Set(["word", "segment"]);
-const DEFAULT_MODELS: Readonly<Record<string, string>> = { openai: "whisper-1", groq: "whisper-large-v3", elevenlabs: "scribe_v1" };
+const DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  openai: "whisper-1",
+  groq: "whisper-large-v3",
+  elevenlabs: "scribe_v1",
+};
 
 export interface TranscriptionOptions {
   /** Fault switch: skip the MIME type check. */
@@ -29,7 +38,10 @@ export function transcribe(context: OperationContext, options: TranscriptionOpti
   const form = context.request.form as MultipartForm;
   const file = form.files.find((candidate) => candidate.field === "file");
   if (file === undefined || file.bytes.length === 0) {
-    throw new InvalidRequestError("file is missing or empty; upload the audio in the form field file.", "file");
+    throw new InvalidRequestError(
+      "file is missing or empty; upload the audio in the form field file.",
+      "file",
+    );
   }
   const providerKey = formField(form, "providerKey");
   if (providerKey === undefined || providerKey.trim() === "") {
@@ -60,7 +72,11 @@ export function transcribe(context: OperationContext, options: TranscriptionOpti
   if (model === FAILING_PROVIDER_MODEL) {
     return context.error(500, "Transcription failed at the upstream provider (simulated by the mock).");
   }
-  return { kind: "json", status: 200, body: transcript(file, model, formField(form, "language"), responseFormat, granularities) };
+  return {
+    kind: "json",
+    status: 200,
+    body: transcript(file, model, formField(form, "language"), responseFormat, granularities),
+  };
 }
 
 function transcript(
@@ -110,7 +126,10 @@ function parseGranularities(values: readonly string[] | undefined): Set<string> 
         const parsed: unknown = JSON.parse(trimmed);
         items = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
-        throw new InvalidRequestError(`timestampGranularities is not a valid JSON array: ${trimmed.slice(0, 60)}.`, "timestampGranularities");
+        throw new InvalidRequestError(
+          `timestampGranularities is not a valid JSON array: ${trimmed.slice(0, 60)}.`,
+          "timestampGranularities",
+        );
       }
     } else {
       items = trimmed.split(",").map((item) => item.trim());
@@ -135,14 +154,20 @@ function parseJsonObjectField(form: MultipartForm, name: string): void {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new InvalidRequestError(`${name} must be a JSON object string, and its text is not valid JSON.`, name);
+    throw new InvalidRequestError(
+      `${name} must be a JSON object string, and its text is not valid JSON.`,
+      name,
+    );
   }
   if (!isJsonObject(parsed)) throw new InvalidRequestError(`${name} must be a JSON object string.`, name);
 }
 
 function checkSttProvider(context: OperationContext, providerKey: string, apiKey: string | undefined): void {
   if (!AUDIO_PROVIDERS.stt.has(providerKey)) {
-    throw new InvalidRequestError(`Provider ${providerKey} does not support speech-to-text; use openai, groq or elevenlabs.`, "providerKey");
+    throw new InvalidRequestError(
+      `Provider ${providerKey} does not support speech-to-text; use openai, groq or elevenlabs.`,
+      "providerKey",
+    );
   }
   const configured = findProvider(context.store, context.account, providerKey) !== undefined;
   if (!configured && !(providerKey === "elevenlabs" && apiKey !== undefined && apiKey !== "")) {

@@ -12,10 +12,17 @@ export interface StreamDelta {
  */
 export function choiceDeltas(reply: ChoiceReply, tokensPerChunk: number): StreamDelta[] {
   if (reply.kind === "text") {
-    return group(reply.tokens, tokensPerChunk).map(({ text, tokens }) => ({ delta: { content: text }, tokens }));
+    return group(reply.tokens, tokensPerChunk).map(({ text, tokens }) => ({
+      delta: { content: text },
+      tokens,
+    }));
   }
   const header: StreamDelta = {
-    delta: { tool_calls: [{ index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } }] },
+    delta: {
+      tool_calls: [
+        { index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } },
+      ],
+    },
     tokens: 0,
   };
   const pieces = group(reply.argumentTokens, tokensPerChunk).map(({ text, tokens }) => ({
@@ -37,7 +44,11 @@ export function replyMessage(reply: ChoiceReply): Record<string, unknown> {
     role: "assistant",
     content: null,
     tool_calls: [
-      { id: reply.callId, type: "function", function: { name: reply.name, arguments: reply.argumentTokens.join("") } },
+      {
+        id: reply.callId,
+        type: "function",
+        function: { name: reply.name, arguments: reply.argumentTokens.join("") },
+      },
     ],
   };
 }

@@ -12,7 +12,7 @@ function hasFinishReason(chunk: Chunk): boolean {
   return chunk.choices.some((choice) => typeof choice["finish_reason"] === "string");
 }
 
-/** A frame transform that rewrites chunk payloads and passes other frames through. */
+/** Builds a frame transform that rewrites chunk payloads and passes other frames through. */
 function mapChunks(change: (chunk: Chunk, position: number) => Chunk): () => FrameTransform {
   return () => {
     let position = 0;
@@ -65,7 +65,9 @@ export const CHAT_FAULTS = {
     kind: "sse-order",
     rule: "Every chunk of a chat stream has the same id.",
     operations: STREAM,
-    createFrameTransform: mapChunks((chunk, position) => (position === 0 ? chunk : { ...chunk, id: `${String(chunk["id"])}-${position}` })),
+    createFrameTransform: mapChunks((chunk, position) =>
+      position === 0 ? chunk : { ...chunk, id: `${String(chunk["id"])}-${position}` },
+    ),
   },
   twoFinishReasons: {
     name: "chat-stream-two-finish-reasons",
@@ -73,7 +75,8 @@ export const CHAT_FAULTS = {
     kind: "sse-order",
     rule: "Each choice of a chat stream sets finish_reason exactly once, on its last chunk.",
     operations: STREAM,
-    createFrameTransform: () => (frame) => (isChunk(frame) && hasFinishReason(frame.data) ? [frame, frame] : [frame]),
+    createFrameTransform: () => (frame) =>
+      isChunk(frame) && hasFinishReason(frame.data) ? [frame, frame] : [frame],
   },
   usageOnEveryChunk: {
     name: "chat-stream-usage-on-every-chunk",
@@ -82,7 +85,9 @@ export const CHAT_FAULTS = {
     rule: "Only the final chunk, with empty choices, carries usage; the others have none or null.",
     operations: STREAM,
     createFrameTransform: mapChunks((chunk) =>
-      chunk.choices.length === 0 ? chunk : { ...chunk, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
+      chunk.choices.length === 0
+        ? chunk
+        : { ...chunk, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
     ),
   },
   toolCallWithoutIndex: {
@@ -113,7 +118,10 @@ export const CHAT_FAULTS = {
     operations: STREAM,
     createFrameTransform: () => (frame) => {
       const data = frame.data as Record<string, unknown> | undefined;
-      const error = typeof data === "object" && data !== null ? (data["error"] as Record<string, unknown> | undefined) : undefined;
+      const error =
+        typeof data === "object" && data !== null
+          ? (data["error"] as Record<string, unknown> | undefined)
+          : undefined;
       if (error === undefined) return [frame];
       return [{ ...frame, data: { status: "error", detail: error["message"] } }];
     },
@@ -124,7 +132,8 @@ export const CHAT_FAULTS = {
     kind: "header",
     rule: "A chat stream is served with Content-Type: text/event-stream.",
     operations: STREAM,
-    transformResponse: (response) => (response.kind === "sse" ? { ...response, contentType: "text/plain; charset=utf-8" } : response),
+    transformResponse: (response) =>
+      response.kind === "sse" ? { ...response, contentType: "text/plain; charset=utf-8" } : response,
   },
   choicesMissing: {
     name: "chat-completion-choices-missing",
@@ -147,7 +156,10 @@ export const CHAT_FAULTS = {
     transformResponse: (response) => {
       if (response.kind !== "json" || response.status !== 200) return response;
       const body = response.body as Record<string, unknown>;
-      return { ...response, body: { ...body, created: new Date(Number(body["created"]) * 1000).toISOString() } };
+      return {
+        ...response,
+        body: { ...body, created: new Date(Number(body["created"]) * 1000).toISOString() },
+      };
     },
   },
   jsonModeInvalid: {
@@ -172,6 +184,6 @@ export const CHAT_FAULTS = {
     name: "chat-cancel-blank-session-accepted",
     area: "chat",
     kind: "status-code",
-    rule: "POST /v1/chat/cancel with a missing or blank sessionId answers 400.",
+    rule: "POST /v1/chat/cancel with a missing or blank sessionId returns 400.",
   },
 } satisfies Record<string, FaultDefinition>;

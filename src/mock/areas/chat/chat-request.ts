@@ -78,7 +78,8 @@ export function parseChatRequest(json: unknown, sessionHeader: string | undefine
   const choiceCount = optionalNumber(body, "n", { minimum: 1, maximum: MAX_CHOICES, integer: true }) ?? 1;
   const stream = optionalBoolean(body, "stream") ?? false;
   const streamOptions = optionalObject(body, "stream_options");
-  const includeUsage = streamOptions === undefined ? false : (optionalBoolean(streamOptions, "include_usage") ?? false);
+  const includeUsage =
+    streamOptions === undefined ? false : (optionalBoolean(streamOptions, "include_usage") ?? false);
   const sessionId = optionalString(body, "sessionId") ?? (sessionHeader === "" ? undefined : sessionHeader);
   const tools = parseTools(body["tools"]);
 
@@ -99,14 +100,23 @@ export function parseChatRequest(json: unknown, sessionHeader: string | undefine
 
 function parseMessages(value: unknown): ChatMessage[] {
   if (value === undefined || value === null) {
-    throw new InvalidRequestError("messages is missing; send a non-empty list of { role, content }.", "messages");
+    throw new InvalidRequestError(
+      "messages is missing; send a non-empty list of { role, content }.",
+      "messages",
+    );
   }
   if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidRequestError(`messages must be a non-empty list, received ${typeName(value)}.`, "messages");
+    throw new InvalidRequestError(
+      `messages must be a non-empty list, received ${typeName(value)}.`,
+      "messages",
+    );
   }
   return value.map((item, index) => {
     if (!isJsonObject(item)) {
-      throw new InvalidRequestError(`messages[${index}] must be an object, received ${typeName(item)}.`, "messages");
+      throw new InvalidRequestError(
+        `messages[${index}] must be an object, received ${typeName(item)}.`,
+        "messages",
+      );
     }
     const role = item["role"];
     if (typeof role !== "string" || !ROLES.has(role)) {
@@ -136,11 +146,15 @@ function messageText(content: unknown, index: number): string {
 
 function parseTools(value: unknown): ChatTool[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new InvalidRequestError(`tools must be a list, received ${typeName(value)}.`, "tools");
+  if (!Array.isArray(value))
+    throw new InvalidRequestError(`tools must be a list, received ${typeName(value)}.`, "tools");
   return value.map((tool, index) => {
     const fn = isJsonObject(tool) ? tool["function"] : undefined;
     if (!isJsonObject(tool) || tool["type"] !== "function" || !isJsonObject(fn)) {
-      throw new InvalidRequestError(`tools[${index}] must be { type: "function", function: { name, parameters } }.`, "tools");
+      throw new InvalidRequestError(
+        `tools[${index}] must be { type: "function", function: { name, parameters } }.`,
+        "tools",
+      );
     }
     const name = fn["name"];
     if (typeof name !== "string" || name === "") {
@@ -148,7 +162,10 @@ function parseTools(value: unknown): ChatTool[] {
     }
     const parameters = fn["parameters"] ?? { type: "object", properties: {} };
     if (!isJsonObject(parameters)) {
-      throw new InvalidRequestError(`tools[${index}].function.parameters must be a JSON Schema object.`, "tools");
+      throw new InvalidRequestError(
+        `tools[${index}].function.parameters must be a JSON Schema object.`,
+        "tools",
+      );
     }
     return { name, parameters };
   });
@@ -166,7 +183,10 @@ function parseToolChoice(value: unknown, tools: readonly ChatTool[]): ToolChoice
     );
   }
   if (!tools.some((tool) => tool.name === name)) {
-    throw new InvalidRequestError(`tool_choice names the function ${name}, which is not in tools.`, "tool_choice");
+    throw new InvalidRequestError(
+      `tool_choice names the function ${name}, which is not in tools.`,
+      "tool_choice",
+    );
   }
   return { name };
 }

@@ -62,7 +62,10 @@ export function chatStreamResponse(context: OperationContext, plan: ChatStreamPl
     let error: string | undefined;
     try {
       for (let index = 0; index < replies.length; index += 1) {
-        yield { at: plan.openAt, data: chunk([{ index, delta: { role: "assistant" }, finish_reason: null }]) };
+        yield {
+          at: plan.openAt,
+          data: chunk([{ index, delta: { role: "assistant" }, finish_reason: null }]),
+        };
       }
       for (let step = 0; step < stepCount; step += 1) {
         const at = times[step] as number;
@@ -88,7 +91,8 @@ export function chatStreamResponse(context: OperationContext, plan: ChatStreamPl
       if (cancelled) error = "Cancelled with POST /v1/chat/cancel.";
       // After a cancel the remaining frames are not part of the timing model, so they carry no planned time.
       const endAt = cancelled ? undefined : times.at(-1);
-      const timed = (frame: Omit<SseFrame, "at">): SseFrame => (endAt === undefined ? frame : { ...frame, at: endAt });
+      const timed = (frame: Omit<SseFrame, "at">): SseFrame =>
+        endAt === undefined ? frame : { ...frame, at: endAt };
       for (let index = 0; index < replies.length; index += 1) {
         const finishReason = cancelled ? "stop" : (replies[index] as ChoiceReply).finishReason;
         yield timed({ data: chunk([{ index, delta: {}, finish_reason: finishReason }]) });
@@ -119,5 +123,9 @@ export function usageOf(
   completionTokens: readonly number[],
 ): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   const completion = completionTokens.reduce((sum, count) => sum + count, 0);
-  return { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completion,
+    total_tokens: promptTokens + completion,
+  };
 }

@@ -27,7 +27,9 @@ export function resolveChatTarget(
   const shared = /^shared\/([^/]+)\/([^/]+)$/.exec(name);
   if (shared !== null) {
     const [, ownerUsername, slug] = shared as unknown as [string, string, string];
-    const agent = findSharedAgent(store, caller, ownerUsername, slug) ?? (options.ignoreShares ? anyPublished(store, ownerUsername, slug) : undefined);
+    const agent =
+      findSharedAgent(store, caller, ownerUsername, slug) ??
+      (options.ignoreShares ? anyPublished(store, ownerUsername, slug) : undefined);
     return agent === undefined ? undefined : agentTarget(store, agent);
   }
 

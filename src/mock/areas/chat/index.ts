@@ -27,7 +27,10 @@ function createChatCompletion(context: OperationContext): MockResponse {
     );
   }
   if (target.kind === "model" && target.model.embedding) {
-    throw new InvalidRequestError(`${request.model} is an embedding model; send it to POST /v1/embeddings.`, "model");
+    throw new InvalidRequestError(
+      `${request.model} is an embedding model; send it to POST /v1/embeddings.`,
+      "model",
+    );
   }
 
   // An agent's own configuration governs its output; per-request sampling fields are ignored.
@@ -35,7 +38,10 @@ function createChatCompletion(context: OperationContext): MockResponse {
   const outputTokens = maxTokens ?? context.timing.model.chat.outputTokens;
   const id = `chatcmpl-${context.store.nextId("mock")}`;
   const replies = Array.from({ length: request.choiceCount }, (_, index) =>
-    breakJsonIfFaulty(context, generateReply(request, index, outputTokens, maxTokens, `call_${id.slice(9)}_${index}`)),
+    breakJsonIfFaulty(
+      context,
+      generateReply(request, index, outputTokens, maxTokens, `call_${id.slice(9)}_${index}`),
+    ),
   );
   const plan = {
     id,
@@ -49,11 +55,15 @@ function createChatCompletion(context: OperationContext): MockResponse {
   return request.stream ? chatStreamResponse(context, plan) : completionResponse(context, plan);
 }
 
-function completionResponse(context: OperationContext, plan: Parameters<typeof chatStreamResponse>[1]): MockResponse {
+function completionResponse(
+  context: OperationContext,
+  plan: Parameters<typeof chatStreamResponse>[1],
+): MockResponse {
   const tokensPerChunk = context.timing.model.chat.tokensPerChunk;
   const deltaCount = Math.max(...plan.replies.map((reply) => choiceDeltas(reply, tokensPerChunk).length));
   // The whole reply is sent when its last token would have been streamed.
-  const at = context.timing.chatDeltaTimes(context.request.receivedAt, plan.openAt, deltaCount).at(-1) ?? plan.openAt;
+  const at =
+    context.timing.chatDeltaTimes(context.request.receivedAt, plan.openAt, deltaCount).at(-1) ?? plan.openAt;
   const usage = usageOf(plan.promptTokens, plan.replies.map(replyTokenCount));
   const endTime = context.request.receivedAtEpochMs + Math.max(0, at - context.request.receivedAt);
   const metric = {
@@ -102,9 +112,15 @@ function cancelChatCompletion(context: OperationContext): MockResponse {
     if (context.faults.has(CHAT_FAULTS.blankSessionAccepted)) {
       return jsonResponse(200, { success: true, found: false, cancelled: false, alreadyCancelled: false });
     }
-    throw new InvalidRequestError("sessionId is missing or blank; send the session id of the stream to cancel.", "sessionId");
+    throw new InvalidRequestError(
+      "sessionId is missing or blank; send the session id of the stream to cancel.",
+      "sessionId",
+    );
   }
-  return jsonResponse(200, cancelWork(context.store, context.account, sessionId, runId === "" ? undefined : runId));
+  return jsonResponse(
+    200,
+    cancelWork(context.store, context.account, sessionId, runId === "" ? undefined : runId),
+  );
 }
 
 /** OpenAI-compatible chat completions, streaming and not, and stream cancellation. */
@@ -118,7 +134,12 @@ export const chatArea: MockArea = {
       errorFamily: "openai",
       handle: createChatCompletion,
     },
-    { operationId: "cancelChatCompletion", method: "POST", path: "/v1/chat/cancel", handle: cancelChatCompletion },
+    {
+      operationId: "cancelChatCompletion",
+      method: "POST",
+      path: "/v1/chat/cancel",
+      handle: cancelChatCompletion,
+    },
   ],
   faults: Object.values(CHAT_FAULTS),
 };

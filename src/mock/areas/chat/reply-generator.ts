@@ -17,11 +17,56 @@ export type ChoiceReply =
     };
 
 const WORDS = [
-  "mission", "squad", "agent", "signal", "river", "orbit", "lantern", "harbor", "summit", "meadow",
-  "quiet", "bright", "steady", "gentle", "swift", "clear", "amber", "silver", "northern", "open",
-  "builds", "carries", "finds", "keeps", "shapes", "guides", "checks", "answers", "gathers", "follows",
-  "the", "a", "every", "each", "this", "with", "through", "across", "before", "after",
-  "plan", "path", "report", "sketch", "record", "window", "garden", "engine", "ledger", "compass",
+  "mission",
+  "squad",
+  "agent",
+  "signal",
+  "river",
+  "orbit",
+  "lantern",
+  "harbor",
+  "summit",
+  "meadow",
+  "quiet",
+  "bright",
+  "steady",
+  "gentle",
+  "swift",
+  "clear",
+  "amber",
+  "silver",
+  "northern",
+  "open",
+  "builds",
+  "carries",
+  "finds",
+  "keeps",
+  "shapes",
+  "guides",
+  "checks",
+  "answers",
+  "gathers",
+  "follows",
+  "the",
+  "a",
+  "every",
+  "each",
+  "this",
+  "with",
+  "through",
+  "across",
+  "before",
+  "after",
+  "plan",
+  "path",
+  "report",
+  "sketch",
+  "record",
+  "window",
+  "garden",
+  "engine",
+  "ledger",
+  "compass",
 ];
 
 /**
@@ -42,14 +87,28 @@ export function generateReply(
   const tool = chosenTool(request);
   if (tool !== undefined) {
     const args = JSON.stringify(exampleFromSchema(tool.parameters, random, 0));
-    return { kind: "tool-call", callId, name: tool.name, argumentTokens: splitPieces(args), finishReason: "tool_calls" };
+    return {
+      kind: "tool-call",
+      callId,
+      name: tool.name,
+      argumentTokens: splitPieces(args),
+      finishReason: "tool_calls",
+    };
   }
 
   const format = request.responseFormat;
   if (format.type === "text") {
-    return { kind: "text", tokens: textTokens(random, outputTokens), finishReason: maxTokens === undefined ? "stop" : "length" };
+    return {
+      kind: "text",
+      tokens: textTokens(random, outputTokens),
+      finishReason: maxTokens === undefined ? "stop" : "length",
+    };
   }
-  const schema = format.schema ?? { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
+  const schema = format.schema ?? {
+    type: "object",
+    properties: { answer: { type: "string" } },
+    required: ["answer"],
+  };
   const pieces = splitPieces(JSON.stringify(exampleFromSchema(schema, random, 0)));
   if (maxTokens !== undefined && pieces.length > maxTokens) {
     return { kind: "text", tokens: pieces.slice(0, maxTokens), finishReason: "length" };
@@ -97,7 +156,8 @@ export function exampleFromSchema(schema: unknown, random: () => number, depth: 
   if (!isJsonObject(schema) || depth > 6) return null;
   if (schema["const"] !== undefined) return schema["const"];
   const enumValues = schema["enum"];
-  if (Array.isArray(enumValues) && enumValues.length > 0) return enumValues[Math.floor(random() * enumValues.length)];
+  if (Array.isArray(enumValues) && enumValues.length > 0)
+    return enumValues[Math.floor(random() * enumValues.length)];
   for (const keyword of ["oneOf", "anyOf"]) {
     const options = schema[keyword];
     if (Array.isArray(options) && options.length > 0) return exampleFromSchema(options[0], random, depth + 1);
@@ -118,7 +178,9 @@ export function exampleFromSchema(schema: unknown, random: () => number, depth: 
       return null;
     case "array": {
       const count = Math.max(1, Number(schema["minItems"] ?? 1));
-      return Array.from({ length: count }, () => exampleFromSchema(schema["items"] ?? { type: "string" }, random, depth + 1));
+      return Array.from({ length: count }, () =>
+        exampleFromSchema(schema["items"] ?? { type: "string" }, random, depth + 1),
+      );
     }
     default:
       return objectExample(schema, random, depth);

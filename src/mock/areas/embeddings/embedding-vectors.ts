@@ -19,7 +19,12 @@ const cache = new Map<string, EmbeddingVector>();
  * different texts get unrelated ones. A shortened vector is the prefix of the full one,
  * renormalized, as with OpenAI's `dimensions` parameter.
  */
-export function embeddingVector(model: string, fullDimensions: number, dimensions: number, text: string): EmbeddingVector {
+export function embeddingVector(
+  model: string,
+  fullDimensions: number,
+  dimensions: number,
+  text: string,
+): EmbeddingVector {
   const key = `${model}\u0000${fullDimensions}\u0000${dimensions}\u0000${text}`;
   const cached = cache.get(key);
   if (cached !== undefined) {

@@ -1,10 +1,23 @@
 import type { MockArea, OperationContext } from "../../area.ts";
 import type { FaultDefinition } from "../../fault-registry.ts";
 import type { JsonResponse, MockResponse } from "../../mock-response.ts";
-import { InvalidRequestError, optionalNumber, optionalString, requireBodyObject, requiredString, typeName } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  optionalNumber,
+  optionalString,
+  requireBodyObject,
+  requiredString,
+  typeName,
+} from "../../request-fields.ts";
 import { countTokens } from "../../token-count.ts";
 import { recordUsage } from "../../usage-recording.ts";
-import { DEFAULT_EMBEDDING_DIMENSIONS, MODELS, UNSUPPORTED_EMBEDDING_MODELS, findModel, type ModelRecord } from "../models/model-records.ts";
+import {
+  DEFAULT_EMBEDDING_DIMENSIONS,
+  MODELS,
+  UNSUPPORTED_EMBEDDING_MODELS,
+  findModel,
+  type ModelRecord,
+} from "../models/model-records.ts";
 import { embeddingVector, type EmbeddingVector } from "./embedding-vectors.ts";
 
 /** Vector size of text-embedding-3-large, used only when a fault lets that model through. */
@@ -68,14 +81,19 @@ function mapEmbeddingItems(
 
 function readInputs(value: unknown): string[] {
   if (typeof value === "string") {
-    if (value === "") throw new InvalidRequestError("input is empty; send a non-empty string or list of strings.", "input");
+    if (value === "")
+      throw new InvalidRequestError("input is empty; send a non-empty string or list of strings.", "input");
     return [value];
   }
   if (Array.isArray(value)) {
-    if (value.length === 0) throw new InvalidRequestError("input is an empty list; send at least one string.", "input");
+    if (value.length === 0)
+      throw new InvalidRequestError("input is an empty list; send at least one string.", "input");
     return value.map((item, index) => {
       if (typeof item !== "string" || item === "") {
-        throw new InvalidRequestError(`input[${index}] must be a non-empty string, received ${typeName(item)}.`, "input");
+        throw new InvalidRequestError(
+          `input[${index}] must be a non-empty string, received ${typeName(item)}.`,
+          "input",
+        );
       }
       return item;
     });
@@ -83,7 +101,10 @@ function readInputs(value: unknown): string[] {
   if (value === undefined || value === null) {
     throw new InvalidRequestError("input is missing; send a string or a list of strings.", "input");
   }
-  throw new InvalidRequestError(`input must be a string or a list of strings, received ${typeName(value)}.`, "input");
+  throw new InvalidRequestError(
+    `input must be a string or a list of strings, received ${typeName(value)}.`,
+    "input",
+  );
 }
 
 function resolveModel(context: OperationContext, name: string): ModelRecord | undefined {
@@ -102,7 +123,10 @@ function createEmbeddings(context: OperationContext): MockResponse {
   const inputs = readInputs(body["input"]);
   const encoding = optionalString(body, "encoding_format") ?? "float";
   if (encoding !== "float" && encoding !== "base64") {
-    throw new InvalidRequestError(`encoding_format must be float or base64, received ${JSON.stringify(encoding)}.`, "encoding_format");
+    throw new InvalidRequestError(
+      `encoding_format must be float or base64, received ${JSON.stringify(encoding)}.`,
+      "encoding_format",
+    );
   }
   const requestedDimensions = optionalNumber(body, "dimensions", { minimum: 1, integer: true });
   optionalString(body, "user");
@@ -187,7 +211,8 @@ function embeddingList(
       `{"object":"embedding","index":${index},"embedding":${encoding === "base64" ? JSON.stringify(vector.base64) : vector.json}}`,
   );
   const text = `{"object":"list","data":[${items.join(",")}],"model":${JSON.stringify(model)},"usage":${JSON.stringify(usage)}}`;
-  if (cacheKey.length > MAX_CACHED_KEY_LENGTH) return { kind: "json", status: 200, body, serializedBody: text };
+  if (cacheKey.length > MAX_CACHED_KEY_LENGTH)
+    return { kind: "json", status: 200, body, serializedBody: text };
   const serializedBody = Buffer.from(text);
   bodyCache.set(cacheKey, serializedBody);
   if (bodyCache.size > BODY_CACHE_SIZE) bodyCache.delete(bodyCache.keys().next().value as string);
@@ -198,7 +223,13 @@ function embeddingList(
 export const embeddingsArea: MockArea = {
   name: "embeddings",
   operations: [
-    { operationId: "createEmbeddings", method: "POST", path: "/v1/embeddings", errorFamily: "openai", handle: createEmbeddings },
+    {
+      operationId: "createEmbeddings",
+      method: "POST",
+      path: "/v1/embeddings",
+      errorFamily: "openai",
+      handle: createEmbeddings,
+    },
   ],
   faults: Object.values(EMBEDDING_FAULTS),
 };

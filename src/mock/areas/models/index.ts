@@ -29,7 +29,7 @@ export const MODEL_FAULTS = {
     name: "models-list-object-missing",
     area: "models",
     kind: "body-schema",
-    rule: "GET /v1/models answers the list envelope { object: list, data }.",
+    rule: "GET /v1/models returns the list envelope { object: list, data }.",
     operations: ["listModels"],
     transformResponse: (response) => {
       if (response.kind !== "json" || response.status !== 200) return response;
@@ -71,10 +71,12 @@ export const MODEL_FAULTS = {
     name: "delete-model-not-found-answered-200",
     area: "models",
     kind: "status-code",
-    rule: "Deleting a model the account does not have answers 404.",
+    rule: "Deleting a model the account does not have returns 404.",
     operations: ["deleteModel"],
     transformResponse: (response) =>
-      response.status === 404 ? { kind: "json", status: 200, body: { status: "success", message: "Model deleted" } } : response,
+      response.status === 404
+        ? { kind: "json", status: 200, body: { status: "success", message: "Model deleted" } }
+        : response,
   },
 } satisfies Record<string, FaultDefinition>;
 
@@ -91,7 +93,11 @@ function listModels(context: OperationContext): MockResponse {
     if (agent.published) data.push({ id: agent.name, object: "agent", owned_by: "user" });
   }
   for (const shared of listAgentsSharedWith(store, account)) {
-    data.push({ id: `shared/${shared.owner.username}/${shared.agent.slug}`, object: "agent", owned_by: shared.owner.username });
+    data.push({
+      id: `shared/${shared.owner.username}/${shared.agent.slug}`,
+      object: "agent",
+      owned_by: shared.owner.username,
+    });
   }
   return jsonResponse(200, { object: "list", data });
 }
@@ -138,13 +144,17 @@ function addModel(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const name = requiredString(body, "name");
   const description = optionalString(body, "description");
-  if (description === undefined) throw new InvalidRequestError("description is missing; send it as a string.", "description");
+  if (description === undefined)
+    throw new InvalidRequestError("description is missing; send it as a string.", "description");
   const providerKey = requiredString(body, "providerKey");
   const providerModel = requiredString(body, "model");
   const extractEmbeddingModels = optionalBoolean(body, "extractEmbeddingModels") ?? false;
   optionalBoolean(body, "testResponse");
   optionalBoolean(body, "getAllApiModels");
-  const programmaticToolCalling = booleanOrBooleanString(body["programmaticToolCalling"], "programmaticToolCalling");
+  const programmaticToolCalling = booleanOrBooleanString(
+    body["programmaticToolCalling"],
+    "programmaticToolCalling",
+  );
 
   if (findProvider(context.store, context.account, providerKey) === undefined) {
     throw new InvalidRequestError(
@@ -153,8 +163,13 @@ function addModel(context: OperationContext): MockResponse {
     );
   }
   const embedding = extractEmbeddingModels || name.toLowerCase().includes("embed");
-  const unsupported = UNSUPPORTED_EMBEDDING_MODELS.get(providerModel) ?? UNSUPPORTED_EMBEDDING_MODELS.get(name);
-  if (embedding && unsupported !== undefined && !context.faults.has(MODEL_FAULTS.unsupportedEmbeddingAccepted)) {
+  const unsupported =
+    UNSUPPORTED_EMBEDDING_MODELS.get(providerModel) ?? UNSUPPORTED_EMBEDDING_MODELS.get(name);
+  if (
+    embedding &&
+    unsupported !== undefined &&
+    !context.faults.has(MODEL_FAULTS.unsupportedEmbeddingAccepted)
+  ) {
     throw new InvalidRequestError(
       `${providerModel} is not supported because ${unsupported}. Use text-embedding-3-small or nomic-embed-text-v1.5.`,
       "model",
@@ -182,7 +197,10 @@ function deleteModel(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const modelId = requiredString(body, "modelId");
   if (!context.store.slot(context.account, MODELS).delete(modelId)) {
-    return context.error(404, `Model ${modelId} is not in this account. List the account's models with GET /v1/models.`);
+    return context.error(
+      404,
+      `Model ${modelId} is not in this account. List the account's models with GET /v1/models.`,
+    );
   }
   return jsonResponse(200, { status: "success", message: "Model deleted" });
 }
@@ -191,8 +209,20 @@ function deleteModel(context: OperationContext): MockResponse {
 export const modelsArea: MockArea = {
   name: "models",
   operations: [
-    { operationId: "listModels", method: "GET", path: "/v1/models", errorFamily: "openai", handle: listModels },
-    { operationId: "getModelMap", method: "GET", path: "/v1/modelmap", errorFamily: "openai", handle: getModelMap },
+    {
+      operationId: "listModels",
+      method: "GET",
+      path: "/v1/models",
+      errorFamily: "openai",
+      handle: listModels,
+    },
+    {
+      operationId: "getModelMap",
+      method: "GET",
+      path: "/v1/modelmap",
+      errorFamily: "openai",
+      handle: getModelMap,
+    },
     { operationId: "discoverModels", method: "POST", path: "/v1/core/models", handle: discoverModels },
     { operationId: "addModel", method: "POST", path: "/v1/core/add/model", handle: addModel },
     { operationId: "deleteModel", method: "POST", path: "/v1/core/delete/model", handle: deleteModel },

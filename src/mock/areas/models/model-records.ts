@@ -21,7 +21,7 @@ export const MODELS = defineAccountSlot("models", () => new Map<string, ModelRec
 export const MOCK_CHAT_MODEL = "msq-mock-chat";
 
 /**
- * Provider model id whose provider fails: non-streaming chat answers 500, and a stream sends a
+ * Provider model id whose provider fails: non-streaming chat returns 500, and a stream sends a
  * few deltas and then an in-band error. Any account can add a model with this id to test that path.
  */
 export const FAILING_PROVIDER_MODEL = "mock-provider-failure";

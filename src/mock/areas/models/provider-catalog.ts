@@ -11,7 +11,9 @@ const CATALOG: Readonly<Record<string, readonly string[]>> = {
 const CUSTOM_CATALOG: readonly string[] = ["llama3.1:8b", "nomic-embed-text-v1.5"];
 
 /** Returns the models a provider offers, in the OpenAI listing shape. */
-export function discoverProviderModels(providerKey: string): { id: string; object: string; owned_by: string }[] {
+export function discoverProviderModels(
+  providerKey: string,
+): { id: string; object: string; owned_by: string }[] {
   const ids = CATALOG[providerKey] ?? CUSTOM_CATALOG;
   return ids.map((id) => ({ id, object: "model", owned_by: providerKey }));
 }

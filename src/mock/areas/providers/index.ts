@@ -2,7 +2,12 @@ import type { MockArea, OperationContext } from "../../area.ts";
 import { maskCredential } from "../../credential-masking.ts";
 import type { FaultDefinition } from "../../fault-registry.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
-import { InvalidRequestError, optionalString, requireBodyObject, requiredString } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  optionalString,
+  requireBodyObject,
+  requiredString,
+} from "../../request-fields.ts";
 import { BUILT_IN_PROVIDERS, PROVIDERS, seededProviderKey, type ProviderRecord } from "./provider-records.ts";
 
 export const PROVIDER_FAULTS = {
@@ -22,7 +27,7 @@ export const PROVIDER_FAULTS = {
     name: "provider-write-status-missing",
     area: "providers",
     kind: "body-schema",
-    rule: "Adding or deleting a provider answers { status: success, message }.",
+    rule: "Adding or deleting a provider returns { status: success, message }.",
     operations: ["addProvider", "deleteProvider"],
     transformResponse: (response) => {
       if (response.kind !== "json" || response.status !== 200) return response;
@@ -34,7 +39,9 @@ export const PROVIDER_FAULTS = {
 
 function listProviders(context: OperationContext): MockResponse {
   const unmasked = context.faults.has(PROVIDER_FAULTS.keyUnmasked);
-  const accounts = context.faults.has(PROVIDER_FAULTS.otherAccountsListed) ? context.store.accounts() : [context.account];
+  const accounts = context.faults.has(PROVIDER_FAULTS.otherAccountsListed)
+    ? context.store.accounts()
+    : [context.account];
   const data = accounts.flatMap((account) =>
     [...context.store.slot(account, PROVIDERS).values()].map((provider) => providerView(provider, unmasked)),
   );
@@ -54,13 +61,22 @@ function addProvider(context: OperationContext): MockResponse {
   const apiKey = optionalString(body, "apiKey");
   const url = optionalString(body, "url");
   if (url !== undefined && !isHttpUrl(url)) {
-    throw new InvalidRequestError(`url must be an http or https URL, received ${JSON.stringify(url)}.`, "url");
+    throw new InvalidRequestError(
+      `url must be an http or https URL, received ${JSON.stringify(url)}.`,
+      "url",
+    );
   }
   if (BUILT_IN_PROVIDERS.has(providerKey) && (apiKey === undefined || apiKey === "") && url === undefined) {
-    throw new InvalidRequestError(`apiKey is missing; the built-in provider ${providerKey} needs its API key.`, "apiKey");
+    throw new InvalidRequestError(
+      `apiKey is missing; the built-in provider ${providerKey} needs its API key.`,
+      "apiKey",
+    );
   }
   if (!BUILT_IN_PROVIDERS.has(providerKey) && url === undefined) {
-    throw new InvalidRequestError(`url is missing; the custom provider ${providerKey} needs its base URL.`, "url");
+    throw new InvalidRequestError(
+      `url is missing; the custom provider ${providerKey} needs its base URL.`,
+      "url",
+    );
   }
   const record: ProviderRecord = {
     providerKey,
@@ -75,7 +91,10 @@ function deleteProvider(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const providerKey = requiredString(body, "providerKey");
   if (!context.store.slot(context.account, PROVIDERS).delete(providerKey)) {
-    return context.error(404, `Provider ${providerKey} is not configured for this account. List them with GET /v1/core/providers.`);
+    return context.error(
+      404,
+      `Provider ${providerKey} is not configured for this account. List them with GET /v1/core/providers.`,
+    );
   }
   return jsonResponse(200, { status: "success", message: "Provider deleted" });
 }
@@ -98,7 +117,12 @@ export const providersArea: MockArea = {
   operations: [
     { operationId: "listProviders", method: "GET", path: "/v1/core/providers", handle: listProviders },
     { operationId: "addProvider", method: "POST", path: "/v1/core/add/provider", handle: addProvider },
-    { operationId: "deleteProvider", method: "POST", path: "/v1/core/delete/provider", handle: deleteProvider },
+    {
+      operationId: "deleteProvider",
+      method: "POST",
+      path: "/v1/core/delete/provider",
+      handle: deleteProvider,
+    },
   ],
   faults: Object.values(PROVIDER_FAULTS),
   seed(store, account) {

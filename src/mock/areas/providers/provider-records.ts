@@ -8,12 +8,22 @@ export interface ProviderRecord {
 }
 
 /** Providers the API knows without a `url`. */
-export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set(["openai", "anthropic", "google", "groq", "elevenlabs"]);
+export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set([
+  "openai",
+  "anthropic",
+  "google",
+  "groq",
+  "elevenlabs",
+]);
 
 /** Each account's providers by `providerKey`. */
 export const PROVIDERS = defineAccountSlot("providers", () => new Map<string, ProviderRecord>());
 
-export function findProvider(store: MockStore, account: Account, providerKey: string): ProviderRecord | undefined {
+export function findProvider(
+  store: MockStore,
+  account: Account,
+  providerKey: string,
+): ProviderRecord | undefined {
   return store.slot(account, PROVIDERS).get(providerKey);
 }
 

@@ -14,17 +14,25 @@ import {
 } from "../../request-fields.ts";
 import { isAudioFormat } from "../audio/audio-formats.ts";
 import { findProvider } from "../providers/provider-records.ts";
-import { AUDIO_PROVIDERS, PROVIDER_VOICES, VOICES, findVoice, type SavedVoiceRecord } from "./voice-records.ts";
+import {
+  AUDIO_PROVIDERS,
+  PROVIDER_VOICES,
+  VOICES,
+  findVoice,
+  type SavedVoiceRecord,
+} from "./voice-records.ts";
 
 export const VOICE_FAULTS = {
   duplicateAnswered200: {
     name: "voice-duplicate-answered-200",
     area: "voices",
     kind: "status-code",
-    rule: "Saving a voice under an existing name without overwrite answers 409.",
+    rule: "Saving a voice under an existing name without overwrite returns 409.",
     operations: ["addVoice"],
     transformResponse: (response) =>
-      response.status === 409 ? { kind: "json", status: 200, body: { status: "success", message: "Voice saved" } } : response,
+      response.status === 409
+        ? { kind: "json", status: 200, body: { status: "success", message: "Voice saved" } }
+        : response,
   },
   otherAccountsListed: {
     name: "voices-listed-across-accounts",
@@ -49,7 +57,9 @@ function voiceView(context: OperationContext, voice: SavedVoiceRecord): Record<s
 }
 
 function listVoices(context: OperationContext): MockResponse {
-  const accounts = context.faults.has(VOICE_FAULTS.otherAccountsListed) ? context.store.accounts() : [context.account];
+  const accounts = context.faults.has(VOICE_FAULTS.otherAccountsListed)
+    ? context.store.accounts()
+    : [context.account];
   const data = accounts.flatMap((account) =>
     [...context.store.slot(account, VOICES).values()].map((voice) => voiceView(context, voice)),
   );
@@ -59,7 +69,8 @@ function listVoices(context: OperationContext): MockResponse {
 function getVoice(context: OperationContext): MockResponse {
   const name = context.request.params["name"] ?? "";
   const voice = findVoice(context.store, context.account, name);
-  if (voice === undefined) return context.error(404, `No saved voice is named ${name}. List them with GET /v1/core/voices.`);
+  if (voice === undefined)
+    return context.error(404, `No saved voice is named ${name}. List them with GET /v1/core/voices.`);
   return jsonResponse(200, { data: voiceView(context, voice) });
 }
 
@@ -67,7 +78,11 @@ function getVoice(context: OperationContext): MockResponse {
  * Checks that `providerKey` can synthesize speech for the account: it must support TTS, and be
  * configured unless it is ElevenLabs with a request `apiKey`.
  */
-export function checkTtsProvider(context: OperationContext, providerKey: string, apiKey: string | undefined): void {
+export function checkTtsProvider(
+  context: OperationContext,
+  providerKey: string,
+  apiKey: string | undefined,
+): void {
   if (!AUDIO_PROVIDERS.tts.has(providerKey)) {
     throw new InvalidRequestError(
       `Provider ${providerKey} does not support text-to-speech; use openai, groq or elevenlabs.`,
@@ -142,7 +157,12 @@ function deleteVoice(context: OperationContext): MockResponse {
   return jsonResponse(200, { status: "success", message: "Voice deleted" });
 }
 
-function providerVoiceDetails(context: OperationContext, providerKey: string, voiceId: string, apiKey: string | undefined): MockResponse {
+function providerVoiceDetails(
+  context: OperationContext,
+  providerKey: string,
+  voiceId: string,
+  apiKey: string | undefined,
+): MockResponse {
   checkTtsProvider(context, providerKey, apiKey);
   const details = PROVIDER_VOICES[providerKey]?.[voiceId];
   if (details === undefined) {
@@ -164,7 +184,8 @@ function getSavedVoiceDetails(context: OperationContext): MockResponse {
   const name = requiredString(body, "name");
   optionalString(body, "url");
   const voice = findVoice(context.store, context.account, name);
-  if (voice === undefined) return context.error(404, `No saved voice is named ${name}. List them with GET /v1/core/voices.`);
+  if (voice === undefined)
+    return context.error(404, `No saved voice is named ${name}. List them with GET /v1/core/voices.`);
   const apiKey = optionalString(body, "apiKey") ?? voice.temporaryApiKey;
   return providerVoiceDetails(context, voice.providerKey, voice.voiceId, apiKey);
 }
@@ -177,8 +198,18 @@ export const voicesArea: MockArea = {
     { operationId: "getVoice", method: "GET", path: "/v1/core/voices/{name}", handle: getVoice },
     { operationId: "addVoice", method: "POST", path: "/v1/core/add/voice", handle: addVoice },
     { operationId: "deleteVoice", method: "POST", path: "/v1/core/delete/voice", handle: deleteVoice },
-    { operationId: "getVoiceDetails", method: "POST", path: "/v1/core/voice/details", handle: getVoiceDetails },
-    { operationId: "getSavedVoiceDetails", method: "POST", path: "/v1/core/voice/details/saved", handle: getSavedVoiceDetails },
+    {
+      operationId: "getVoiceDetails",
+      method: "POST",
+      path: "/v1/core/voice/details",
+      handle: getVoiceDetails,
+    },
+    {
+      operationId: "getSavedVoiceDetails",
+      method: "POST",
+      path: "/v1/core/voice/details/saved",
+      handle: getSavedVoiceDetails,
+    },
   ],
   faults: Object.values(VOICE_FAULTS),
   seed(store, account) {

@@ -46,7 +46,17 @@ export const PROVIDER_VOICES: Readonly<Record<string, Readonly<Record<string, Re
     "Fritz-PlayAI": { voice_id: "Fritz-PlayAI", name: "Fritz", provider: "groq" },
   },
   elevenlabs: {
-    "21m00Tcm4TlvDq8ikWAM": { voice_id: "21m00Tcm4TlvDq8ikWAM", name: "Rachel", category: "premade", labels: { accent: "american" } },
-    pNInz6obpgDQGcFmaJgB: { voice_id: "pNInz6obpgDQGcFmaJgB", name: "Adam", category: "premade", labels: { accent: "american" } },
+    "21m00Tcm4TlvDq8ikWAM": {
+      voice_id: "21m00Tcm4TlvDq8ikWAM",
+      name: "Rachel",
+      category: "premade",
+      labels: { accent: "american" },
+    },
+    pNInz6obpgDQGcFmaJgB: {
+      voice_id: "pNInz6obpgDQGcFmaJgB",
+      name: "Adam",
+      category: "premade",
+      labels: { accent: "american" },
+    },
   },
 };

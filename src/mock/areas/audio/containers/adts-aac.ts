@@ -23,7 +23,18 @@ export function encodeSilentAdts(durationSeconds: number, sampleRate: number): U
 }
 
 const SAMPLE_RATE_INDEX: Readonly<Record<number, number>> = {
-  96000: 0, 88200: 1, 64000: 2, 48000: 3, 44100: 4, 32000: 5, 24000: 6, 22050: 7, 16000: 8, 12000: 9, 11025: 10, 8000: 11,
+  96000: 0,
+  88200: 1,
+  64000: 2,
+  48000: 3,
+  44100: 4,
+  32000: 5,
+  24000: 6,
+  22050: 7,
+  16000: 8,
+  12000: 9,
+  11025: 10,
+  8000: 11,
 };
 
 const SILENT_PAYLOAD = Uint8Array.from([0x01, 0x40, 0x20, 0x07]);

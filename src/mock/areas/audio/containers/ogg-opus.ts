@@ -31,7 +31,15 @@ export function encodeSilentOggOpus(durationSeconds: number, inputSampleRate: nu
     granule += count * SAMPLES_PER_PACKET;
     const last = sent + count >= packetCount;
     // The granule position counts every decoded sample, pre-skip included; players subtract it.
-    pages.push(page(Array.from({ length: count }, () => SILENT_PACKET), granule, serial, sequence, last ? 0x04 : 0));
+    pages.push(
+      page(
+        Array.from({ length: count }, () => SILENT_PACKET),
+        granule,
+        serial,
+        sequence,
+        last ? 0x04 : 0,
+      ),
+    );
     sequence += 1;
   }
   const result = new Uint8Array(pages.reduce((sum, item) => sum + item.length, 0));
@@ -49,7 +57,13 @@ const SAMPLES_PER_PACKET = 960; // 20 ms at Opus's 48 kHz granule rate
 const PRE_SKIP = 312;
 const PACKETS_PER_PAGE = 50;
 
-function page(packets: readonly Uint8Array[], granule: number, serial: number, sequence: number, flags: number): Uint8Array {
+function page(
+  packets: readonly Uint8Array[],
+  granule: number,
+  serial: number,
+  sequence: number,
+  flags: number,
+): Uint8Array {
   const segments: number[] = [];
   for (const packet of packets) {
     let remaining = packet.length;

@@ -37,21 +37,24 @@ export interface WavSummary {
 }
 
 export function readWav(bytes: Uint8Array): WavSummary | undefined {
-  if (bytes.length < 12 || readAscii(bytes, 0, 4) !== "RIFF" || readAscii(bytes, 8, 4) !== "WAVE") return undefined;
+  if (bytes.length < 12 || readAscii(bytes, 0, 4) !== "RIFF" || readAscii(bytes, 8, 4) !== "WAVE")
+    return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let byteRate: number | undefined;
   let dataBytes: number | undefined;
   let comment: string | undefined;
-  for (let offset = 12; offset + 8 <= bytes.length; ) {
+  for (let offset = 12; offset + 8 <= bytes.length;) {
     const id = readAscii(bytes, offset, 4);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === "fmt " && size >= 16 && body + 16 <= bytes.length) byteRate = view.getUint32(body + 8, true);
     if (id === "data") dataBytes = Math.min(size, bytes.length - body);
-    if (id === "LIST" && readAscii(bytes, body, 4) === "INFO") comment = readInfoComment(bytes, view, body + 4, body + size);
+    if (id === "LIST" && readAscii(bytes, body, 4) === "INFO")
+      comment = readInfoComment(bytes, view, body + 4, body + size);
     offset = body + size + (size % 2);
   }
-  const durationSeconds = byteRate !== undefined && byteRate > 0 && dataBytes !== undefined ? dataBytes / byteRate : undefined;
+  const durationSeconds =
+    byteRate !== undefined && byteRate > 0 && dataBytes !== undefined ? dataBytes / byteRate : undefined;
   return { durationSeconds, comment };
 }
 
@@ -70,7 +73,7 @@ function infoChunk(comment: string): Uint8Array {
 }
 
 function readInfoComment(bytes: Uint8Array, view: DataView, start: number, end: number): string | undefined {
-  for (let offset = start; offset + 8 <= Math.min(end, bytes.length); ) {
+  for (let offset = start; offset + 8 <= Math.min(end, bytes.length);) {
     const id = readAscii(bytes, offset, 4);
     const size = view.getUint32(offset + 4, true);
     if (id === "ICMT") {
