@@ -18,9 +18,10 @@ export interface DriftSummary {
  * granularity and may fire before the target, because libuv compares against a cached loop
  * time. So the scheduler rounds each wait up to whole milliseconds and, after a wake-up, checks
  * the clock again and waits once more if the target has not come. A send is therefore never
- * early and is typically up to about 1 ms late on an idle machine. The scheduler does not spin
- * on `setImmediate` for sub-millisecond precision: with hundreds of concurrent streams that kept
- * the process busy all the time. Drift is recorded in microseconds in an HDR histogram.
+ * early, and its lateness is the rounding up to whole milliseconds plus any event-loop delay.
+ * The scheduler does not spin on `setImmediate` for sub-millisecond precision, because with
+ * hundreds of concurrent streams that kept the process busy all the time. Drift is recorded in
+ * microseconds in an HDR histogram.
  */
 export class TimingScheduler {
   private readonly histogram: Histogram = build({
