@@ -2,13 +2,15 @@ import type { MockArea } from "../area.ts";
 import { audioArea } from "./audio/index.ts";
 import { chatArea } from "./chat/index.ts";
 import { embeddingsArea } from "./embeddings/index.ts";
+import { filesArea } from "./files/index.ts";
 import { mcpServersArea } from "./mcp-servers/index.ts";
 import { modelsArea } from "./models/index.ts";
 import { providersArea } from "./providers/index.ts";
+import { vectorStoresArea } from "./vector-stores/index.ts";
 import { voicesArea } from "./voices/index.ts";
 
 /**
  * Every area the mock serves. Adding an area is one module under `areas/` plus one line here;
  * seeding runs in this order, so areas that seed on top of others come after them.
  */
-export const AREAS: readonly MockArea[] = [providersArea, modelsArea, chatArea, embeddingsArea, audioArea, voicesArea, mcpServersArea];
+export const AREAS: readonly MockArea[] = [providersArea, modelsArea, chatArea, embeddingsArea, audioArea, voicesArea, filesArea, vectorStoresArea, mcpServersArea];
