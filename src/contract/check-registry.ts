@@ -1,7 +1,8 @@
 import { CHECK_FAMILIES, type CheckFamily } from "./check-family.ts";
 import type { ContractCheck } from "./contract-check.ts";
 import * as auth from "./checks/auth-rules.ts";
-import { binaryContentMatchesType } from "./checks/binary-content-rules.ts";
+import { binaryContentMatchesType, binaryContentMatchesUpload, streamAudioMatchesFormat } from "./checks/binary-content-rules.ts";
+import { responseBodyRule, responseHeaderValue } from "./checks/body-rules.ts";
 import * as chatStream from "./checks/chat-stream-rules.ts";
 import * as compatibility from "./checks/compatibility-rules.ts";
 import * as consistency from "./checks/consistency-rules.ts";
@@ -23,6 +24,8 @@ export const CHECK_REGISTRY: readonly ContractCheck[] = [
   conformance.responseHeaderConformance,
   successStatus,
   documentedErrorStatus,
+  responseBodyRule,
+  responseHeaderValue,
   chatJsonModeContent,
   embeddingDimensions,
   sse.sseStreamServed,
@@ -51,6 +54,7 @@ export const CHECK_REGISTRY: readonly ContractCheck[] = [
   auth.authInvalidCredentialRejected,
   namespacing.namespacingForeignReadRejected,
   namespacing.namespacingForeignListExcluded,
+  namespacing.namespacingListKeysUnique,
   namespacing.namespacingForeignChangeRejected,
   namespacing.namespacingForeignDeleteRejected,
   namespacing.namespacingForeignDeleteKept,
@@ -69,6 +73,8 @@ export const CHECK_REGISTRY: readonly ContractCheck[] = [
   masking.maskingStoredSecretHidden,
   masking.maskingCredentialFieldsMasked,
   binaryContentMatchesType,
+  binaryContentMatchesUpload,
+  streamAudioMatchesFormat,
   consistency.consistencyFileContent,
   consistency.consistencyUsageGrowth,
   consistency.consistencySharedAgentAnswers,

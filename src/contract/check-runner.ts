@@ -15,40 +15,59 @@ export interface CheckOutcome {
 }
 
 /**
- * Runs every registered check that applies to the exchange and returns one outcome per check.
+ * Runs every registered check that applies to the exchange under any of the intents and returns
+ * one outcome per check; a check that applies under several intents runs under the first.
  * A check that throws is reported as a failure of that check rather than aborting the others.
  * Failure texts are redacted here, before they reach a test error or a report.
  */
 export function runChecks(
   operation: OperationInfo,
   exchange: Exchange,
-  intent: ExchangeIntent,
+  intents: ExchangeIntent | readonly ExchangeIntent[],
   validators: ValidatorRegistry,
   checks: readonly ContractCheck[] = CHECK_REGISTRY,
 ): CheckOutcome[] {
-  const context = { intent, validators };
   const outcomes: CheckOutcome[] = [];
-  for (const check of checks) {
-    let failures: ContractFailure[];
-    try {
-      if (!check.appliesTo(operation, exchange, context)) continue;
-      failures = check.run(operation, exchange, context);
-    } catch (error) {
-      failures = [
-        {
-          operationId: operation.operationId,
-          method: operation.method,
-          path: operation.path,
-          check: check.id,
-          title: "Check could not run",
-          message: `The check ${check.id} threw ${error instanceof Error ? error.message : String(error)}. This is a defect of the harness; report it with the curl command.`,
-          inferred: false,
-        },
-      ];
+  const list: readonly ExchangeIntent[] = "kind" in intents ? [intents] : intents;
+  const done = new Set<string>();
+  for (const intent of list) {
+    const context = { intent, validators };
+    for (const check of checks) {
+      if (done.has(check.id)) continue;
+      const failures = runOne(check, operation, exchange, context);
+      if (failures === undefined) continue;
+      done.add(check.id);
+      outcomes.push({ check: check.id, family: check.family, failures: failures.map(redactFailure) });
     }
-    outcomes.push({ check: check.id, family: check.family, failures: failures.map(redactFailure) });
   }
   return outcomes;
+}
+
+/** Runs one check; returns undefined when it does not apply. A check that throws fails with the error. */
+function runOne(
+  check: ContractCheck,
+  operation: OperationInfo,
+  exchange: Exchange,
+  context: { intent: ExchangeIntent; validators: ValidatorRegistry },
+): ContractFailure[] | undefined {
+  try {
+    if (!check.appliesTo(operation, exchange, context)) return undefined;
+    return check.run(operation, exchange, context);
+  } catch (error) {
+    return [
+      {
+        operationId: operation.operationId,
+        method: operation.method,
+        path: operation.path,
+        check: check.id,
+        title: "Check could not run",
+        message:
+          `The check ${check.id} threw ${error instanceof Error ? error.message : String(error)}. ` +
+          "This is a defect of the harness; report it with the curl command.",
+        inferred: false,
+      },
+    ];
+  }
 }
 
 function redactFailure(failure: ContractFailure): ContractFailure {

@@ -20,14 +20,22 @@ export const CONTRACT_JSON = "contract.json";
 export const CONTRACT_MARKDOWN = "contract.md";
 
 /**
- * Writes contract.json and contract.md into `directory` and returns their paths. Both texts pass
- * through `redactText` as a last guard, so no registered key reaches a file.
+ * Writes contract.json and contract.md into `directory` and returns their paths. Every string
+ * passes through `redactText` as a last guard, so no registered key reaches a file; curl commands
+ * are left as renderCurl made them, because they name the key's variable (`$MSQ_API_KEY`), which
+ * `redactText` would blank.
  */
 export function writeContractReports(directory: string, report: ContractReport): { json: string; markdown: string } {
   mkdirSync(directory, { recursive: true });
   const json = join(directory, CONTRACT_JSON);
   const markdown = join(directory, CONTRACT_MARKDOWN);
-  writeFileSync(json, `${redactText(JSON.stringify(report, null, 2))}\n`);
-  writeFileSync(markdown, redactText(renderContractMarkdown(report)));
+  const redacted = JSON.parse(JSON.stringify(report, redactStrings)) as ContractReport;
+  writeFileSync(json, `${JSON.stringify(redacted, null, 2)}\n`);
+  writeFileSync(markdown, renderContractMarkdown(redacted));
   return { json, markdown };
+}
+
+/** JSON.stringify replacer that redacts every string except curl commands. */
+function redactStrings(key: string, value: unknown): unknown {
+  return typeof value === "string" && key !== "curl" ? redactText(value) : value;
 }

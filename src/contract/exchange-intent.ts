@@ -17,7 +17,11 @@ export type ExchangeIntent =
   | BinaryContentIntent
   | ConsistencyIntent
   | SdkCallIntent
-  | StreamErrorIntent;
+  | StreamErrorIntent
+  | BodyRuleIntent
+  | NamespaceKeysIntent
+  | HeaderValueIntent
+  | StreamAudioIntent;
 
 /** A call that must succeed with a 2xx status. */
 export interface SuccessIntent {
@@ -106,6 +110,16 @@ export interface ForeignAccessIntent {
   readonly listedIds?: ListedIds;
 }
 
+/**
+ * A list whose entries are keyed per account (such as collections by safeName). The same key twice
+ * means entries of other accounts leaked into the caller's list.
+ */
+export interface NamespaceKeysIntent {
+  readonly kind: "namespace-keys";
+  readonly resource: string;
+  readonly keysOf: ListedIds;
+}
+
 /** Access to a shared resource by the recipient, another account, or after revocation. */
 export interface ShareAccessIntent {
   readonly kind: "share-access";
@@ -125,6 +139,35 @@ export interface MaskingIntent {
 export interface BinaryContentIntent {
   readonly kind: "binary-content";
   readonly sniffed: SniffedType;
+  /** The exact bytes the body must hold, such as those of an upload. */
+  readonly expectedBytes?: Uint8Array;
+}
+
+/** A documented rule about a response body that its JSON schema cannot express. */
+export interface BodyRuleIntent {
+  readonly kind: "body-rule";
+  /** The rule in words, as the spec documents it. */
+  readonly rule: string;
+  /** Returns a description of each violation; empty when the body keeps the rule. */
+  readonly problems: (body: unknown) => readonly string[];
+}
+
+/** A response header that must hold a value the request determines, such as the uploaded Content-Type. */
+export interface HeaderValueIntent {
+  readonly kind: "header-value";
+  /** Lowercase header name. */
+  readonly header: string;
+  /** The expected value; for content-type, only the media type essence is compared. */
+  readonly expected: string;
+}
+
+/** The audio of an SSE stream (its joined base64 chunks) must be a file of the requested format. */
+export interface StreamAudioIntent {
+  readonly kind: "stream-audio";
+  /** The requested format as a media type, such as audio/mpeg. */
+  readonly mediaType: string;
+  readonly sniffed: SniffedType;
+  readonly bytes: number;
 }
 
 /** A comparison between what two endpoints return. */

@@ -24,14 +24,14 @@ export interface VerifyOptions {
 }
 
 /**
- * Runs the checks that apply to `call` with the given intent, records each outcome in the test's
+ * Runs the checks that apply to `call` under the given intents, records each outcome in the test's
  * task meta for the reports, and throws a ContractViolation listing the failures unless `soft`.
  */
 export function verify(
   context: TestContext,
   harness: Harness,
   call: Call,
-  intent: ExchangeIntent = { kind: "success" },
+  intent: ExchangeIntent | readonly ExchangeIntent[] = { kind: "success" },
   options: VerifyOptions = {},
 ): void {
   const { operation, exchange } = call;
@@ -45,7 +45,9 @@ export function verify(
   const status = exchange.response?.status;
   const inferredResponse =
     status !== undefined && isResponseInferred(harness.validators, operation, status, exchange.response?.headers["content-type"]);
-  const curl = redactText(renderCurl(exchange.request));
+  // renderCurl redacts every part but the credential header, which names the key's variable;
+  // redactText would turn `$MSQ_API_KEY` into `***`, so the command is not passed through it again.
+  const curl = renderCurl(exchange.request);
   const line = redactText(describeExchange(exchange));
   const records = metaRecords(context);
   const failures: ReportedFailure[] = [];

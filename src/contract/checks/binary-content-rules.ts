@@ -55,3 +55,54 @@ export const binaryContentMatchesType: ContractCheck = {
     return fail("Binary body does not match its Content-Type", received, `${declared} bytes (${expected.map((ext) => ext ?? "raw").join(" or ")})`);
   },
 };
+
+/** The bytes of a download equal the bytes that were uploaded. */
+export const binaryContentMatchesUpload: ContractCheck = {
+  id: "binary-content-matches-upload",
+  family: "binary-content",
+  description: "A download returns exactly the bytes that were uploaded.",
+  appliesTo: (_operation, exchange, context) =>
+    context.intent.kind === "binary-content" && context.intent.expectedBytes !== undefined && exchange.response !== undefined,
+  run(operation, exchange, context) {
+    if (context.intent.kind !== "binary-content" || context.intent.expectedBytes === undefined) return [];
+    const expected = Buffer.from(context.intent.expectedBytes);
+    const received = Buffer.from(exchange.response?.body ?? new Uint8Array());
+    if (expected.equals(received)) return [];
+    let offset = 0;
+    while (offset < Math.min(expected.length, received.length) && expected[offset] === received[offset]) offset += 1;
+    const difference = `${received.length} bytes that differ from the ${expected.length} uploaded bytes at offset ${offset}`;
+    return [
+      failureOf(operation, "binary-content-matches-upload", {
+        title: "Download differs from the upload",
+        message: `The download returned ${difference}; the spec documents the uploaded bytes unchanged. Store and serve the bytes as received.`,
+        received: difference,
+        documented: `the ${expected.length} uploaded bytes`,
+      }),
+    ];
+  },
+};
+
+/** The joined audio chunks of a stream form a file of the requested format. */
+export const streamAudioMatchesFormat: ContractCheck = {
+  id: "stream-audio-matches-format",
+  family: "binary-content",
+  description: "The base64 audio chunks of a stream join into a file of the requested format.",
+  appliesTo: (_operation, _exchange, context) => context.intent.kind === "stream-audio",
+  run(operation, _exchange, context) {
+    if (context.intent.kind !== "stream-audio") return [];
+    const { mediaType, sniffed, bytes } = context.intent;
+    const expected = EXPECTED_EXTENSIONS[mediaType.toLowerCase()];
+    if (bytes > 0 && (expected === undefined || expected.includes(sniffed.ext ?? null))) return [];
+    const received = bytes === 0 ? "no audio bytes" : `${bytes} bytes detected as ${sniffed.mime ?? "no known format"}`;
+    return [
+      failureOf(operation, "stream-audio-matches-format", {
+        title: "Streamed audio is not the requested format",
+        message:
+          `The joined audio_chunk events hold ${received}; the spec documents ${mediaType} for the requested format. ` +
+          "Stream the bytes of one file in the requested format.",
+        received,
+        documented: mediaType,
+      }),
+    ];
+  },
+};

@@ -183,3 +183,26 @@ export const authRevokedShareRejected = shareCheck(
   "auth",
   "Revoking a share removes the recipient's access.",
 );
+
+/** A list keyed per account holds each key once. */
+export const namespacingListKeysUnique: ContractCheck = {
+  id: "namespacing-list-keys-unique",
+  family: "namespacing",
+  description: "A list keyed per account holds each key once; a repeated key means other accounts' entries leaked in.",
+  appliesTo: (_operation, _exchange, context) => context.intent.kind === "namespace-keys",
+  run(operation, exchange, context) {
+    if (context.intent.kind !== "namespace-keys") return [];
+    const parsed = responseJson(exchange);
+    const keys = parsed.ok ? context.intent.keysOf(parsed.value) : [];
+    const repeated = [...new Set(keys.filter((key, index) => keys.indexOf(key) !== index))];
+    if (repeated.length === 0) return [];
+    return fail(
+      operation,
+      "namespacing-list-keys-unique",
+      `${context.intent.resource} list repeats keys of one namespace`,
+      `The list holds ${repeated.slice(0, 5).join(", ")} more than once, so it mixes several accounts' ${context.intent.resource}s`,
+      "one entry per key in the caller's own namespace",
+      "Filter lists by the caller's account.",
+    );
+  },
+};

@@ -14,7 +14,8 @@ const STOP_PAIRS: readonly { readonly content: string; readonly stop: string }[]
 export const streamStopAfterContent: ContractCheck = {
   id: "stream-stop-after-content",
   family: "sse-order",
-  description: "audio_stop follows the last audio_chunk, and message_stop the last text_delta, exactly once.",
+  description:
+    "audio_stop follows the last audio_chunk, and message_stop the last text_delta, exactly once; text ends before audio starts.",
   appliesTo(operation, exchange, context) {
     const view = streamView(operation, exchange, context.validators);
     return view !== undefined && view.rules.events.some((event) => STOP_PAIRS.some((pair) => pair.stop === event.name));
@@ -44,6 +45,21 @@ export const streamStopAfterContent: ContractCheck = {
             `Send ${pair.stop} once, after all ${pair.content} events.`,
           received,
           documented: `one ${pair.stop} after the last ${pair.content}`,
+        }),
+      );
+    }
+    const messageStop = view.events.find((event) => event.name === "message_stop");
+    const firstAudio = view.events.find((event) => event.name === "audio_chunk");
+    if (messageStop !== undefined && firstAudio !== undefined && firstAudio.index < messageStop.index) {
+      const received = `audio_chunk at event ${firstAudio.index} before message_stop at event ${messageStop.index}`;
+      failures.push(
+        failureOf(operation, "stream-stop-after-content", {
+          title: "Audio starts before the text ends",
+          message:
+            `The stream sent ${received}; the spec documents that message_stop ends the text before the first ` +
+            "audio_chunk on speak streams. Finish the text before streaming audio.",
+          received,
+          documented: "message_stop before the first audio_chunk",
         }),
       );
     }

@@ -1,4 +1,5 @@
 import type { MockArea } from "../area.ts";
+import { agentsArea } from "./agents/index.ts";
 import { audioArea } from "./audio/index.ts";
 import { chatArea } from "./chat/index.ts";
 import { embeddingsArea } from "./embeddings/index.ts";
@@ -13,4 +14,15 @@ import { voicesArea } from "./voices/index.ts";
  * Every area the mock serves. Adding an area is one module under `areas/` plus one line here;
  * seeding runs in this order, so areas that seed on top of others come after them.
  */
-export const AREAS: readonly MockArea[] = [providersArea, modelsArea, chatArea, embeddingsArea, audioArea, voicesArea, filesArea, vectorStoresArea, mcpServersArea];
+export const AREAS: readonly MockArea[] = [
+  providersArea,
+  modelsArea,
+  chatArea,
+  embeddingsArea,
+  audioArea,
+  voicesArea,
+  filesArea,
+  vectorStoresArea,
+  mcpServersArea,
+  agentsArea,
+];
