@@ -1,0 +1,111 @@
+import { expect } from "vitest";
+import type { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { TEST_KEYS, eventPayloads, readExchange, type MockExchange } from "./support/mock-exchange.ts";
+
+export type Caller = "alice" | "bob" | "carol" | "none";
+
+/** A response read completely, with its headers. */
+export interface AgentExchange extends MockExchange {
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export const USER_MESSAGE = [{ role: "user", content: "Read me the weekly summary." }];
+
+/**
+ * A client for the agent, public agent and settings routes of the mock at `origin`. When it has a
+ * validator registry, `call` checks every response (status, content type, headers, body and each
+ * SSE event) against the spec operation named in the call and fails the test on any failure.
+ */
+export class AgentsClient {
+  constructor(
+    readonly origin: string,
+    private readonly registry?: ValidatorRegistry,
+  ) {}
+
+  async call(caller: Caller, operationId: string, method: string, path: string, json?: unknown): Promise<AgentExchange> {
+    const key = TEST_KEYS[caller];
+    const response = await fetch(`${this.origin}${path}`, {
+      method,
+      headers: {
+        ...(key === undefined ? {} : { "x-api-key": key }),
+        ...(json === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const exchange = { ...(await readExchange(response)), headers };
+    if (this.registry !== undefined) checkConformance(this.registry, operationId, exchange);
+    return exchange;
+  }
+
+  /** Creates an agent of `owner` on the mock chat model, speaking with the seeded `narrator` voice. */
+  createAgent(owner: Caller, name: string, extra: Record<string, unknown> = {}): Promise<AgentExchange> {
+    return this.call(owner, "createAgent", "POST", "/v1/core/add/agent", {
+      name,
+      description: `${name} for tests`,
+      systemPrompt: "You are helpful.",
+      model: "msq-mock-chat",
+      voice: { savedVoiceName: "narrator" },
+      ...extra,
+    });
+  }
+
+  /** Creates and publishes an agent, and returns its id and slug. */
+  async publishedAgent(owner: Caller, name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; slug: string }> {
+    const created = await this.createAgent(owner, name, extra);
+    expect(created.status).toBe(200);
+    const id = String((created.json as { data: { id: string } }).data.id);
+    const published = await this.call(owner, "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: name });
+    expect(published.status).toBe(200);
+    return { id, slug: String((published.json as { data: { slug: string } }).data.slug) };
+  }
+
+  share(owner: Caller, slug: string, recipient: string, editable?: boolean): Promise<AgentExchange> {
+    return this.call(owner, "createAgentShare", "POST", `/v1/core/agents/${owner}/${slug}/shares`, {
+      recipient,
+      ...(editable === undefined ? {} : { editable }),
+    });
+  }
+}
+
+/** Checks one exchange against its operation in the spec. */
+export function checkConformance(registry: ValidatorRegistry, operationId: string, exchange: AgentExchange): void {
+  const failures = registry.validateResponse({
+    operationId,
+    status: exchange.status,
+    contentType: exchange.contentType,
+    body: exchange.events === undefined ? exchange.bytes : "",
+    headers: exchange.headers,
+  });
+  expect(failures, `${operationId} ${exchange.status}`).toEqual([]);
+  if (exchange.events === undefined) return;
+  for (const data of exchange.events) {
+    const result = registry.validateEvent({ operationId, status: exchange.status, data });
+    expect(result.failures, `${operationId} event ${data.slice(0, 80)}`).toEqual([]);
+  }
+}
+
+export const body = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
+
+export const dataOf = (exchange: MockExchange): Record<string, unknown> => body(exchange)["data"] as Record<string, unknown>;
+
+export const listOf = (exchange: MockExchange): Record<string, unknown>[] => body(exchange)["data"] as Record<string, unknown>[];
+
+/** Returns the `type` (or `object`) of each SSE payload in order, and `[DONE]` as itself. */
+export function eventKinds(exchange: MockExchange): string[] {
+  return (exchange.events ?? []).map((data) => {
+    if (data === "[DONE]") return data;
+    const payload = JSON.parse(data) as Record<string, unknown>;
+    return String(payload["type"] ?? payload["object"]);
+  });
+}
+
+/** Decodes and joins the audio_chunk payloads of a speak stream into the audio file. */
+export function speechAudio(exchange: MockExchange): Buffer {
+  const chunks = eventPayloads(exchange).filter((payload) => payload["type"] === "audio_chunk");
+  return Buffer.concat(chunks.map((chunk) => Buffer.from(String(chunk["b64"]), "base64")));
+}
