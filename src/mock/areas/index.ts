@@ -7,6 +7,7 @@ import { filesArea } from "./files/index.ts";
 import { mcpServersArea } from "./mcp-servers/index.ts";
 import { modelsArea } from "./models/index.ts";
 import { providersArea } from "./providers/index.ts";
+import { settingsArea } from "./settings/index.ts";
 import { vectorStoresArea } from "./vector-stores/index.ts";
 import { voicesArea } from "./voices/index.ts";
 
@@ -25,4 +26,5 @@ export const AREAS: readonly MockArea[] = [
   vectorStoresArea,
   mcpServersArea,
   agentsArea,
+  settingsArea,
 ];
