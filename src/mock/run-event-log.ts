@@ -15,8 +15,11 @@ export type FollowedItem<E> =
   | { readonly kind: "heartbeat"; readonly epochMs: number };
 
 export interface FollowOptions {
-  /** Start with the whole kept history instead of only the events appended from now on. */
-  readonly replay: boolean;
+  /**
+   * Position of the first event to yield: 0 replays the kept history, and `cursor()` taken earlier
+   * starts with the first event appended after that moment.
+   */
+  readonly from: number;
   /** Interval of heartbeats while no event arrives, in ms. */
   readonly heartbeatMs: number;
   /** Ends the iteration, as when the client closes the stream. */
@@ -57,6 +60,11 @@ export class RunEventLog<E> {
     this.wake();
   }
 
+  /** Returns the position the next appended event will get, for `follow({ from })`. */
+  cursor(): number {
+    return this.dropped + this.entries.length;
+  }
+
   /** Returns the kept events, oldest first. */
   history(): readonly LoggedEvent<E>[] {
     return this.entries;
@@ -67,7 +75,7 @@ export class RunEventLog<E> {
    * heartbeat after each `heartbeatMs` without an event. Ends when the log ends or `signal` aborts.
    */
   async *follow(options: FollowOptions): AsyncGenerator<FollowedItem<E>> {
-    let next = options.replay ? this.dropped : this.dropped + this.entries.length;
+    let next = options.from;
     while (!options.signal.aborted) {
       // A follower that fell behind the kept history continues at its oldest entry.
       next = Math.max(next, this.dropped);

@@ -9,6 +9,7 @@ import { modelsArea } from "./models/index.ts";
 import { providersArea } from "./providers/index.ts";
 import { settingsArea } from "./settings/index.ts";
 import { vectorStoresArea } from "./vector-stores/index.ts";
+import { videoArea } from "./video/index.ts";
 import { voicesArea } from "./voices/index.ts";
 
 /**
@@ -25,6 +26,7 @@ export const AREAS: readonly MockArea[] = [
   filesArea,
   vectorStoresArea,
   mcpServersArea,
+  videoArea,
   agentsArea,
   settingsArea,
 ];

@@ -28,9 +28,9 @@ export function callMcpTool(context: OperationContext): MockResponse {
 }
 
 /**
- * Calls a tool of one of the account's servers: 404 for an unknown server or tool, 409 for a
- * server that is not installed and enabled, 401 for OAuth that needs authorization, and 500 when
- * a required secret is not saved or the tool fails.
+ * Calls a tool of one of the account's servers. It fails with 404 for an unknown server or tool,
+ * 409 for a server that is not installed and enabled, and 401 for OAuth that needs authorization.
+ * It fails with 500 when a required secret is not saved or the tool fails.
  */
 export function invokeMcpTool(
   store: MockStore,
