@@ -7,6 +7,7 @@ import { filesArea } from "./files/index.ts";
 import { mcpServersArea } from "./mcp-servers/index.ts";
 import { modelsArea } from "./models/index.ts";
 import { providersArea } from "./providers/index.ts";
+import { publicAgentsArea } from "./public-agents/index.ts";
 import { settingsArea } from "./settings/index.ts";
 import { vectorStoresArea } from "./vector-stores/index.ts";
 import { videoArea } from "./video/index.ts";
@@ -29,4 +30,5 @@ export const AREAS: readonly MockArea[] = [
   videoArea,
   agentsArea,
   settingsArea,
+  publicAgentsArea,
 ];
