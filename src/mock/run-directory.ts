@@ -26,16 +26,25 @@ export interface StartableConfig {
 export type CallableTool = (args: JsonObject) => DispatchOutcome;
 
 /** Each account's workflow configs by id. */
-export const STARTABLE_WORKFLOWS = defineAccountSlot("startable-workflows", () => new Map<string, StartableConfig>());
+export const STARTABLE_WORKFLOWS = defineAccountSlot(
+  "startable-workflows",
+  () => new Map<string, StartableConfig>(),
+);
 
 /**
  * Each account's factory configs by id. A start past the account's concurrent run limit fails with
  * status 429 and errorCode `FACTORY_CONCURRENT_LIMIT_REACHED`.
  */
-export const STARTABLE_FACTORIES = defineAccountSlot("startable-factories", () => new Map<string, StartableConfig>());
+export const STARTABLE_FACTORIES = defineAccountSlot(
+  "startable-factories",
+  () => new Map<string, StartableConfig>(),
+);
 
 /** Each account's callable MCP tools, keyed by `mcpToolKey`. */
-export const CALLABLE_MCP_TOOLS = defineAccountSlot("callable-mcp-tools", () => new Map<string, CallableTool>());
+export const CALLABLE_MCP_TOOLS = defineAccountSlot(
+  "callable-mcp-tools",
+  () => new Map<string, CallableTool>(),
+);
 
 /** The key of a tool in `CALLABLE_MCP_TOOLS`. */
 export function mcpToolKey(serverName: string, toolName: string): string {

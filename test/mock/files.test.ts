@@ -36,13 +36,24 @@ interface Upload {
 function uploadForm(upload: Upload = {}): FormData {
   const form = new FormData();
   const bytes = upload.bytes ?? BINARY;
-  form.append("file", new Blob([bytes.slice()], { type: upload.type ?? "application/pdf" }), upload.filename ?? "paper.pdf");
-  for (const [name, value] of Object.entries(upload.fields ?? { purpose: "vector_store" })) form.append(name, value);
+  form.append(
+    "file",
+    new Blob([bytes.slice()], { type: upload.type ?? "application/pdf" }),
+    upload.filename ?? "paper.pdf",
+  );
+  for (const [name, value] of Object.entries(upload.fields ?? { purpose: "vector_store" }))
+    form.append(name, value);
   return form;
 }
 
 /** Sends a request to `origin` as `caller`. A `body` other than FormData is sent as JSON. */
-async function send(origin: string, caller: Caller, method: string, path: string, body?: unknown): Promise<MockExchange> {
+async function send(
+  origin: string,
+  caller: Caller,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<MockExchange> {
   const key = TEST_KEYS[caller];
   const headers: Record<string, string> = key === undefined ? {} : { "x-api-key": key };
   let payload: BodyInit | undefined;
@@ -62,9 +73,20 @@ async function send(origin: string, caller: Caller, method: string, path: string
 }
 
 /** Sends a request to the HTTP mock and checks the response against the spec. */
-async function call(operationId: string, caller: Caller, method: string, path: string, body?: unknown): Promise<MockExchange> {
+async function call(
+  operationId: string,
+  caller: Caller,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<MockExchange> {
   const exchange = await send(mock.origin, caller, method, path, body);
-  const failures = registry.validateResponse({ operationId, status: exchange.status, contentType: exchange.contentType, body: exchange.bytes });
+  const failures = registry.validateResponse({
+    operationId,
+    status: exchange.status,
+    contentType: exchange.contentType,
+    body: exchange.bytes,
+  });
   expect(failures, `${operationId} ${exchange.status} ${exchange.text.slice(0, 200)}`).toEqual([]);
   return exchange;
 }
@@ -87,13 +109,16 @@ describe("file upload", () => {
     expect(String(file["id"])).toMatch(/^file_/);
   });
 
-  test.each(["application/pdf", "image/png", "text/csv", "application/octet-stream"])("download keeps %s", async (type) => {
-    const file = await upload("alice", { type, filename: "data.bin" });
-    const content = await call("getFileContent", "alice", "GET", `/v1/files/${String(file["id"])}/content`);
-    expect(content.status).toBe(200);
-    expect(content.contentType).toBe(type);
-    expect(Buffer.from(content.bytes).equals(Buffer.from(BINARY))).toBe(true);
-  });
+  test.each(["application/pdf", "image/png", "text/csv", "application/octet-stream"])(
+    "download keeps %s",
+    async (type) => {
+      const file = await upload("alice", { type, filename: "data.bin" });
+      const content = await call("getFileContent", "alice", "GET", `/v1/files/${String(file["id"])}/content`);
+      expect(content.status).toBe(200);
+      expect(content.contentType).toBe(type);
+      expect(Buffer.from(content.bytes).equals(Buffer.from(BINARY))).toBe(true);
+    },
+  );
 
   test.each([
     ["purpose missing", () => uploadForm({ fields: {} })],
@@ -122,7 +147,9 @@ describe("file upload", () => {
   });
 
   test("json body gets 400", async () => {
-    expect((await call("createFile", "alice", "POST", "/v1/files", { purpose: "vector_store" })).status).toBe(400);
+    expect((await call("createFile", "alice", "POST", "/v1/files", { purpose: "vector_store" })).status).toBe(
+      400,
+    );
   });
 
   test("missing key gets 401", async () => {
@@ -169,7 +196,10 @@ describe("file namespacing", () => {
   test("bob cannot see or delete alice's file", async () => {
     const file = await upload("alice", { filename: "private.pdf" });
     const id = String(file["id"]);
-    const bobList = json(await call("listFiles", "bob", "GET", "/v1/files"))["data"] as Record<string, unknown>[];
+    const bobList = json(await call("listFiles", "bob", "GET", "/v1/files"))["data"] as Record<
+      string,
+      unknown
+    >[];
     expect(bobList.map((entry) => entry["id"])).not.toContain(id);
     expect((await call("getFile", "bob", "GET", `/v1/files/${id}`)).status).toBe(404);
     expect((await call("getFileContent", "bob", "GET", `/v1/files/${id}/content`)).status).toBe(404);
@@ -189,15 +219,24 @@ describe("file delete", () => {
 
   test("removes vector store associations", async () => {
     const id = String((await upload("bob", { filename: "indexed.pdf" }))["id"]);
-    const store = json(await call("createVectorStore", "bob", "POST", "/v1/vector_stores", { name: "Deleted files", file_ids: [id] }));
+    const store = json(
+      await call("createVectorStore", "bob", "POST", "/v1/vector_stores", {
+        name: "Deleted files",
+        file_ids: [id],
+      }),
+    );
     const storeId = String(store["id"]);
     await call("deleteFile", "bob", "DELETE", `/v1/files/${id}`);
 
-    const files = json(await call("listVectorStoreFiles", "bob", "GET", `/v1/vector_stores/${storeId}/files`));
+    const files = json(
+      await call("listVectorStoreFiles", "bob", "GET", `/v1/vector_stores/${storeId}/files`),
+    );
     expect(files["data"]).toEqual([]);
     const read = json(await call("getVectorStore", "bob", "GET", `/v1/vector_stores/${storeId}`));
     expect((read["file_counts"] as Record<string, unknown>)["total"]).toBe(0);
-    expect((await call("getVectorStoreFile", "bob", "GET", `/v1/vector_stores/${storeId}/files/${id}`)).status).toBe(404);
+    expect(
+      (await call("getVectorStoreFile", "bob", "GET", `/v1/vector_stores/${storeId}/files/${id}`)).status,
+    ).toBe(404);
   });
 });
 
@@ -218,12 +257,22 @@ describe("file adapters", () => {
   /** Uploads, reads, downloads and deletes a file, and returns every exchange with clock values masked. */
   async function scenario(origin: string): Promise<unknown[]> {
     const exchanges: MockExchange[] = [];
-    const step = async (caller: Caller, method: string, path: string, body?: unknown): Promise<MockExchange> => {
+    const step = async (
+      caller: Caller,
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<MockExchange> => {
       const exchange = await send(origin, caller, method, path, body);
       exchanges.push(exchange);
       return exchange;
     };
-    const created = await step("carol", "POST", "/v1/files", uploadForm({ filename: "ünïcode name.pdf", fields: { purpose: "assistants", relativePath: "docs/" } }));
+    const created = await step(
+      "carol",
+      "POST",
+      "/v1/files",
+      uploadForm({ filename: "ünïcode name.pdf", fields: { purpose: "assistants", relativePath: "docs/" } }),
+    );
     const id = String(json(created)["id"]);
     await step("carol", "POST", "/v1/files", uploadForm({ fields: {} }));
     await step("carol", "GET", "/v1/files");
@@ -235,7 +284,10 @@ describe("file adapters", () => {
     return exchanges.map((exchange) => ({
       status: exchange.status,
       contentType: exchange.contentType,
-      body: exchange.json === undefined ? Buffer.from(exchange.bytes).toString("base64") : maskClock(exchange.json),
+      body:
+        exchange.json === undefined
+          ? Buffer.from(exchange.bytes).toString("base64")
+          : maskClock(exchange.json),
     }));
   }
 
@@ -253,7 +305,9 @@ describe("file adapters", () => {
 function maskClock(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskClock);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === "created_at" ? "<time>" : maskClock(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, key === "created_at" ? "<time>" : maskClock(inner)]),
+  );
 }
 
 /** For each files fault: a probe that returns true when the documented rule was broken. */
@@ -265,7 +319,10 @@ const PROBES: Readonly<Record<string, (origin: string) => Promise<boolean>>> = {
   },
   "file-content-type-not-preserved": async (origin) => {
     const file = json(await send(origin, "alice", "POST", "/v1/files", uploadForm({ type: "image/png" })));
-    return (await send(origin, "alice", "GET", `/v1/files/${String(file["id"])}/content`)).contentType !== "image/png";
+    return (
+      (await send(origin, "alice", "GET", `/v1/files/${String(file["id"])}/content`)).contentType !==
+      "image/png"
+    );
   },
   "files-listed-across-accounts": async (origin) => {
     const file = json(await send(origin, "alice", "POST", "/v1/files", uploadForm()));
@@ -273,14 +330,19 @@ const PROBES: Readonly<Record<string, (origin: string) => Promise<boolean>>> = {
     return list.some((entry) => entry["id"] === file["id"]);
   },
   "file-name-returned-encoded": async (origin) => {
-    const file = json(await send(origin, "alice", "POST", "/v1/files", uploadForm({ filename: "notes.pdf" })));
+    const file = json(
+      await send(origin, "alice", "POST", "/v1/files", uploadForm({ filename: "notes.pdf" })),
+    );
     return file["filename"] !== "notes.pdf";
   },
 };
 
 describe("file faults", () => {
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const [faults, broken] of [[[], false], [[name], true]] as const) {
+    for (const [faults, broken] of [
+      [[], false],
+      [[name], true],
+    ] as const) {
       const faulty = await startMock({ faults });
       try {
         expect(await probe(faulty.origin)).toBe(broken);

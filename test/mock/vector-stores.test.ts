@@ -26,7 +26,13 @@ afterAll(async () => {
 });
 
 /** Sends a request to `origin` as `caller`. A `body` other than FormData is sent as JSON. */
-async function send(origin: string, caller: Caller, method: string, path: string, body?: unknown): Promise<MockExchange> {
+async function send(
+  origin: string,
+  caller: Caller,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<MockExchange> {
   const key = TEST_KEYS[caller];
   const headers: Record<string, string> = key === undefined ? {} : { "x-api-key": key };
   let payload: BodyInit | undefined;
@@ -49,14 +55,30 @@ async function send(origin: string, caller: Caller, method: string, path: string
 class Client {
   constructor(readonly target: RunningMock) {}
 
-  async call(operationId: string, caller: Caller, method: string, path: string, body?: unknown): Promise<MockExchange> {
+  async call(
+    operationId: string,
+    caller: Caller,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<MockExchange> {
     const exchange = await send(this.target.origin, caller, method, path, body);
-    const failures = registry.validateResponse({ operationId, status: exchange.status, contentType: exchange.contentType, body: exchange.bytes });
+    const failures = registry.validateResponse({
+      operationId,
+      status: exchange.status,
+      contentType: exchange.contentType,
+      body: exchange.bytes,
+    });
     expect(failures, `${operationId} ${exchange.status} ${exchange.text.slice(0, 200)}`).toEqual([]);
     return exchange;
   }
 
-  async upload(caller: Caller, filename: string, text = `Content of ${filename}`, relativePath?: string): Promise<string> {
+  async upload(
+    caller: Caller,
+    filename: string,
+    text = `Content of ${filename}`,
+    relativePath?: string,
+  ): Promise<string> {
     const form = new FormData();
     form.append("file", new Blob([text], { type: "text/plain" }), filename);
     form.append("purpose", "vector_store");
@@ -77,16 +99,24 @@ class Client {
   }
 
   async getStoreFile(caller: Caller, id: string, fileId: string): Promise<Record<string, unknown>> {
-    return json(await this.call("getVectorStoreFile", caller, "GET", `/v1/vector_stores/${id}/files/${fileId}`));
+    return json(
+      await this.call("getVectorStoreFile", caller, "GET", `/v1/vector_stores/${id}/files/${fileId}`),
+    );
   }
 }
 
 const json = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
-const counts = (store: Record<string, unknown>): Record<string, unknown> => store["file_counts"] as Record<string, unknown>;
-const ids = (list: Record<string, unknown>): unknown[] => (list["data"] as Record<string, unknown>[]).map((entry) => entry["id"]);
+const counts = (store: Record<string, unknown>): Record<string, unknown> =>
+  store["file_counts"] as Record<string, unknown>;
+const ids = (list: Record<string, unknown>): unknown[] =>
+  (list["data"] as Record<string, unknown>[]).map((entry) => entry["id"]);
 
 /** Polls `read` every 20 ms until `done` holds, for at most `timeoutMs`. */
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -100,7 +130,11 @@ describe("vector store creation", () => {
     const client = new Client(mock);
     const first = await client.upload("alice", "a.txt");
     const second = await client.upload("alice", "b.txt");
-    const store = await client.createStore("alice", { name: "Queued", file_ids: [first, second, first], metadata: { team: "research" } });
+    const store = await client.createStore("alice", {
+      name: "Queued",
+      file_ids: [first, second, first],
+      metadata: { team: "research" },
+    });
     expect(store["object"]).toBe("vector_store");
     expect(store["status"]).toBe("in_progress");
     expect(store["metadata"]).toEqual({ team: "research" });
@@ -127,9 +161,12 @@ describe("vector store creation", () => {
     expect(counts(second)["total"]).toBe(1);
   });
 
-  test.each(["nomic-embed-text-v1.5", "text-embedding-3-small"])("accepts embedding model %s", async (model) => {
-    await new Client(mock).createStore("carol", { name: `Model ${model}`, embeddingModelName: model });
-  });
+  test.each(["nomic-embed-text-v1.5", "text-embedding-3-small"])(
+    "accepts embedding model %s",
+    async (model) => {
+      await new Client(mock).createStore("carol", { name: `Model ${model}`, embeddingModelName: model });
+    },
+  );
 
   test.each([
     ["name missing", { file_ids: [] }],
@@ -141,19 +178,37 @@ describe("vector store creation", () => {
     ["unknown file id", { name: "x", file_ids: ["file_missing"] }],
     ["chunking type unknown", { name: "x", chunking_strategy: { type: "dynamic" } }],
     ["static chunking without sizes", { name: "x", chunking_strategy: { type: "static" } }],
-    ["negative overlap", { name: "x", chunking_strategy: { type: "static", static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: -1 } } }],
+    [
+      "negative overlap",
+      {
+        name: "x",
+        chunking_strategy: {
+          type: "static",
+          static: { max_chunk_size_tokens: 100, chunk_overlap_tokens: -1 },
+        },
+      },
+    ],
     ["metadata not an object", { name: "x", metadata: ["a"] }],
     ["batchSize zero", { name: "x", batchSize: 0 }],
     ["sseSessionId blank", { name: "x", sseSessionId: "" }],
     ["enhancePDF not boolean", { name: "x", enhancePDF: "yes" }],
   ])("%s gets 400", async (_name, body) => {
-    const exchange = await new Client(mock).call("createVectorStore", "carol", "POST", "/v1/vector_stores", body);
+    const exchange = await new Client(mock).call(
+      "createVectorStore",
+      "carol",
+      "POST",
+      "/v1/vector_stores",
+      body,
+    );
     expect(exchange.status).toBe(400);
     expect(json(exchange)["success"]).toBe(false);
   });
 
   test("missing key gets 401", async () => {
-    expect((await new Client(mock).call("createVectorStore", "none", "POST", "/v1/vector_stores", { name: "x" })).status).toBe(401);
+    expect(
+      (await new Client(mock).call("createVectorStore", "none", "POST", "/v1/vector_stores", { name: "x" }))
+        .status,
+    ).toBe(401);
   });
 });
 
@@ -166,7 +221,9 @@ describe("vector store reads", () => {
     expect(list["object"]).toBe("list");
     expect(ids(list)).toContain(id);
     expect(list["has_more"]).toBe(false);
-    const collections = json(await client.call("listUserCollections", "carol", "GET", "/v1/user-collections"));
+    const collections = json(
+      await client.call("listUserCollections", "carol", "GET", "/v1/user-collections"),
+    );
     expect(ids(collections)).toEqual(ids(list));
     const collection = (collections["data"] as Record<string, unknown>[]).find((entry) => entry["id"] === id);
     expect(collection?.["files"]).toEqual([]);
@@ -201,15 +258,21 @@ describe("vector store reads", () => {
     const deleted = await client.call("deleteVectorStore", "carol", "DELETE", `/v1/vector_stores/${id}`);
     expect(deleted.json).toEqual({ id, object: "vector_store.deleted", deleted: true });
     expect((await client.call("getVectorStore", "carol", "GET", `/v1/vector_stores/${id}`)).status).toBe(404);
-    expect((await client.call("deleteVectorStore", "carol", "DELETE", `/v1/vector_stores/${id}`)).status).toBe(404);
+    expect(
+      (await client.call("deleteVectorStore", "carol", "DELETE", `/v1/vector_stores/${id}`)).status,
+    ).toBe(404);
   });
 
   test("file-details decodes names and paths", async () => {
     const client = new Client(mock);
     const inFolder = await client.upload("carol", "réport.txt", "abc", "docs/");
     const atRoot = await client.upload("carol", "notes.txt", "abcdef");
-    const id = String((await client.createStore("carol", { name: "Details", file_ids: [inFolder, atRoot] }))["id"]);
-    const details = json(await client.call("listVectorStoreFileDetails", "carol", "GET", `/v1/vector_stores/${id}/file-details`));
+    const id = String(
+      (await client.createStore("carol", { name: "Details", file_ids: [inFolder, atRoot] }))["id"],
+    );
+    const details = json(
+      await client.call("listVectorStoreFileDetails", "carol", "GET", `/v1/vector_stores/${id}/file-details`),
+    );
     expect(details["vectorStoreId"]).toBe(id);
     const files = details["files"] as Record<string, unknown>[];
     expect(files.map((file) => [file["id"], file["filename"], file["path"], file["bytes"]])).toEqual([
@@ -229,14 +292,27 @@ describe("vector store files", () => {
       chunking_strategy: { type: "static", static: { max_chunk_size_tokens: 512, chunk_overlap_tokens: 64 } },
     });
     expect(added.status).toBe(200);
-    expect(json(added)).toMatchObject({ id: file, object: "vector_store.file", vector_store_id: id, status: "in_progress", last_error: null });
-    expect(json(added)["chunking_strategy"]).toEqual({ type: "static", static: { max_chunk_size_tokens: 512, chunk_overlap_tokens: 64 } });
+    expect(json(added)).toMatchObject({
+      id: file,
+      object: "vector_store.file",
+      vector_store_id: id,
+      status: "in_progress",
+      last_error: null,
+    });
+    expect(json(added)["chunking_strategy"]).toEqual({
+      type: "static",
+      static: { max_chunk_size_tokens: 512, chunk_overlap_tokens: 64 },
+    });
 
-    const again = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, { file_id: file });
+    const again = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, {
+      file_id: file,
+    });
     expect(again.status).toBe(409);
     const record = await client.getStoreFile("bob", id, file);
     expect(record["status"]).toBe("completed");
-    const list = json(await client.call("listVectorStoreFiles", "bob", "GET", `/v1/vector_stores/${id}/files`));
+    const list = json(
+      await client.call("listVectorStoreFiles", "bob", "GET", `/v1/vector_stores/${id}/files`),
+    );
     expect(ids(list)).toEqual([file]);
     expect(list["first_id"]).toBe(file);
   });
@@ -248,13 +324,22 @@ describe("vector store files", () => {
   ])("%s gets 400", async (_name, body) => {
     const client = new Client(mock);
     const id = String((await client.createStore("bob", { name: "Bad adds" }))["id"]);
-    expect((await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, body)).status).toBe(400);
+    expect(
+      (await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, body))
+        .status,
+    ).toBe(400);
   });
 
   test("unknown file gets 404", async () => {
     const client = new Client(mock);
     const id = String((await client.createStore("bob", { name: "Unknown file" }))["id"]);
-    const exchange = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, { file_id: "file_missing" });
+    const exchange = await client.call(
+      "createVectorStoreFile",
+      "bob",
+      "POST",
+      `/v1/vector_stores/${id}/files`,
+      { file_id: "file_missing" },
+    );
     expect(exchange.status).toBe(404);
   });
 
@@ -262,7 +347,9 @@ describe("vector store files", () => {
     const client = new Client(mock);
     const file = await client.upload("bob", "elsewhere.txt");
     const id = String((await client.createStore("bob", { name: "Without it" }))["id"]);
-    expect((await client.call("getVectorStoreFile", "bob", "GET", `/v1/vector_stores/${id}/files/${file}`)).status).toBe(404);
+    expect(
+      (await client.call("getVectorStoreFile", "bob", "GET", `/v1/vector_stores/${id}/files/${file}`)).status,
+    ).toBe(404);
   });
 
   test("missing model fails the embedding", async () => {
@@ -273,13 +360,22 @@ describe("vector store files", () => {
       providerKey: "openai",
       model: "text-embedding-3-small",
     });
-    const id = String((await client.createStore("carol", { name: "Model removed", embeddingModelName: "carol-embedder" }))["id"]);
+    const id = String(
+      (await client.createStore("carol", { name: "Model removed", embeddingModelName: "carol-embedder" }))[
+        "id"
+      ],
+    );
     await client.call("deleteModel", "carol", "POST", "/v1/core/delete/model", { modelId: "carol-embedder" });
     const file = await client.upload("carol", "orphan.txt");
-    await client.call("createVectorStoreFile", "carol", "POST", `/v1/vector_stores/${id}/files`, { file_id: file });
+    await client.call("createVectorStoreFile", "carol", "POST", `/v1/vector_stores/${id}/files`, {
+      file_id: file,
+    });
     const record = await client.getStoreFile("carol", id, file);
     expect(record["status"]).toBe("failed");
-    expect(record["last_error"]).toEqual({ code: "server_error", message: "Embedding model carol-embedder is unavailable" });
+    expect(record["last_error"]).toEqual({
+      code: "server_error",
+      message: "Embedding model carol-embedder is unavailable",
+    });
     expect(counts(await client.getStore("carol", id))["failed"]).toBe(1);
   });
 });
@@ -291,15 +387,30 @@ describe("vector store namespacing", () => {
     const id = String((await client.createStore("alice", { name: "Alice only", file_ids: [file] }))["id"]);
     const bobFile = await client.upload("bob", "bob.txt");
 
-    expect(ids(json(await client.call("listVectorStores", "bob", "GET", "/v1/vector_stores")))).not.toContain(id);
-    expect(ids(json(await client.call("listUserCollections", "bob", "GET", "/v1/user-collections")))).not.toContain(id);
+    expect(ids(json(await client.call("listVectorStores", "bob", "GET", "/v1/vector_stores")))).not.toContain(
+      id,
+    );
+    expect(
+      ids(json(await client.call("listUserCollections", "bob", "GET", "/v1/user-collections"))),
+    ).not.toContain(id);
     expect((await client.call("getVectorStore", "bob", "GET", `/v1/vector_stores/${id}`)).status).toBe(404);
-    expect((await client.call("listVectorStoreFiles", "bob", "GET", `/v1/vector_stores/${id}/files`)).status).toBe(404);
-    expect((await client.call("listVectorStoreFileDetails", "bob", "GET", `/v1/vector_stores/${id}/file-details`)).status).toBe(404);
-    expect((await client.call("getVectorStoreFile", "bob", "GET", `/v1/vector_stores/${id}/files/${file}`)).status).toBe(404);
-    const add = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, { file_id: bobFile });
+    expect(
+      (await client.call("listVectorStoreFiles", "bob", "GET", `/v1/vector_stores/${id}/files`)).status,
+    ).toBe(404);
+    expect(
+      (await client.call("listVectorStoreFileDetails", "bob", "GET", `/v1/vector_stores/${id}/file-details`))
+        .status,
+    ).toBe(404);
+    expect(
+      (await client.call("getVectorStoreFile", "bob", "GET", `/v1/vector_stores/${id}/files/${file}`)).status,
+    ).toBe(404);
+    const add = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, {
+      file_id: bobFile,
+    });
     expect(add.status).toBe(404);
-    expect((await client.call("deleteVectorStore", "bob", "DELETE", `/v1/vector_stores/${id}`)).status).toBe(404);
+    expect((await client.call("deleteVectorStore", "bob", "DELETE", `/v1/vector_stores/${id}`)).status).toBe(
+      404,
+    );
     expect(counts(await client.getStore("alice", id))["total"]).toBe(1);
   });
 
@@ -307,9 +418,14 @@ describe("vector store namespacing", () => {
     const client = new Client(mock);
     const aliceFile = await client.upload("alice", "not-for-bob.txt");
     const id = String((await client.createStore("bob", { name: "Bob's store" }))["id"]);
-    const add = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, { file_id: aliceFile });
+    const add = await client.call("createVectorStoreFile", "bob", "POST", `/v1/vector_stores/${id}/files`, {
+      file_id: aliceFile,
+    });
     expect(add.status).toBe(404);
-    const create = await client.call("createVectorStore", "bob", "POST", "/v1/vector_stores", { name: "Bob's other", file_ids: [aliceFile] });
+    const create = await client.call("createVectorStore", "bob", "POST", "/v1/vector_stores", {
+      name: "Bob's other",
+      file_ids: [aliceFile],
+    });
     expect(create.status).toBe(400);
   });
 });
@@ -326,7 +442,10 @@ describe("vector store embedding schedule", () => {
       const early = await client.getStore("alice", id);
       expect(early["status"]).toBe("in_progress");
       expect(early["bytes"]).toBe(0);
-      const late = await waitFor(() => client.getStore("alice", id), (store) => store["status"] === "completed");
+      const late = await waitFor(
+        () => client.getStore("alice", id),
+        (store) => store["status"] === "completed",
+      );
       expect(late["status"]).toBe("completed");
       expect(late["bytes"]).toBe(10);
       expect((await client.getStoreFile("alice", id, file))["usage_bytes"]).toBe(10);
@@ -339,8 +458,14 @@ describe("vector store embedding schedule", () => {
     const slow = await startMock({ timing });
     try {
       const client = new Client(slow);
-      const files = [await client.upload("alice", "1.txt"), await client.upload("alice", "2.txt"), await client.upload("alice", "3.txt")];
-      const id = String((await client.createStore("alice", { name: "Batches", file_ids: files, batchSize: 2 }))["id"]);
+      const files = [
+        await client.upload("alice", "1.txt"),
+        await client.upload("alice", "2.txt"),
+        await client.upload("alice", "3.txt"),
+      ];
+      const id = String(
+        (await client.createStore("alice", { name: "Batches", file_ids: files, batchSize: 2 }))["id"],
+      );
       const alice = slow.deployment.store.findAccountByUsername("alice");
       if (alice === undefined) throw new Error("alice is not seeded");
       const record = slow.deployment.store.slot(alice, VECTOR_STORES).get(id);
@@ -353,22 +478,46 @@ describe("vector store embedding schedule", () => {
   });
 
   test("cancel stops the session's files", async () => {
-    const slow = await startMock({ timing: parseTimingModel({ embedding: { batchMs: 20_000 } }, "long embedding") });
+    const slow = await startMock({
+      timing: parseTimingModel({ embedding: { batchMs: 20_000 } }, "long embedding"),
+    });
     try {
       const client = new Client(slow);
       const file = await client.upload("alice", "cancelled.txt");
-      const id = String((await client.createStore("alice", { name: "Cancelled", file_ids: [file], sseSessionId: "embed-1" }))["id"]);
+      const id = String(
+        (await client.createStore("alice", { name: "Cancelled", file_ids: [file], sseSessionId: "embed-1" }))[
+          "id"
+        ],
+      );
 
-      const byBob = await client.call("cancelVectorStoreEmbedding", "bob", "POST", "/v1/vector_stores/cancel", { sessionId: "embed-1" });
+      const byBob = await client.call(
+        "cancelVectorStoreEmbedding",
+        "bob",
+        "POST",
+        "/v1/vector_stores/cancel",
+        { sessionId: "embed-1" },
+      );
       expect(json(byBob)["cancelled"]).toBe(false);
       expect((await client.getStoreFile("alice", id, file))["status"]).toBe("in_progress");
 
-      const cancel = await client.call("cancelVectorStoreEmbedding", "alice", "POST", "/v1/vector_stores/cancel", { sessionId: "embed-1" });
+      const cancel = await client.call(
+        "cancelVectorStoreEmbedding",
+        "alice",
+        "POST",
+        "/v1/vector_stores/cancel",
+        { sessionId: "embed-1" },
+      );
       expect(json(cancel)).toMatchObject({ success: true, sessionId: "embed-1", cancelled: true });
       expect((await client.getStoreFile("alice", id, file))["status"]).toBe("cancelled");
       expect(counts(await client.getStore("alice", id))["cancelled"]).toBe(1);
 
-      const again = await client.call("cancelVectorStoreEmbedding", "alice", "POST", "/v1/vector_stores/cancel", { sessionId: "embed-1" });
+      const again = await client.call(
+        "cancelVectorStoreEmbedding",
+        "alice",
+        "POST",
+        "/v1/vector_stores/cancel",
+        { sessionId: "embed-1" },
+      );
       expect(json(again)["cancelled"]).toBe(false);
     } finally {
       await slow.close();
@@ -379,7 +528,17 @@ describe("vector store embedding schedule", () => {
     ["sessionId missing", {}],
     ["sessionId blank", { sessionId: " " }],
   ])("cancel with %s gets 400", async (_name, body) => {
-    expect((await new Client(mock).call("cancelVectorStoreEmbedding", "alice", "POST", "/v1/vector_stores/cancel", body)).status).toBe(400);
+    expect(
+      (
+        await new Client(mock).call(
+          "cancelVectorStoreEmbedding",
+          "alice",
+          "POST",
+          "/v1/vector_stores/cancel",
+          body,
+        )
+      ).status,
+    ).toBe(400);
   });
 });
 
@@ -398,7 +557,12 @@ describe("vector store adapters", () => {
   /** Runs every vector store operation once and returns the exchanges with clock values masked. */
   async function scenario(origin: string): Promise<unknown[]> {
     const exchanges: MockExchange[] = [];
-    const step = async (caller: Caller, method: string, path: string, body?: unknown): Promise<MockExchange> => {
+    const step = async (
+      caller: Caller,
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<MockExchange> => {
       const exchange = await send(origin, caller, method, path, body);
       exchanges.push(exchange);
       return exchange;
@@ -408,9 +572,18 @@ describe("vector store adapters", () => {
     form.append("purpose", "vector_store");
     form.append("relativePath", "notes");
     const file = String(json(await step("alice", "POST", "/v1/files", form))["id"]);
-    const store = json(await step("alice", "POST", "/v1/vector_stores", { name: "Parity", metadata: { a: 1 }, sseSessionId: "p-1" }));
+    const store = json(
+      await step("alice", "POST", "/v1/vector_stores", {
+        name: "Parity",
+        metadata: { a: 1 },
+        sseSessionId: "p-1",
+      }),
+    );
     const id = String(store["id"]);
-    await step("alice", "POST", "/v1/vector_stores", { name: "Parity", embeddingModelName: "text-embedding-3-large" });
+    await step("alice", "POST", "/v1/vector_stores", {
+      name: "Parity",
+      embeddingModelName: "text-embedding-3-large",
+    });
     await step("alice", "POST", `/v1/vector_stores/${id}/files`, { file_id: file });
     await step("alice", "POST", `/v1/vector_stores/${id}/files`, { file_id: file });
     await step("alice", "GET", `/v1/vector_stores/${id}/files/${file}`);
@@ -421,7 +594,11 @@ describe("vector store adapters", () => {
     await step("alice", "POST", "/v1/vector_stores/cancel", { sessionId: "p-1" });
     await step("bob", "GET", `/v1/vector_stores/${id}`);
     await step("alice", "DELETE", `/v1/vector_stores/${id}`);
-    return exchanges.map((exchange) => ({ status: exchange.status, contentType: exchange.contentType, body: maskClock(exchange.json) }));
+    return exchanges.map((exchange) => ({
+      status: exchange.status,
+      contentType: exchange.contentType,
+      body: maskClock(exchange.json),
+    }));
   }
 
   test("node:http and msw respond alike", async () => {
@@ -437,26 +614,47 @@ describe("vector store adapters", () => {
 function maskClock(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskClock);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === "created_at" ? "<time>" : maskClock(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, key === "created_at" ? "<time>" : maskClock(inner)]),
+  );
 }
 
 /** For each vector store fault: a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (client: Client) => Promise<boolean>>> = {
   "vector-stores-listed-across-accounts": async (client) => {
-    const store = json(await send(client.target.origin, "alice", "POST", "/v1/vector_stores", { name: "Private" }));
+    const store = json(
+      await send(client.target.origin, "alice", "POST", "/v1/vector_stores", { name: "Private" }),
+    );
     const list = json(await send(client.target.origin, "bob", "GET", "/v1/vector_stores"));
     return ids(list).includes(store["id"]);
   },
   "vector-store-file-from-other-account-added": async (client) => {
     const file = await client.upload("alice", "alice.txt");
     const store = json(await send(client.target.origin, "bob", "POST", "/v1/vector_stores", { name: "Bob" }));
-    const add = await send(client.target.origin, "bob", "POST", `/v1/vector_stores/${String(store["id"])}/files`, { file_id: file });
+    const add = await send(
+      client.target.origin,
+      "bob",
+      "POST",
+      `/v1/vector_stores/${String(store["id"])}/files`,
+      { file_id: file },
+    );
     return add.status !== 404;
   },
   "vector-store-file-duplicate-answered-200": async (client) => {
     const file = await client.upload("alice", "twice.txt");
-    const store = json(await send(client.target.origin, "alice", "POST", "/v1/vector_stores", { name: "Twice", file_ids: [file] }));
-    const add = await send(client.target.origin, "alice", "POST", `/v1/vector_stores/${String(store["id"])}/files`, { file_id: file });
+    const store = json(
+      await send(client.target.origin, "alice", "POST", "/v1/vector_stores", {
+        name: "Twice",
+        file_ids: [file],
+      }),
+    );
+    const add = await send(
+      client.target.origin,
+      "alice",
+      "POST",
+      `/v1/vector_stores/${String(store["id"])}/files`,
+      { file_id: file },
+    );
     return add.status !== 409;
   },
   "vector-store-unsupported-embedding-model-accepted": async (client) => {
@@ -464,14 +662,19 @@ const PROBES: Readonly<Record<string, (client: Client) => Promise<boolean>>> = {
     return (await send(client.target.origin, "alice", "POST", "/v1/vector_stores", body)).status !== 400;
   },
   "vector-store-file-counts-total-missing": async (client) => {
-    const store = json(await send(client.target.origin, "alice", "POST", "/v1/vector_stores", { name: "Counts" }));
+    const store = json(
+      await send(client.target.origin, "alice", "POST", "/v1/vector_stores", { name: "Counts" }),
+    );
     return typeof counts(store)["total"] !== "number";
   },
 };
 
 describe("vector store faults", () => {
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const [faults, broken] of [[[], false], [[name], true]] as const) {
+    for (const [faults, broken] of [
+      [[], false],
+      [[name], true],
+    ] as const) {
       const faulty = await startMock({ faults });
       try {
         expect(await probe(new Client(faulty))).toBe(broken);

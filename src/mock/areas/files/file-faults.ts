@@ -23,7 +23,9 @@ export const FILE_FAULTS = {
     operations: ["getFileContent"],
     transformResponse: (response) => {
       if (response.kind !== "binary" || response.status !== 200) return response;
-      const other = response.contentType.startsWith("application/octet-stream") ? "text/plain; charset=utf-8" : "application/octet-stream";
+      const other = response.contentType.startsWith("application/octet-stream")
+        ? "text/plain; charset=utf-8"
+        : "application/octet-stream";
       return { ...response, contentType: other };
     },
   },
@@ -48,7 +50,10 @@ function encodeName(file: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Applies `change` to the file object of an upload or metadata read, or to each file of a list. */
-function mapFileObjects(response: MockResponse, change: (file: Record<string, unknown>) => Record<string, unknown>): MockResponse {
+function mapFileObjects(
+  response: MockResponse,
+  change: (file: Record<string, unknown>) => Record<string, unknown>,
+): MockResponse {
   if (response.kind !== "json" || response.status !== 200) return response;
   const body = response.body as Record<string, unknown>;
   if (Array.isArray(body["data"])) {

@@ -7,7 +7,10 @@ import { FILE_FAULTS } from "./file-faults.ts";
 import { FILES, encodeFilename, fileObject, findFile, type FileRecord } from "./file-records.ts";
 
 function notFound(context: OperationContext, id: string): MockResponse {
-  return context.error(404, `No file with id ${id} exists in this account. List the account's files with GET /v1/files.`);
+  return context.error(
+    404,
+    `No file with id ${id} exists in this account. List the account's files with GET /v1/files.`,
+  );
 }
 
 function optionalFormText(form: MultipartForm, name: string): string | undefined {
@@ -23,18 +26,27 @@ function createFile(context: OperationContext): MockResponse {
     throw new InvalidRequestError("file is missing; upload the content as a file part named file.", "file");
   }
   if (parts.length > 1) {
-    throw new InvalidRequestError(`The form has ${parts.length} file parts named file; upload one file per request.`, "file");
+    throw new InvalidRequestError(
+      `The form has ${parts.length} file parts named file; upload one file per request.`,
+      "file",
+    );
   }
   // An empty part carries no content to store or embed, so it counts as a missing file.
   if (part.bytes.length === 0) {
     throw new InvalidRequestError(`The file ${part.filename} is empty; upload a file with content.`, "file");
   }
   if (part.filename.trim() === "") {
-    throw new InvalidRequestError("The file part has no filename; send one in its Content-Disposition header.", "file");
+    throw new InvalidRequestError(
+      "The file part has no filename; send one in its Content-Disposition header.",
+      "file",
+    );
   }
   const purpose = optionalFormText(form, "purpose");
   if (purpose === undefined) {
-    throw new InvalidRequestError("purpose is missing; send it as a form field, for example vector_store.", "purpose");
+    throw new InvalidRequestError(
+      "purpose is missing; send it as a form field, for example vector_store.",
+      "purpose",
+    );
   }
   const relativePath = optionalFormText(form, "relativePath");
   const collectionName = optionalFormText(form, "collectionName");
@@ -54,8 +66,12 @@ function createFile(context: OperationContext): MockResponse {
 }
 
 function listFiles(context: OperationContext): MockResponse {
-  const accounts = context.faults.has(FILE_FAULTS.listedAcrossAccounts) ? context.store.accounts() : [context.account];
-  const data = accounts.flatMap((account) => [...context.store.slot(account, FILES).values()].map(fileObject));
+  const accounts = context.faults.has(FILE_FAULTS.listedAcrossAccounts)
+    ? context.store.accounts()
+    : [context.account];
+  const data = accounts.flatMap((account) =>
+    [...context.store.slot(account, FILES).values()].map(fileObject),
+  );
   return jsonResponse(200, { object: "list", data });
 }
 
@@ -88,7 +104,13 @@ export const filesArea: MockArea = {
   name: "files",
   operations: [
     { operationId: "listFiles", method: "GET", path: "/v1/files", handle: listFiles },
-    { operationId: "createFile", method: "POST", path: "/v1/files", requestBody: "multipart", handle: createFile },
+    {
+      operationId: "createFile",
+      method: "POST",
+      path: "/v1/files",
+      requestBody: "multipart",
+      handle: createFile,
+    },
     { operationId: "getFile", method: "GET", path: "/v1/files/{id}", handle: getFile },
     { operationId: "deleteFile", method: "DELETE", path: "/v1/files/{id}", handle: deleteFile },
     { operationId: "getFileContent", method: "GET", path: "/v1/files/{id}/content", handle: getFileContent },

@@ -1,7 +1,12 @@
 import type { OperationContext } from "../../area.ts";
 import type { FileRecord } from "../files/file-records.ts";
 import { findModel } from "../models/model-records.ts";
-import type { ChunkingStrategy, EmbeddingError, FileAssociation, VectorStoreRecord } from "./vector-store-records.ts";
+import type {
+  ChunkingStrategy,
+  EmbeddingError,
+  FileAssociation,
+  VectorStoreRecord,
+} from "./vector-store-records.ts";
 
 /**
  * Files embedded together when the request sets no `batchSize`.
@@ -14,7 +19,6 @@ export interface QueueOptions {
   readonly enhancePDF: boolean;
   readonly sessionId?: string;
 }
-
 
 /**
  * Adds `files` to the store's embedding queue. Files are embedded `batchSize` at a time. Each

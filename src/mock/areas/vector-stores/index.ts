@@ -8,7 +8,13 @@ import {
   requireBodyObject,
   requiredString,
 } from "../../request-fields.ts";
-import { FILES, decodedFilename, findFile, relativeFilePath, type FileRecord } from "../files/file-records.ts";
+import {
+  FILES,
+  decodedFilename,
+  findFile,
+  relativeFilePath,
+  type FileRecord,
+} from "../files/file-records.ts";
 import { UNSUPPORTED_EMBEDDING_MODELS, findModel } from "../models/model-records.ts";
 import { DEFAULT_BATCH_SIZE, queueFiles } from "./embedding-queue.ts";
 import { VECTOR_STORE_FAULTS } from "./vector-store-faults.ts";
@@ -20,17 +26,27 @@ import {
   type VectorStoreRecord,
 } from "./vector-store-records.ts";
 import { optionalNonBlank, readChunkingStrategy, readFileIds } from "./vector-store-request.ts";
-import { listEnvelope, userCollection, vectorStoreFileObject, vectorStoreObject } from "./vector-store-views.ts";
+import {
+  listEnvelope,
+  userCollection,
+  vectorStoreFileObject,
+  vectorStoreObject,
+} from "./vector-store-views.ts";
 
 /** Embedding model of a store created without `embeddingModelName`. Every seeded account has it. */
 const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
 
 function storeNotFound(context: OperationContext, id: string): MockResponse {
-  return context.error(404, `No vector store with id ${id} exists in this account. List them with GET /v1/vector_stores.`);
+  return context.error(
+    404,
+    `No vector store with id ${id} exists in this account. List them with GET /v1/vector_stores.`,
+  );
 }
 
 function listedAccounts(context: OperationContext): OperationContext["account"][] {
-  return context.faults.has(VECTOR_STORE_FAULTS.listedAcrossAccounts) ? context.store.accounts() : [context.account];
+  return context.faults.has(VECTOR_STORE_FAULTS.listedAcrossAccounts)
+    ? context.store.accounts()
+    : [context.account];
 }
 
 /** Checks that `name` is an embedding model of the account that the API supports. */
@@ -51,7 +67,10 @@ function checkEmbeddingModel(context: OperationContext, name: string): void {
     );
   }
   if (!model.embedding) {
-    throw new InvalidRequestError(`embeddingModelName ${name} is a chat model; name an embedding model.`, "embeddingModelName");
+    throw new InvalidRequestError(
+      `embeddingModelName ${name} is a chat model; name an embedding model.`,
+      "embeddingModelName",
+    );
   }
 }
 
@@ -111,7 +130,9 @@ function createVectorStore(context: OperationContext): MockResponse {
 function listVectorStores(context: OperationContext): MockResponse {
   const now = context.scheduler.now();
   const data = listedAccounts(context).flatMap((account) =>
-    [...context.store.slot(account, VECTOR_STORES).values()].map((vectorStore) => vectorStoreObject(vectorStore, now)),
+    [...context.store.slot(account, VECTOR_STORES).values()].map((vectorStore) =>
+      vectorStoreObject(vectorStore, now),
+    ),
   );
   return jsonResponse(200, listEnvelope(data));
 }
@@ -119,7 +140,9 @@ function listVectorStores(context: OperationContext): MockResponse {
 function listUserCollections(context: OperationContext): MockResponse {
   const now = context.scheduler.now();
   const data = listedAccounts(context).flatMap((account) =>
-    [...context.store.slot(account, VECTOR_STORES).values()].map((vectorStore) => userCollection(vectorStore, now)),
+    [...context.store.slot(account, VECTOR_STORES).values()].map((vectorStore) =>
+      userCollection(vectorStore, now),
+    ),
   );
   return jsonResponse(200, { data });
 }
@@ -134,7 +157,9 @@ function withVectorStore(
 }
 
 function getVectorStore(context: OperationContext): MockResponse {
-  return withVectorStore(context, (vectorStore) => jsonResponse(200, vectorStoreObject(vectorStore, context.scheduler.now())));
+  return withVectorStore(context, (vectorStore) =>
+    jsonResponse(200, vectorStoreObject(vectorStore, context.scheduler.now())),
+  );
 }
 
 function deleteVectorStore(context: OperationContext): MockResponse {
@@ -147,7 +172,9 @@ function deleteVectorStore(context: OperationContext): MockResponse {
 function listVectorStoreFiles(context: OperationContext): MockResponse {
   return withVectorStore(context, (vectorStore) => {
     const now = context.scheduler.now();
-    const data = [...vectorStore.files.values()].map((association) => vectorStoreFileObject(vectorStore, association, now));
+    const data = [...vectorStore.files.values()].map((association) =>
+      vectorStoreFileObject(vectorStore, association, now),
+    );
     return jsonResponse(200, listEnvelope(data));
   });
 }
@@ -156,7 +183,10 @@ function listVectorStoreFiles(context: OperationContext): MockResponse {
 function findFileToAdd(context: OperationContext, id: string): FileRecord | undefined {
   const own = findFile(context.store, context.account, id);
   if (own !== undefined || !context.faults.has(VECTOR_STORE_FAULTS.otherAccountFileAdded)) return own;
-  return context.store.accounts().map((account) => context.store.slot(account, FILES).get(id)).find((file) => file !== undefined);
+  return context.store
+    .accounts()
+    .map((account) => context.store.slot(account, FILES).get(id))
+    .find((file) => file !== undefined);
 }
 
 function createVectorStoreFile(context: OperationContext): MockResponse {
@@ -167,14 +197,20 @@ function createVectorStoreFile(context: OperationContext): MockResponse {
   return withVectorStore(context, (vectorStore) => {
     const file = findFileToAdd(context, fileId);
     if (file === undefined) {
-      return context.error(404, `No file with id ${fileId} exists in this account. Upload it with POST /v1/files first.`);
+      return context.error(
+        404,
+        `No file with id ${fileId} exists in this account. Upload it with POST /v1/files first.`,
+      );
     }
     const existing = vectorStore.files.get(file.id);
     if (existing !== undefined) {
       if (context.faults.has(VECTOR_STORE_FAULTS.duplicateFileAnswered200)) {
         return jsonResponse(200, vectorStoreFileObject(vectorStore, existing, context.request.receivedAt));
       }
-      return context.error(409, `File ${file.id} is already in vector store ${vectorStore.id}; it is embedded once per store.`);
+      return context.error(
+        409,
+        `File ${file.id} is already in vector store ${vectorStore.id}; it is embedded once per store.`,
+      );
     }
     const [association] = queueFiles(context, vectorStore, [file], {
       chunkingStrategy: chunkingStrategy ?? vectorStore.chunkingStrategy,
@@ -190,7 +226,10 @@ function getVectorStoreFile(context: OperationContext): MockResponse {
     const fileId = context.request.params["fileId"] ?? "";
     const association = vectorStore.files.get(fileId);
     if (association === undefined) {
-      return context.error(404, `File ${fileId} is not in vector store ${vectorStore.id}. List its files with GET /v1/vector_stores/${vectorStore.id}/files.`);
+      return context.error(
+        404,
+        `File ${fileId} is not in vector store ${vectorStore.id}. List its files with GET /v1/vector_stores/${vectorStore.id}/files.`,
+      );
     }
     return jsonResponse(200, vectorStoreFileObject(vectorStore, association, context.scheduler.now()));
   });
@@ -241,11 +280,31 @@ export const vectorStoresArea: MockArea = {
   name: "vector-stores",
   operations: [
     { operationId: "listVectorStores", method: "GET", path: "/v1/vector_stores", handle: listVectorStores },
-    { operationId: "createVectorStore", method: "POST", path: "/v1/vector_stores", handle: createVectorStore },
+    {
+      operationId: "createVectorStore",
+      method: "POST",
+      path: "/v1/vector_stores",
+      handle: createVectorStore,
+    },
     { operationId: "getVectorStore", method: "GET", path: "/v1/vector_stores/{id}", handle: getVectorStore },
-    { operationId: "deleteVectorStore", method: "DELETE", path: "/v1/vector_stores/{id}", handle: deleteVectorStore },
-    { operationId: "listVectorStoreFiles", method: "GET", path: "/v1/vector_stores/{id}/files", handle: listVectorStoreFiles },
-    { operationId: "createVectorStoreFile", method: "POST", path: "/v1/vector_stores/{id}/files", handle: createVectorStoreFile },
+    {
+      operationId: "deleteVectorStore",
+      method: "DELETE",
+      path: "/v1/vector_stores/{id}",
+      handle: deleteVectorStore,
+    },
+    {
+      operationId: "listVectorStoreFiles",
+      method: "GET",
+      path: "/v1/vector_stores/{id}/files",
+      handle: listVectorStoreFiles,
+    },
+    {
+      operationId: "createVectorStoreFile",
+      method: "POST",
+      path: "/v1/vector_stores/{id}/files",
+      handle: createVectorStoreFile,
+    },
     {
       operationId: "getVectorStoreFile",
       method: "GET",
@@ -264,7 +323,12 @@ export const vectorStoresArea: MockArea = {
       path: "/v1/vector_stores/{id}/file-details",
       handle: listVectorStoreFileDetails,
     },
-    { operationId: "listUserCollections", method: "GET", path: "/v1/user-collections", handle: listUserCollections },
+    {
+      operationId: "listUserCollections",
+      method: "GET",
+      path: "/v1/user-collections",
+      handle: listUserCollections,
+    },
   ],
   faults: Object.values(VECTOR_STORE_FAULTS),
 };

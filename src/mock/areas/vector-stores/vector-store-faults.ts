@@ -45,7 +45,10 @@ function dropFileCountsTotal(response: MockResponse): MockResponse {
   if (response.kind !== "json" || response.status !== 200) return response;
   const body = response.body as Record<string, unknown>;
   if (Array.isArray(body["data"])) {
-    return { ...response, body: { ...body, data: (body["data"] as Record<string, unknown>[]).map(withoutTotal) } };
+    return {
+      ...response,
+      body: { ...body, data: (body["data"] as Record<string, unknown>[]).map(withoutTotal) },
+    };
   }
   return { ...response, body: withoutTotal(body) };
 }

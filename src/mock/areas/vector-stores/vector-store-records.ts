@@ -4,7 +4,10 @@ import { defineAccountSlot, type Account, type MockStore } from "../../store.ts"
 /** Chunking strategy of files before embedding, in the request's shape. */
 export type ChunkingStrategy =
   | { readonly type: "auto" }
-  | { readonly type: "static"; readonly static: { readonly max_chunk_size_tokens: number; readonly chunk_overlap_tokens: number } };
+  | {
+      readonly type: "static";
+      readonly static: { readonly max_chunk_size_tokens: number; readonly chunk_overlap_tokens: number };
+    };
 
 export type EmbeddingStatus = "in_progress" | "completed" | "failed" | "cancelled";
 
@@ -53,11 +56,19 @@ export interface VectorStoreRecord {
 /** Each account's vector stores by id, in creation order. */
 export const VECTOR_STORES = defineAccountSlot("vector-stores", () => new Map<string, VectorStoreRecord>());
 
-export function findVectorStore(store: MockStore, account: Account, id: string): VectorStoreRecord | undefined {
+export function findVectorStore(
+  store: MockStore,
+  account: Account,
+  id: string,
+): VectorStoreRecord | undefined {
   return store.slot(account, VECTOR_STORES).get(id);
 }
 
-export function findVectorStoreByName(store: MockStore, account: Account, name: string): VectorStoreRecord | undefined {
+export function findVectorStoreByName(
+  store: MockStore,
+  account: Account,
+  name: string,
+): VectorStoreRecord | undefined {
   for (const vectorStore of store.slot(account, VECTOR_STORES).values()) {
     if (vectorStore.name === name) return vectorStore;
   }

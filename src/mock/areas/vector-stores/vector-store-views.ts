@@ -1,4 +1,9 @@
-import { embeddingStatus, type EmbeddingStatus, type FileAssociation, type VectorStoreRecord } from "./vector-store-records.ts";
+import {
+  embeddingStatus,
+  type EmbeddingStatus,
+  type FileAssociation,
+  type VectorStoreRecord,
+} from "./vector-store-records.ts";
 
 /**
  * Response bodies of the vector store routes. Each takes `now`, the scheduler time at which the
@@ -51,7 +56,11 @@ export function userCollection(vectorStore: VectorStoreRecord, now: number): Rec
   return { ...summaryFields(vectorStore, now), files: [] };
 }
 
-export function vectorStoreFileObject(vectorStore: VectorStoreRecord, association: FileAssociation, now: number): Record<string, unknown> {
+export function vectorStoreFileObject(
+  vectorStore: VectorStoreRecord,
+  association: FileAssociation,
+  now: number,
+): Record<string, unknown> {
   const status = embeddingStatus(association, now);
   return {
     id: association.fileId,
