@@ -12,6 +12,7 @@ import { settingsArea } from "./settings/index.ts";
 import { vectorStoresArea } from "./vector-stores/index.ts";
 import { videoArea } from "./video/index.ts";
 import { voicesArea } from "./voices/index.ts";
+import { webhooksArea } from "./webhooks/index.ts";
 
 /**
  * Every area the mock serves. Adding an area is one module under `areas/` plus one line here;
@@ -26,6 +27,7 @@ export const AREAS: readonly MockArea[] = [
   voicesArea,
   filesArea,
   vectorStoresArea,
+  webhooksArea,
   mcpServersArea,
   videoArea,
   agentsArea,
