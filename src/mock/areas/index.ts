@@ -2,6 +2,7 @@ import type { MockArea } from "../area.ts";
 import { agentsArea } from "./agents/index.ts";
 import { audioArea } from "./audio/index.ts";
 import { chatArea } from "./chat/index.ts";
+import { collectionsArea } from "./collections/index.ts";
 import { embeddingsArea } from "./embeddings/index.ts";
 import { filesArea } from "./files/index.ts";
 import { mcpServersArea } from "./mcp-servers/index.ts";
@@ -33,4 +34,5 @@ export const AREAS: readonly MockArea[] = [
   agentsArea,
   settingsArea,
   publicAgentsArea,
+  collectionsArea,
 ];
