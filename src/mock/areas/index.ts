@@ -10,6 +10,7 @@ import { modelsArea } from "./models/index.ts";
 import { providersArea } from "./providers/index.ts";
 import { publicAgentsArea } from "./public-agents/index.ts";
 import { settingsArea } from "./settings/index.ts";
+import { usageArea } from "./usage/index.ts";
 import { vectorStoresArea } from "./vector-stores/index.ts";
 import { videoArea } from "./video/index.ts";
 import { voicesArea } from "./voices/index.ts";
@@ -35,4 +36,5 @@ export const AREAS: readonly MockArea[] = [
   settingsArea,
   publicAgentsArea,
   collectionsArea,
+  usageArea,
 ];
