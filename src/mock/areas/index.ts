@@ -11,6 +11,7 @@ import { providersArea } from "./providers/index.ts";
 import { publicAgentsArea } from "./public-agents/index.ts";
 import { settingsArea } from "./settings/index.ts";
 import { usageArea } from "./usage/index.ts";
+import { utilitiesArea } from "./utilities/index.ts";
 import { vectorStoresArea } from "./vector-stores/index.ts";
 import { videoArea } from "./video/index.ts";
 import { voicesArea } from "./voices/index.ts";
@@ -37,4 +38,5 @@ export const AREAS: readonly MockArea[] = [
   publicAgentsArea,
   collectionsArea,
   usageArea,
+  utilitiesArea,
 ];
