@@ -10,7 +10,16 @@ import { AgentsClient, USER_MESSAGE, type AgentExchange, type Caller } from "./a
 const MSW_ORIGIN = "http://127.0.0.1:4998";
 
 /** Fields that hold the time of a request, which two deployments cannot share. */
-const TIME_FIELDS = new Set(["created", "createdAt", "updatedAt", "publishedAt", "sharedAt", "time", "startedAt", "completedAt"]);
+const TIME_FIELDS = new Set([
+  "created",
+  "createdAt",
+  "updatedAt",
+  "publishedAt",
+  "sharedAt",
+  "time",
+  "startedAt",
+  "completedAt",
+]);
 
 interface Step {
   readonly name: string;
@@ -22,7 +31,14 @@ interface Step {
   readonly json?: unknown;
 }
 
-function step(name: string, caller: Caller, operationId: string, request: string, status: number, json?: unknown): Step {
+function step(
+  name: string,
+  caller: Caller,
+  operationId: string,
+  request: string,
+  status: number,
+  json?: unknown,
+): Step {
   const [method = "GET", path = "/"] = request.split(" ");
   return { name, caller, operationId, method, path, status, ...(json === undefined ? {} : { json }) };
 }
@@ -30,8 +46,20 @@ function step(name: string, caller: Caller, operationId: string, request: string
 const SHARES = "/v1/core/agents/alice/adapter-agent";
 const ROUTE = "/v1/public/agent/alice/adapter-agent";
 const RUN = "/v1/public/runs/run_000004";
-const AGENT = { name: "Adapter Agent", description: "d", systemPrompt: "s", model: "msq-mock-chat", voice: { savedVoiceName: "narrator" } };
-const SESSION = { id: "s1", title: "t", createdAt: 1, updatedAt: 2, messages: [{ role: "user", content: "hi" }] };
+const AGENT = {
+  name: "Adapter Agent",
+  description: "d",
+  systemPrompt: "s",
+  model: "msq-mock-chat",
+  voice: { savedVoiceName: "narrator" },
+};
+const SESSION = {
+  id: "s1",
+  title: "t",
+  createdAt: 1,
+  updatedAt: 2,
+  messages: [{ role: "user", content: "hi" }],
+};
 
 /**
  * Requests that reach every operation of the agents, public agents and settings areas. They run
@@ -40,44 +68,80 @@ const SESSION = { id: "s1", title: "t", createdAt: 1, updatedAt: 2, messages: [{
 const STEPS: readonly Step[] = [
   step("create agent", "alice", "createAgent", "POST /v1/core/add/agent", 200, AGENT),
   step("duplicate agent", "alice", "createAgent", "POST /v1/core/add/agent", 409, AGENT),
-  step("update agent", "alice", "updateAgent", "PUT /v1/core/update/agent", 200, { name: "Adapter Agent", description: "updated" }),
+  step("update agent", "alice", "updateAgent", "PUT /v1/core/update/agent", 200, {
+    name: "Adapter Agent",
+    description: "updated",
+  }),
   step("list agents", "alice", "listAgents", "GET /v1/core/agents", 200),
-  step("speak", "alice", "streamAgentSpeech", "POST /v1/core/agent/speak", 200, { name: "Adapter Agent", messages: USER_MESSAGE }),
-  step("publish", "alice", "publishAgent", "POST /v1/core/agents/publish", 200, { agentId: "agt_000001", agentName: "Adapter Agent" }),
+  step("speak", "alice", "streamAgentSpeech", "POST /v1/core/agent/speak", 200, {
+    name: "Adapter Agent",
+    messages: USER_MESSAGE,
+  }),
+  step("publish", "alice", "publishAgent", "POST /v1/core/agents/publish", 200, {
+    agentId: "agt_000001",
+    agentName: "Adapter Agent",
+  }),
   step("published list", "alice", "listPublishedAgents", "GET /v1/core/agents/published", 200),
-  step("share", "alice", "createAgentShare", `POST ${SHARES}/shares`, 200, { recipient: "Bob", editable: true }),
+  step("share", "alice", "createAgentShare", `POST ${SHARES}/shares`, 200, {
+    recipient: "Bob",
+    editable: true,
+  }),
   step("share forbidden", "bob", "createAgentShare", `POST ${SHARES}/shares`, 403, { recipient: "carol" }),
   step("share list", "alice", "listAgentShares", `GET ${SHARES}/shares`, 200),
   step("shared with me", "bob", "listAgentsSharedWithMe", "GET /v1/core/agents/shared-with-me", 200),
   step("shared config", "bob", "getSharedAgentConfig", `GET ${SHARES}/config`, 200),
-  step("shared config update", "bob", "updateSharedAgentConfig", `PUT ${SHARES}/config`, 200, { description: "by bob" }),
+  step("shared config update", "bob", "updateSharedAgentConfig", `PUT ${SHARES}/config`, 200, {
+    description: "by bob",
+  }),
   step("field not editable", "bob", "updateSharedAgentConfig", `PUT ${SHARES}/config`, 400, { name: "x" }),
   step("owner tools", "bob", "listSharedAgentOwnerTools", `GET ${SHARES}/owner-tools`, 200),
   step("owner embeddings", "bob", "listSharedAgentOwnerEmbeddings", `GET ${SHARES}/owner-embeddings`, 200),
   step("owner voices", "bob", "listSharedAgentOwnerVoices", `GET ${SHARES}/owner-voices`, 200),
   step("public meta", "bob", "getPublicAgent", `GET ${ROUTE}`, 200),
   step("public meta forbidden", "carol", "getPublicAgent", `GET ${ROUTE}`, 403),
-  step("public chat", "bob", "createPublicAgentChatCompletion", `POST ${ROUTE}/chat`, 200, { messages: USER_MESSAGE }),
-  step("public chat stream", "bob", "createPublicAgentChatCompletion", `POST ${ROUTE}/chat`, 200, { messages: USER_MESSAGE, stream: true }),
-  step("public speak", "bob", "streamPublicAgentSpeech", `POST ${ROUTE}/speak`, 200, { messages: USER_MESSAGE }),
+  step("public chat", "bob", "createPublicAgentChatCompletion", `POST ${ROUTE}/chat`, 200, {
+    messages: USER_MESSAGE,
+  }),
+  step("public chat stream", "bob", "createPublicAgentChatCompletion", `POST ${ROUTE}/chat`, 200, {
+    messages: USER_MESSAGE,
+    stream: true,
+  }),
+  step("public speak", "bob", "streamPublicAgentSpeech", `POST ${ROUTE}/speak`, 200, {
+    messages: USER_MESSAGE,
+  }),
   step("save session", "bob", "savePublicAgentSession", `POST ${ROUTE}/sessions`, 200, SESSION),
   step("list sessions", "bob", "listPublicAgentSessions", `GET ${ROUTE}/sessions?limit=5`, 200),
   step("get session", "bob", "getPublicAgentSession", `GET ${ROUTE}/sessions/s1`, 200),
-  step("rename session", "bob", "updatePublicAgentSessionTitle", `PATCH ${ROUTE}/sessions/s1/title`, 200, { title: "renamed" }),
+  step("rename session", "bob", "updatePublicAgentSessionTitle", `PATCH ${ROUTE}/sessions/s1/title`, 200, {
+    title: "renamed",
+  }),
   step("delete session", "bob", "deletePublicAgentSession", `DELETE ${ROUTE}/sessions/s1`, 200),
   step("delete missing session", "bob", "deletePublicAgentSession", `DELETE ${ROUTE}/sessions/s1`, 200),
   step("get run", "bob", "getPublicRun", `GET ${RUN}`, 200),
   step("stream run", "bob", "streamPublicRun", `GET ${RUN}/stream`, 200),
   step("cancel run", "bob", "cancelPublicRun", `POST ${RUN}/cancel`, 200),
-  step("revoke share", "alice", "revokeAgentShare", `DELETE ${SHARES}/shares`, 200, { recipientType: "username", recipient: "bob" }),
+  step("revoke share", "alice", "revokeAgentShare", `DELETE ${SHARES}/shares`, 200, {
+    recipientType: "username",
+    recipient: "bob",
+  }),
   step("delete agent", "alice", "deleteAgent", "POST /v1/core/delete/agent", 200, { name: "Adapter Agent" }),
   step("settings", "alice", "getUserSettings", "GET /v1/core/user/settings", 200),
-  step("update settings", "alice", "updateUserSettings", "PUT /v1/core/user/settings", 200, { utilityAgents: { titleAgent: "titler" } }),
-  step("invalid settings", "alice", "updateUserSettings", "PUT /v1/core/user/settings", 400, { utilityAgents: { titleAgent: "" } }),
+  step("update settings", "alice", "updateUserSettings", "PUT /v1/core/user/settings", 200, {
+    utilityAgents: { titleAgent: "titler" },
+  }),
+  step("invalid settings", "alice", "updateUserSettings", "PUT /v1/core/user/settings", 400, {
+    utilityAgents: { titleAgent: "" },
+  }),
   step("config agent status", "alice", "getConfigAgentStatus", "GET /v1/core/config-agent/status", 200),
-  step("provision", "alice", "provisionConfigAgent", "POST /v1/core/config-agent/provision", 200, { providerKey: "openai" }),
-  step("provision again", "alice", "provisionConfigAgent", "POST /v1/core/config-agent/provision", 409, { providerKey: "openai" }),
-  step("save config chat", "alice", "saveConfigAgentChat", "POST /v1/core/config-agent/chat", 200, { messages: USER_MESSAGE }),
+  step("provision", "alice", "provisionConfigAgent", "POST /v1/core/config-agent/provision", 200, {
+    providerKey: "openai",
+  }),
+  step("provision again", "alice", "provisionConfigAgent", "POST /v1/core/config-agent/provision", 409, {
+    providerKey: "openai",
+  }),
+  step("save config chat", "alice", "saveConfigAgentChat", "POST /v1/core/config-agent/chat", 200, {
+    messages: USER_MESSAGE,
+  }),
   step("config chat", "alice", "getConfigAgentChat", "GET /v1/core/config-agent/chat", 200),
   step("new config chat", "alice", "createConfigAgentChat", "POST /v1/core/config-agent/chat/new", 200),
 ];
@@ -113,7 +177,8 @@ function normalize(value: unknown): unknown {
 }
 
 function comparable(exchange: AgentExchange): unknown {
-  if (exchange.events !== undefined) return exchange.events.map((data) => (data === "[DONE]" ? data : normalize(JSON.parse(data))));
+  if (exchange.events !== undefined)
+    return exchange.events.map((data) => (data === "[DONE]" ? data : normalize(JSON.parse(data))));
   return normalize(exchange.json);
 }
 
@@ -128,13 +193,16 @@ describe("agent area adapters", () => {
     expect([...new Set(STEPS.map((step) => step.operationId))].sort()).toEqual(documented);
   });
 
-  test.each(STEPS.map((step) => [step.name, step] as const))("%s matches over both adapters", async (_name, step) => {
-    const http = await overHttp.call(step.caller, step.operationId, step.method, step.path, step.json);
-    const msw = await inProcess.call(step.caller, step.operationId, step.method, step.path, step.json);
-    expect(http.status).toBe(step.status);
-    expect(msw.status).toBe(http.status);
-    expect(msw.contentType).toBe(http.contentType);
-    expect(msw.headers["x-run-id"]).toBe(http.headers["x-run-id"]);
-    expect(comparable(msw)).toEqual(comparable(http));
-  });
+  test.each(STEPS.map((step) => [step.name, step] as const))(
+    "%s matches over both adapters",
+    async (_name, step) => {
+      const http = await overHttp.call(step.caller, step.operationId, step.method, step.path, step.json);
+      const msw = await inProcess.call(step.caller, step.operationId, step.method, step.path, step.json);
+      expect(http.status).toBe(step.status);
+      expect(msw.status).toBe(http.status);
+      expect(msw.contentType).toBe(http.contentType);
+      expect(msw.headers["x-run-id"]).toBe(http.headers["x-run-id"]);
+      expect(comparable(msw)).toEqual(comparable(http));
+    },
+  );
 });

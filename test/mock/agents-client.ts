@@ -22,7 +22,13 @@ export class AgentsClient {
     private readonly registry?: ValidatorRegistry,
   ) {}
 
-  async call(caller: Caller, operationId: string, method: string, path: string, json?: unknown): Promise<AgentExchange> {
+  async call(
+    caller: Caller,
+    operationId: string,
+    method: string,
+    path: string,
+    json?: unknown,
+  ): Promise<AgentExchange> {
     const key = TEST_KEYS[caller];
     const response = await fetch(`${this.origin}${path}`, {
       method,
@@ -55,11 +61,18 @@ export class AgentsClient {
   }
 
   /** Creates and publishes an agent, and returns its id and slug. */
-  async publishedAgent(owner: Caller, name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; slug: string }> {
+  async publishedAgent(
+    owner: Caller,
+    name: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ id: string; slug: string }> {
     const created = await this.createAgent(owner, name, extra);
     expect(created.status).toBe(200);
     const id = String((created.json as { data: { id: string } }).data.id);
-    const published = await this.call(owner, "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: name });
+    const published = await this.call(owner, "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: id,
+      agentName: name,
+    });
     expect(published.status).toBe(200);
     return { id, slug: String((published.json as { data: { slug: string } }).data.slug) };
   }
@@ -73,7 +86,11 @@ export class AgentsClient {
 }
 
 /** Checks one exchange against its operation in the spec. */
-export function checkConformance(registry: ValidatorRegistry, operationId: string, exchange: AgentExchange): void {
+export function checkConformance(
+  registry: ValidatorRegistry,
+  operationId: string,
+  exchange: AgentExchange,
+): void {
   const failures = registry.validateResponse({
     operationId,
     status: exchange.status,
@@ -89,11 +106,14 @@ export function checkConformance(registry: ValidatorRegistry, operationId: strin
   }
 }
 
-export const body = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
+export const body = (exchange: MockExchange): Record<string, unknown> =>
+  exchange.json as Record<string, unknown>;
 
-export const dataOf = (exchange: MockExchange): Record<string, unknown> => body(exchange)["data"] as Record<string, unknown>;
+export const dataOf = (exchange: MockExchange): Record<string, unknown> =>
+  body(exchange)["data"] as Record<string, unknown>;
 
-export const listOf = (exchange: MockExchange): Record<string, unknown>[] => body(exchange)["data"] as Record<string, unknown>[];
+export const listOf = (exchange: MockExchange): Record<string, unknown>[] =>
+  body(exchange)["data"] as Record<string, unknown>[];
 
 /** Returns the `type` (or `object`) of each SSE payload in order, and `[DONE]` as itself. */
 export function eventKinds(exchange: MockExchange): string[] {

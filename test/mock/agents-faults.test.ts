@@ -31,7 +31,10 @@ async function speakerStream(client: AgentsClient, format?: string) {
 const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>>> = {
   "agents-listed-across-accounts": async (client) => {
     await client.createAgent("alice", "alice-only");
-    const list = body(await client.call("bob", "listAgents", "GET", "/v1/core/agents"))["data"] as Record<string, unknown>;
+    const list = body(await client.call("bob", "listAgents", "GET", "/v1/core/agents"))["data"] as Record<
+      string,
+      unknown
+    >;
     return list["alice-only"] !== undefined;
   },
   "agent-duplicate-saved-without-overwrite": async (client) => {
@@ -44,14 +47,18 @@ const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>
   },
   "publish-record-without-slug": async (client) => {
     await client.publishedAgent("alice", "published");
-    const records = listOf(await client.call("alice", "listPublishedAgents", "GET", "/v1/core/agents/published"));
+    const records = listOf(
+      await client.call("alice", "listPublishedAgents", "GET", "/v1/core/agents/published"),
+    );
     return records.some((record) => typeof record["slug"] !== "string");
   },
   "agent-shares-not-normalized": async (client) => {
     const { slug } = await client.publishedAgent("alice", "normalized");
     await client.share("alice", slug, "Bob");
     await client.share("alice", slug, "Grace@Example.com");
-    const shares = listOf(await client.call("alice", "listAgentShares", "GET", `/v1/core/agents/alice/${slug}/shares`));
+    const shares = listOf(
+      await client.call("alice", "listAgentShares", "GET", `/v1/core/agents/alice/${slug}/shares`),
+    );
     return shares.some((share) => String(share["recipient"]) !== String(share["recipient"]).toLowerCase());
   },
   "share-unknown-username-accepted": async (client) => {
@@ -60,7 +67,13 @@ const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>
   },
   "share-of-other-owner-allowed": async (client) => {
     const { slug } = await client.publishedAgent("alice", "not-bobs");
-    const shared = await client.call("bob", "createAgentShare", "POST", `/v1/core/agents/alice/${slug}/shares`, { recipient: "carol" });
+    const shared = await client.call(
+      "bob",
+      "createAgentShare",
+      "POST",
+      `/v1/core/agents/alice/${slug}/shares`,
+      { recipient: "carol" },
+    );
     return shared.status !== 403;
   },
   "shared-agent-reachable-after-revoke": async (client) => {
@@ -78,9 +91,15 @@ const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>
   },
   "shared-config-field-not-editable-accepted": async (client) => {
     await sharedAgent(client);
-    const updated = await client.call("bob", "updateSharedAgentConfig", "PUT", "/v1/core/agents/alice/shared-agent/config", {
-      model: "bob-model",
-    });
+    const updated = await client.call(
+      "bob",
+      "updateSharedAgentConfig",
+      "PUT",
+      "/v1/core/agents/alice/shared-agent/config",
+      {
+        model: "bob-model",
+      },
+    );
     return updated.status === 200;
   },
   "owner-voices-key-returned": async (client) => {
@@ -91,7 +110,12 @@ const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>
       voiceId: "21m00Tcm4TlvDq8ikWAM",
       apiKey: "el-temporary-key-probe-0001",
     });
-    const voices = await client.call("bob", "listSharedAgentOwnerVoices", "GET", "/v1/core/agents/alice/shared-agent/owner-voices");
+    const voices = await client.call(
+      "bob",
+      "listSharedAgentOwnerVoices",
+      "GET",
+      "/v1/core/agents/alice/shared-agent/owner-voices",
+    );
     return voices.text.includes("el-temporary-key-probe-0001");
   },
   "agent-speak-done-missing": async (client) => (await speakerStream(client)).events?.at(-1) !== "[DONE]",
@@ -115,52 +139,84 @@ const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>
       updatedAt: 1,
       messages: [],
     });
-    return (await client.call("carol", "getPublicAgentSession", "GET", `${route}/sessions/bob-session`)).status === 200;
+    return (
+      (await client.call("carol", "getPublicAgentSession", "GET", `${route}/sessions/bob-session`)).status ===
+      200
+    );
   },
   "public-session-delete-missing-answered-404": async (client) => {
     const route = await sharedAgent(client);
-    return (await client.call("bob", "deletePublicAgentSession", "DELETE", `${route}/sessions/missing`)).status === 404;
+    return (
+      (await client.call("bob", "deletePublicAgentSession", "DELETE", `${route}/sessions/missing`)).status ===
+      404
+    );
   },
   "public-stream-run-id-missing": async (client) => {
     const route = await sharedAgent(client);
-    const stream = await client.call("bob", "createPublicAgentChatCompletion", "POST", `${route}/chat`, { messages: USER_MESSAGE, stream: true });
+    const stream = await client.call("bob", "createPublicAgentChatCompletion", "POST", `${route}/chat`, {
+      messages: USER_MESSAGE,
+      stream: true,
+    });
     return stream.headers["x-run-id"] === undefined;
   },
   "public-speak-run-event-not-first": async (client) => {
     const route = await sharedAgent(client);
-    const stream = await client.call("bob", "streamPublicAgentSpeech", "POST", `${route}/speak`, { messages: USER_MESSAGE });
+    const stream = await client.call("bob", "streamPublicAgentSpeech", "POST", `${route}/speak`, {
+      messages: USER_MESSAGE,
+    });
     return eventKinds(stream)[0] !== "run";
   },
   "public-chat-stream-done-missing": async (client) => {
     const route = await sharedAgent(client);
-    const stream = await client.call("bob", "createPublicAgentChatCompletion", "POST", `${route}/chat`, { messages: USER_MESSAGE, stream: true });
+    const stream = await client.call("bob", "createPublicAgentChatCompletion", "POST", `${route}/chat`, {
+      messages: USER_MESSAGE,
+      stream: true,
+    });
     return stream.events?.at(-1) !== "[DONE]";
   },
   "public-run-visible-to-other-account": async (client) => {
     const route = await sharedAgent(client);
-    const chat = await client.call("bob", "createPublicAgentChatCompletion", "POST", `${route}/chat`, { messages: USER_MESSAGE });
+    const chat = await client.call("bob", "createPublicAgentChatCompletion", "POST", `${route}/chat`, {
+      messages: USER_MESSAGE,
+    });
     const runId = chat.headers["x-run-id"] ?? "";
     return (await client.call("carol", "getPublicRun", "GET", `/v1/public/runs/${runId}`)).status === 200;
   },
   "settings-empty-string-accepted": async (client) =>
-    (await client.call("bob", "updateUserSettings", "PUT", "/v1/core/user/settings", { utilityAgents: { titleAgent: "" } })).status ===
-    200,
+    (
+      await client.call("bob", "updateUserSettings", "PUT", "/v1/core/user/settings", {
+        utilityAgents: { titleAgent: "" },
+      })
+    ).status === 200,
   "settings-read-across-accounts": async (client) => {
-    const settings = body(await client.call("bob", "getUserSettings", "GET", "/v1/core/user/settings"))["settings"];
+    const settings = body(await client.call("bob", "getUserSettings", "GET", "/v1/core/user/settings"))[
+      "settings"
+    ];
     return (settings as Record<string, unknown>)["userId"] !== "usr_bob";
   },
   "config-agent-duplicate-provision-accepted": async (client) => {
-    await client.call("bob", "provisionConfigAgent", "POST", "/v1/core/config-agent/provision", { providerKey: "openai" });
-    return (await client.call("bob", "provisionConfigAgent", "POST", "/v1/core/config-agent/provision", { providerKey: "openai" }))
-      .status === 200;
+    await client.call("bob", "provisionConfigAgent", "POST", "/v1/core/config-agent/provision", {
+      providerKey: "openai",
+    });
+    return (
+      (
+        await client.call("bob", "provisionConfigAgent", "POST", "/v1/core/config-agent/provision", {
+          providerKey: "openai",
+        })
+      ).status === 200
+    );
   },
   "config-agent-ready-without-provision": async (client) =>
-    body(await client.call("bob", "getConfigAgentStatus", "GET", "/v1/core/config-agent/status"))["ready"] === true,
+    body(await client.call("bob", "getConfigAgentStatus", "GET", "/v1/core/config-agent/status"))["ready"] ===
+    true,
 };
 
 const OWN_AREAS = new Set(["agents", "public-agents", "settings"]);
 
-async function probeWith(faults: string[], probe: (client: AgentsClient) => Promise<boolean>): Promise<boolean> {
+async function probeWith(
+  faults: string[],
+  probe: (client: AgentsClient) => Promise<boolean>,
+): Promise<boolean> {
   const mock = await startMock({ faults });
   try {
     return await probe(new AgentsClient(mock.origin));
@@ -187,7 +243,17 @@ describe("agent area faults", () => {
         .map((fault) => fault.kind),
     );
     expect([...kinds].sort()).toEqual(
-      ["auth", "binary-content", "body-schema", "header", "masking", "namespacing", "sse-framing", "sse-order", "status-code"].sort(),
+      [
+        "auth",
+        "binary-content",
+        "body-schema",
+        "header",
+        "masking",
+        "namespacing",
+        "sse-framing",
+        "sse-order",
+        "status-code",
+      ].sort(),
     );
   });
 

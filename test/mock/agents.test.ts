@@ -4,7 +4,16 @@ import { PUBLISHING_POLICY } from "../../src/mock/areas/agents/agent-publishing.
 import { readWav } from "../../src/mock/areas/audio/containers/wav.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { AgentsClient, USER_MESSAGE, body, dataOf, eventKinds, listOf, speechAudio, type Caller } from "./agents-client.ts";
+import {
+  AgentsClient,
+  USER_MESSAGE,
+  body,
+  dataOf,
+  eventKinds,
+  listOf,
+  speechAudio,
+  type Caller,
+} from "./agents-client.ts";
 import { eventPayloads } from "./support/mock-exchange.ts";
 
 let mock: RunningMock;
@@ -20,10 +29,16 @@ afterAll(async () => {
 });
 
 const agents = async (caller: Caller): Promise<Record<string, { config: Record<string, unknown> }>> =>
-  dataOf(await client.call(caller, "listAgents", "GET", "/v1/core/agents")) as Record<string, { config: Record<string, unknown> }>;
+  dataOf(await client.call(caller, "listAgents", "GET", "/v1/core/agents")) as Record<
+    string,
+    { config: Record<string, unknown> }
+  >;
 
 const chatWith = (caller: Caller, model: string) =>
-  client.call(caller, "createChatCompletion", "POST", "/v1/chat/completions", { model, messages: USER_MESSAGE });
+  client.call(caller, "createChatCompletion", "POST", "/v1/chat/completions", {
+    model,
+    messages: USER_MESSAGE,
+  });
 
 const configOf = (caller: Caller, owner: string, slug: string) =>
   client.call(caller, "getSharedAgentConfig", "GET", `/v1/core/agents/${owner}/${slug}/config`);
@@ -33,7 +48,9 @@ const updateConfig = (caller: Caller, owner: string, slug: string, json: unknown
 
 describe("agent configs", () => {
   test("create returns the saved config", async () => {
-    const created = await client.createAgent("alice", "create-check", { modelOptions: { temperature: 0.2, maxTokens: 5 } });
+    const created = await client.createAgent("alice", "create-check", {
+      modelOptions: { temperature: 0.2, maxTokens: 5 },
+    });
     expect(created.status).toBe(200);
     expect(body(created)["status"]).toBe("success");
     expect(dataOf(created)["name"]).toBe("create-check");
@@ -55,7 +72,10 @@ describe("agent configs", () => {
 
   test("overwrite replaces and keeps the id", async () => {
     const first = await client.createAgent("alice", "overwrite-check");
-    const second = await client.createAgent("alice", "overwrite-check", { overwrite: true, description: "second" });
+    const second = await client.createAgent("alice", "overwrite-check", {
+      overwrite: true,
+      description: "second",
+    });
     expect(second.status).toBe(200);
     expect(dataOf(second)["id"]).toBe(dataOf(first)["id"]);
     expect((await agents("alice"))["overwrite-check"]?.config["description"]).toBe("second");
@@ -72,7 +92,10 @@ describe("agent configs", () => {
 
   test("tools resolve to selectedFunctions", async () => {
     const created = await client.createAgent("alice", "tools-check", { tools: ["weather", "calculator"] });
-    expect(dataOf(created)["selectedFunctions"]).toEqual({ "weather-server": ["weather"], "calculator-server": ["calculator"] });
+    expect(dataOf(created)["selectedFunctions"]).toEqual({
+      "weather-server": ["weather"],
+      "calculator-server": ["calculator"],
+    });
   });
 
   const base = { name: "invalid-check", description: "", systemPrompt: "s", model: "msq-mock-chat" };
@@ -117,12 +140,16 @@ describe("agent configs", () => {
     ["expired systemPromptId", { name: "update-check", systemPromptId: "prompt_1" }, 400],
   ])("update with %s gets %i", async (_name, json, status) => {
     await client.createAgent("alice", "update-check", { overwrite: true });
-    expect((await client.call("alice", "updateAgent", "PUT", "/v1/core/update/agent", json)).status).toBe(status);
+    expect((await client.call("alice", "updateAgent", "PUT", "/v1/core/update/agent", json)).status).toBe(
+      status,
+    );
   });
 
   test("delete removes the agent", async () => {
     await client.createAgent("alice", "delete-check");
-    const deleted = await client.call("alice", "deleteAgent", "POST", "/v1/core/delete/agent", { name: "delete-check" });
+    const deleted = await client.call("alice", "deleteAgent", "POST", "/v1/core/delete/agent", {
+      name: "delete-check",
+    });
     expect(deleted.status).toBe(200);
     expect((await agents("alice"))["delete-check"]).toBeUndefined();
   });
@@ -131,7 +158,9 @@ describe("agent configs", () => {
     ["unknown agent", { name: "no-such-agent" }, 404],
     ["missing name", {}, 400],
   ])("delete with %s gets %i", async (_name, json, status) => {
-    expect((await client.call("alice", "deleteAgent", "POST", "/v1/core/delete/agent", json)).status).toBe(status);
+    expect((await client.call("alice", "deleteAgent", "POST", "/v1/core/delete/agent", json)).status).toBe(
+      status,
+    );
   });
 
   test("request without key gets 401", async () => {
@@ -151,14 +180,23 @@ describe("agent namespacing", () => {
   test.each([
     ["update", "updateAgent", "PUT", "/v1/core/update/agent", { name: "alice-private", description: "bob" }],
     ["delete", "deleteAgent", "POST", "/v1/core/delete/agent", { name: "alice-private" }],
-    ["speak", "streamAgentSpeech", "POST", "/v1/core/agent/speak", { name: "alice-private", messages: USER_MESSAGE }],
+    [
+      "speak",
+      "streamAgentSpeech",
+      "POST",
+      "/v1/core/agent/speak",
+      { name: "alice-private", messages: USER_MESSAGE },
+    ],
   ])("%s by another account gets 404", async (_name, operationId, method, path, json) => {
     expect((await client.call("bob", operationId, method, path, json)).status).toBe(404);
   });
 
   test("publish by another account gets 404", async () => {
     const id = String((await agents("alice"))["alice-private"]?.config["id"]);
-    const published = await client.call("bob", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "alice-private" });
+    const published = await client.call("bob", "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: id,
+      agentName: "alice-private",
+    });
     expect(published.status).toBe(404);
   });
 
@@ -174,7 +212,11 @@ describe("agent speech", () => {
   });
 
   const speak = (json: Record<string, unknown>) =>
-    client.call("alice", "streamAgentSpeech", "POST", "/v1/core/agent/speak", { name: "speaker", messages: USER_MESSAGE, ...json });
+    client.call("alice", "streamAgentSpeech", "POST", "/v1/core/agent/speak", {
+      name: "speaker",
+      messages: USER_MESSAGE,
+      ...json,
+    });
 
   test("events come in the documented order", async () => {
     const kinds = eventKinds(await speak({ ttsOverrides: { responseFormat: "wav" } }));
@@ -199,7 +241,10 @@ describe("agent speech", () => {
   });
 
   test("agent without voice gets an in-band error", async () => {
-    const stream = await client.call("alice", "streamAgentSpeech", "POST", "/v1/core/agent/speak", { name: "mute", messages: USER_MESSAGE });
+    const stream = await client.call("alice", "streamAgentSpeech", "POST", "/v1/core/agent/speak", {
+      name: "mute",
+      messages: USER_MESSAGE,
+    });
     expect(stream.status).toBe(200);
     expect(eventKinds(stream)).toEqual(["status", "error", "[DONE]"]);
   });
@@ -208,11 +253,21 @@ describe("agent speech", () => {
     ["missing name", { name: undefined, messages: USER_MESSAGE }, 400],
     ["missing messages", { name: "speaker" }, 400],
     ["invalid message role", { name: "speaker", messages: [{ role: "robot", content: "x" }] }, 400],
-    ["unknown processor agent", { name: "speaker", messages: USER_MESSAGE, processorAgentName: "nobody" }, 400],
-    ["invalid override format", { name: "speaker", messages: USER_MESSAGE, ttsOverrides: { responseFormat: "ogg" } }, 400],
+    [
+      "unknown processor agent",
+      { name: "speaker", messages: USER_MESSAGE, processorAgentName: "nobody" },
+      400,
+    ],
+    [
+      "invalid override format",
+      { name: "speaker", messages: USER_MESSAGE, ttsOverrides: { responseFormat: "ogg" } },
+      400,
+    ],
     ["unknown agent", { name: "nobody", messages: USER_MESSAGE }, 404],
   ])("%s gets %i", async (_name, json, status) => {
-    expect((await client.call("alice", "streamAgentSpeech", "POST", "/v1/core/agent/speak", json)).status).toBe(status);
+    expect(
+      (await client.call("alice", "streamAgentSpeech", "POST", "/v1/core/agent/speak", json)).status,
+    ).toBe(status);
   });
 });
 
@@ -220,8 +275,14 @@ describe("agent publishing", () => {
   test("toggle keeps the slug derived from the name", async () => {
     const created = await client.createAgent("alice", "Release Notes");
     const id = String(dataOf(created)["id"]);
-    const first = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "Release Notes" });
-    const second = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "Release Notes" });
+    const first = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: id,
+      agentName: "Release Notes",
+    });
+    const second = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: id,
+      agentName: "Release Notes",
+    });
     expect(dataOf(first)["slug"]).toBe("release-notes");
     expect(dataOf(first)["isPublished"]).toBe(true);
     expect(dataOf(second)["isPublished"]).toBe(false);
@@ -229,7 +290,9 @@ describe("agent publishing", () => {
   });
 
   test("published list keeps unpublished records", async () => {
-    const list = listOf(await client.call("alice", "listPublishedAgents", "GET", "/v1/core/agents/published"));
+    const list = listOf(
+      await client.call("alice", "listPublishedAgents", "GET", "/v1/core/agents/published"),
+    );
     const record = list.find((entry) => entry["agentName"] === "Release Notes");
     expect(record?.["isPublished"]).toBe(false);
     expect(record?.["username"]).toBe("alice");
@@ -239,18 +302,27 @@ describe("agent publishing", () => {
     await client.publishedAgent("alice", "slug one");
     const other = await client.createAgent("alice", "Slug-One");
     const id = String(dataOf(other)["id"]);
-    const published = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "Slug-One" });
+    const published = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: id,
+      agentName: "Slug-One",
+    });
     expect(published.status).toBe(409);
   });
 
   test("limit reached gets 429", async () => {
-    const policy = mock.deployment.store.slot(mock.deployment.store.findAccountByUsername("carol")!, PUBLISHING_POLICY);
+    const policy = mock.deployment.store.slot(
+      mock.deployment.store.findAccountByUsername("carol")!,
+      PUBLISHING_POLICY,
+    );
     policy.maxPublishedAgents = 1;
     try {
       await client.publishedAgent("carol", "limit-one");
       const second = await client.createAgent("carol", "limit-two");
       const id = String(dataOf(second)["id"]);
-      const published = await client.call("carol", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "limit-two" });
+      const published = await client.call("carol", "publishAgent", "POST", "/v1/core/agents/publish", {
+        agentId: id,
+        agentName: "limit-two",
+      });
       expect(published.status).toBe(429);
       expect(body(published)["error"]).toBe("LIMIT_EXCEEDED");
     } finally {
@@ -259,12 +331,18 @@ describe("agent publishing", () => {
   });
 
   test("publishing disabled gets 403", async () => {
-    const policy = mock.deployment.store.slot(mock.deployment.store.findAccountByUsername("carol")!, PUBLISHING_POLICY);
+    const policy = mock.deployment.store.slot(
+      mock.deployment.store.findAccountByUsername("carol")!,
+      PUBLISHING_POLICY,
+    );
     policy.enabled = false;
     try {
       const created = await client.createAgent("carol", "disabled-check");
       const id = String(dataOf(created)["id"]);
-      const published = await client.call("carol", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "disabled-check" });
+      const published = await client.call("carol", "publishAgent", "POST", "/v1/core/agents/publish", {
+        agentId: id,
+        agentName: "disabled-check",
+      });
       expect(published.status).toBe(403);
     } finally {
       policy.enabled = true;
@@ -275,13 +353,18 @@ describe("agent publishing", () => {
     ["missing agentId", { agentName: "x" }, 400],
     ["unknown agentId", { agentId: "agt_missing", agentName: "x" }, 404],
   ])("publish with %s gets %i", async (_name, json, status) => {
-    expect((await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", json)).status).toBe(status);
+    expect((await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", json)).status).toBe(
+      status,
+    );
   });
 
   test("mismatched agentName gets 400", async () => {
     const created = await client.createAgent("alice", "mismatch-check");
     const id = String(dataOf(created)["id"]);
-    const published = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: id, agentName: "other" });
+    const published = await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: id,
+      agentName: "other",
+    });
     expect(published.status).toBe(400);
   });
 });
@@ -318,10 +401,16 @@ describe("agent chat targets", () => {
   });
 
   test("revoke removes chat access", async () => {
-    const revoked = await client.call("alice", "revokeAgentShare", "DELETE", `/v1/core/agents/alice/${slug}/shares`, {
-      recipientType: "username",
-      recipient: "bob",
-    });
+    const revoked = await client.call(
+      "alice",
+      "revokeAgentShare",
+      "DELETE",
+      `/v1/core/agents/alice/${slug}/shares`,
+      {
+        recipientType: "username",
+        recipient: "bob",
+      },
+    );
     expect(body(revoked)["success"]).toBe(true);
     expect((await chatWith("bob", "shared/alice/chat-target")).status).toBe(404);
   });
@@ -354,7 +443,10 @@ describe("agent shares", () => {
   });
 
   test("only true grants edit access", async () => {
-    await client.call("alice", "createAgentShare", "POST", `/v1/core/agents/alice/${slug}/shares`, { recipient: "carol", editable: "yes" });
+    await client.call("alice", "createAgentShare", "POST", `/v1/core/agents/alice/${slug}/shares`, {
+      recipient: "carol",
+      editable: "yes",
+    });
     const carol = listOf(await shares("alice")).find((share) => share["recipient"] === "carol");
     expect(carol?.["editable"]).toBe(false);
   });
@@ -376,10 +468,16 @@ describe("agent shares", () => {
   });
 
   test("revoke of an absent share reports false", async () => {
-    const revoked = await client.call("alice", "revokeAgentShare", "DELETE", `/v1/core/agents/alice/${slug}/shares`, {
-      recipientType: "email",
-      recipient: "nobody@example.com",
-    });
+    const revoked = await client.call(
+      "alice",
+      "revokeAgentShare",
+      "DELETE",
+      `/v1/core/agents/alice/${slug}/shares`,
+      {
+        recipientType: "email",
+        recipient: "nobody@example.com",
+      },
+    );
     expect(revoked.status).toBe(200);
     expect(body(revoked)["success"]).toBe(false);
   });
@@ -388,11 +486,16 @@ describe("agent shares", () => {
     ["invalid recipientType", "alice", { recipientType: "group", recipient: "bob" }, 400],
     ["another owner's username", "bob", { recipientType: "username", recipient: "bob" }, 403],
   ] as const)("revoke with %s gets %i", async (_name, caller, json, status) => {
-    expect((await client.call(caller, "revokeAgentShare", "DELETE", `/v1/core/agents/alice/${slug}/shares`, json)).status).toBe(status);
+    expect(
+      (await client.call(caller, "revokeAgentShare", "DELETE", `/v1/core/agents/alice/${slug}/shares`, json))
+        .status,
+    ).toBe(status);
   });
 
   test("shared-with-me lists the agent for its recipient", async () => {
-    const list = listOf(await client.call("bob", "listAgentsSharedWithMe", "GET", "/v1/core/agents/shared-with-me"));
+    const list = listOf(
+      await client.call("bob", "listAgentsSharedWithMe", "GET", "/v1/core/agents/shared-with-me"),
+    );
     const entry = list.find((item) => item["slug"] === slug);
     expect(entry?.["ownerUsername"]).toBe("alice");
     expect(entry?.["sharedVia"]).toBe("username");
@@ -402,7 +505,9 @@ describe("agent shares", () => {
   });
 
   test("shared-with-me omits agents of strangers", async () => {
-    const list = listOf(await client.call("alice", "listAgentsSharedWithMe", "GET", "/v1/core/agents/shared-with-me"));
+    const list = listOf(
+      await client.call("alice", "listAgentsSharedWithMe", "GET", "/v1/core/agents/shared-with-me"),
+    );
     expect(list.some((item) => item["ownerUsername"] === "alice")).toBe(false);
   });
 });
@@ -439,7 +544,10 @@ describe("shared agent editing", () => {
   });
 
   test("recipient edit writes the owner's config", async () => {
-    const updated = await updateConfig("bob", "alice", slug, { description: "edited by bob", voice: { savedVoiceName: "rachel" } });
+    const updated = await updateConfig("bob", "alice", slug, {
+      description: "edited by bob",
+      voice: { savedVoiceName: "rachel" },
+    });
     expect(updated.status).toBe(200);
     expect((await agents("alice"))["editable-agent"]?.config["description"]).toBe("edited by bob");
     expect(dataOf(await configOf("alice", "alice", slug))["modelId"]).toBe(dataOf(updated)["modelId"]);
@@ -448,14 +556,19 @@ describe("shared agent editing", () => {
   test.each(["name", "model", "modelId", "responseProcessorAgent", "temperature", "maxTokens"])(
     "recipient sending %s gets FIELD_NOT_EDITABLE",
     async (field) => {
-      const updated = await updateConfig("bob", "alice", slug, { [field]: field === "temperature" || field === "maxTokens" ? 1 : "x" });
+      const updated = await updateConfig("bob", "alice", slug, {
+        [field]: field === "temperature" || field === "maxTokens" ? 1 : "x",
+      });
       expect(updated.status).toBe(400);
       expect(body(updated)["code"]).toBe("FIELD_NOT_EDITABLE");
     },
   );
 
   test("owner may set the response processor", async () => {
-    const updated = await updateConfig("alice", "alice", slug, { responseProcessorAgent: "speaker", model: "ignored" });
+    const updated = await updateConfig("alice", "alice", slug, {
+      responseProcessorAgent: "speaker",
+      model: "ignored",
+    });
     expect(updated.status).toBe(200);
     expect(dataOf(updated)["responseProcessorAgent"]).toBe("speaker");
   });
@@ -464,8 +577,20 @@ describe("shared agent editing", () => {
     ["voice of the editor", { voice: { savedVoiceName: "bob-voice" } }],
     ["unknown tool", { toolOptions: { systemTools: ["no-such-tool"] } }],
     ["unknown server", { toolOptions: { selectedFunctions: { "bob-server": ["x"] } } }],
-    ["unknown embedding model", { embeddingOptions: { model: "bob-embed", collections: [], type: "vector_store" } }],
-    ["unknown collection", { embeddingOptions: { model: "text-embedding-3-small", collections: ["bob-docs"], type: "vector_store" } }],
+    [
+      "unknown embedding model",
+      { embeddingOptions: { model: "bob-embed", collections: [], type: "vector_store" } },
+    ],
+    [
+      "unknown collection",
+      {
+        embeddingOptions: {
+          model: "text-embedding-3-small",
+          collections: ["bob-docs"],
+          type: "vector_store",
+        },
+      },
+    ],
   ])("%s gets INVALID_OWNER_RESOURCE", async (_name, json) => {
     const updated = await updateConfig("bob", "alice", slug, json);
     expect(updated.status).toBe(400);
@@ -491,19 +616,37 @@ describe("shared agent editing", () => {
     ["owner-embeddings", "listSharedAgentOwnerEmbeddings"],
     ["owner-voices", "listSharedAgentOwnerVoices"],
   ])("%s answers the editor and not a reader", async (route, operationId) => {
-    expect((await client.call("bob", operationId, "GET", `/v1/core/agents/alice/${slug}/${route}`)).status).toBe(200);
-    expect((await client.call("carol", operationId, "GET", `/v1/core/agents/alice/${slug}/${route}`)).status).toBe(403);
+    expect(
+      (await client.call("bob", operationId, "GET", `/v1/core/agents/alice/${slug}/${route}`)).status,
+    ).toBe(200);
+    expect(
+      (await client.call("carol", operationId, "GET", `/v1/core/agents/alice/${slug}/${route}`)).status,
+    ).toBe(403);
   });
 
   test("owner voices leave out temporary keys", async () => {
-    const voices = await client.call("bob", "listSharedAgentOwnerVoices", "GET", `/v1/core/agents/alice/${slug}/owner-voices`);
-    expect((body(voices)["voices"] as Record<string, unknown>[]).map((voice) => voice["name"])).toContain("rachel");
+    const voices = await client.call(
+      "bob",
+      "listSharedAgentOwnerVoices",
+      "GET",
+      `/v1/core/agents/alice/${slug}/owner-voices`,
+    );
+    expect((body(voices)["voices"] as Record<string, unknown>[]).map((voice) => voice["name"])).toContain(
+      "rachel",
+    );
     expect(voices.text).not.toContain("el-temporary-key");
   });
 
   test("owner embeddings list embedding models only", async () => {
-    const embeddings = await client.call("bob", "listSharedAgentOwnerEmbeddings", "GET", `/v1/core/agents/alice/${slug}/owner-embeddings`);
-    const names = (body(embeddings)["embeddingModels"] as Record<string, unknown>[]).map((model) => model["name"]);
+    const embeddings = await client.call(
+      "bob",
+      "listSharedAgentOwnerEmbeddings",
+      "GET",
+      `/v1/core/agents/alice/${slug}/owner-embeddings`,
+    );
+    const names = (body(embeddings)["embeddingModels"] as Record<string, unknown>[]).map(
+      (model) => model["name"],
+    );
     expect(names).toEqual(["text-embedding-3-small", "nomic-embed-text-v1.5"]);
   });
 });

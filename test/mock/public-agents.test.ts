@@ -3,7 +3,16 @@ import { readWav } from "../../src/mock/areas/audio/containers/wav.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ZERO_TIMING } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { AgentsClient, USER_MESSAGE, body, dataOf, eventKinds, listOf, speechAudio, type Caller } from "./agents-client.ts";
+import {
+  AgentsClient,
+  USER_MESSAGE,
+  body,
+  dataOf,
+  eventKinds,
+  listOf,
+  speechAudio,
+  type Caller,
+} from "./agents-client.ts";
 import { eventPayloads } from "./support/mock-exchange.ts";
 
 let registry: ValidatorRegistry;
@@ -29,9 +38,13 @@ afterAll(async () => {
 const meta = (caller: Caller, route = agentRoute) => client.call(caller, "getPublicAgent", "GET", route);
 
 const chat = (caller: Caller, json: Record<string, unknown>) =>
-  client.call(caller, "createPublicAgentChatCompletion", "POST", `${agentRoute}/chat`, { messages: USER_MESSAGE, ...json });
+  client.call(caller, "createPublicAgentChatCompletion", "POST", `${agentRoute}/chat`, {
+    messages: USER_MESSAGE,
+    ...json,
+  });
 
-const run = (caller: Caller, runId: string) => client.call(caller, "getPublicRun", "GET", `/v1/public/runs/${runId}`);
+const run = (caller: Caller, runId: string) =>
+  client.call(caller, "getPublicRun", "GET", `/v1/public/runs/${runId}`);
 
 describe("public agent access", () => {
   test.each([
@@ -63,12 +76,17 @@ describe("public agent access", () => {
 
   test("unpublished agent gets 404", async () => {
     const draft = await client.publishedAgent("alice", "soon-unpublished");
-    await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", { agentId: draft.id, agentName: "soon-unpublished" });
+    await client.call("alice", "publishAgent", "POST", "/v1/core/agents/publish", {
+      agentId: draft.id,
+      agentName: "soon-unpublished",
+    });
     expect((await meta("alice", `/v1/public/agent/alice/${draft.slug}`)).status).toBe(404);
   });
 
   test("metadata names the owner's title agent", async () => {
-    await client.call("alice", "updateUserSettings", "PUT", "/v1/core/user/settings", { utilityAgents: { titleAgent: "titler" } });
+    await client.call("alice", "updateUserSettings", "PUT", "/v1/core/user/settings", {
+      utilityAgents: { titleAgent: "titler" },
+    });
     const data = dataOf(await meta("bob"));
     expect(data["name"]).toBe("Weekly Digest");
     expect(data["hasVoice"]).toBe(true);
@@ -103,7 +121,9 @@ describe("public agent chat", () => {
     const context = eventPayloads(stream).find((payload) => payload["object"] === "chat.completion.context");
     const messages = context?.["messages"] as Record<string, unknown>[];
     const text = eventPayloads(stream)
-      .flatMap((payload) => (payload["choices"] as Record<string, Record<string, unknown>>[] | undefined) ?? [])
+      .flatMap(
+        (payload) => (payload["choices"] as Record<string, Record<string, unknown>>[] | undefined) ?? [],
+      )
       .map((choice) => choice["delta"]?.["content"] ?? "")
       .join("");
     expect(messages[0]).toEqual(USER_MESSAGE[0]);
@@ -127,7 +147,9 @@ describe("public agent chat", () => {
 
 describe("public agent speech", () => {
   test("stream opens with the run of its header", async () => {
-    const stream = await client.call("bob", "streamPublicAgentSpeech", "POST", `${agentRoute}/speak`, { messages: USER_MESSAGE });
+    const stream = await client.call("bob", "streamPublicAgentSpeech", "POST", `${agentRoute}/speak`, {
+      messages: USER_MESSAGE,
+    });
     const first = eventPayloads(stream)[0];
     expect(first?.["type"]).toBe("run");
     expect(first?.["runId"]).toBe(stream.headers["x-run-id"]);
@@ -135,7 +157,9 @@ describe("public agent speech", () => {
 
   test("usage follows the audio", async () => {
     const kinds = eventKinds(
-      await client.call("bob", "streamPublicAgentSpeech", "POST", `${agentRoute}/speak`, { messages: USER_MESSAGE }),
+      await client.call("bob", "streamPublicAgentSpeech", "POST", `${agentRoute}/speak`, {
+        messages: USER_MESSAGE,
+      }),
     );
     expect(kinds.indexOf("audio_stop")).toBeLessThan(kinds.indexOf("usage"));
     expect(kinds.at(-1)).toBe("[DONE]");
@@ -150,7 +174,9 @@ describe("public agent speech", () => {
   });
 
   test("missing messages gets 400", async () => {
-    expect((await client.call("bob", "streamPublicAgentSpeech", "POST", `${agentRoute}/speak`, {})).status).toBe(400);
+    expect(
+      (await client.call("bob", "streamPublicAgentSpeech", "POST", `${agentRoute}/speak`, {})).status,
+    ).toBe(400);
   });
 });
 
@@ -162,11 +188,16 @@ describe("public agent sessions", () => {
       title: `session ${id}`,
       createdAt: 1_700_000_000_000,
       updatedAt,
-      messages: [{ role: "user", content: "hello" }, { role: "assistant", content: "hi", tokenUsage: { totalTokens: 2 } }],
+      messages: [
+        { role: "user", content: "hello" },
+        { role: "assistant", content: "hi", tokenUsage: { totalTokens: 2 } },
+      ],
       ...extra,
     });
-  const list = (caller: Caller, query = "") => client.call(caller, "listPublicAgentSessions", "GET", `${sessions}${query}`);
-  const get = (caller: Caller, id: string) => client.call(caller, "getPublicAgentSession", "GET", `${sessions}/${id}`);
+  const list = (caller: Caller, query = "") =>
+    client.call(caller, "listPublicAgentSessions", "GET", `${sessions}${query}`);
+  const get = (caller: Caller, id: string) =>
+    client.call(caller, "getPublicAgentSession", "GET", `${sessions}/${id}`);
 
   beforeAll(async () => {
     await save("bob", "s-old", 1_700_000_000_100);
@@ -185,7 +216,11 @@ describe("public agent sessions", () => {
   test("server sets the owner fields", async () => {
     await save("bob", "s-spoof", 1, { userId: "usr_alice", agentUsername: "mallory", agentSlug: "x" });
     const data = dataOf(await get("bob", "s-spoof"));
-    expect([data["userId"], data["agentUsername"], data["agentSlug"]]).toEqual(["usr_bob", "alice", "weekly-digest"]);
+    expect([data["userId"], data["agentUsername"], data["agentSlug"]]).toEqual([
+      "usr_bob",
+      "alice",
+      "weekly-digest",
+    ]);
   });
 
   test("saving the same id replaces it", async () => {
@@ -201,10 +236,16 @@ describe("public agent sessions", () => {
   });
 
   test("title patch changes only the title", async () => {
-    const patched = await client.call("bob", "updatePublicAgentSessionTitle", "PATCH", `${sessions}/s-mid/title`, {
-      title: "renamed",
-      updatedAt: 1_700_000_000_900,
-    });
+    const patched = await client.call(
+      "bob",
+      "updatePublicAgentSessionTitle",
+      "PATCH",
+      `${sessions}/s-mid/title`,
+      {
+        title: "renamed",
+        updatedAt: 1_700_000_000_900,
+      },
+    );
     expect(body(patched)).toEqual({ success: true, title: "renamed", updatedAt: 1_700_000_000_900 });
     const data = dataOf(await get("bob", "s-mid"));
     expect(data["title"]).toBe("renamed");
@@ -216,9 +257,10 @@ describe("public agent sessions", () => {
     ["another viewer's session", "carol", "s-old", { title: "x" }, 404],
     ["missing title", "bob", "s-old", {}, 400],
   ] as const)("title patch of %s gets %i", async (_name, caller, id, json, status) => {
-    expect((await client.call(caller, "updatePublicAgentSessionTitle", "PATCH", `${sessions}/${id}/title`, json)).status).toBe(
-      status,
-    );
+    expect(
+      (await client.call(caller, "updatePublicAgentSessionTitle", "PATCH", `${sessions}/${id}/title`, json))
+        .status,
+    ).toBe(status);
   });
 
   test("delete reports Deleted, then Not found", async () => {
@@ -237,7 +279,10 @@ describe("public agent sessions", () => {
     ["missing id", { id: undefined }],
     ["missing messages", { messages: undefined }],
     ["invalid message content", { messages: [{ role: "user", content: 1 }] }],
-    ["invalid tool event", { messages: [{ role: "user", content: "x", toolEvents: [{ type: "nope", data: {} }] }] }],
+    [
+      "invalid tool event",
+      { messages: [{ role: "user", content: "x", toolEvents: [{ type: "nope", data: {} }] }] },
+    ],
     ["title not a string", { title: 3 }],
   ])("save with %s gets 400", async (_name, extra) => {
     expect((await save("bob", "s-invalid", 1, extra)).status).toBe(400);
@@ -251,7 +296,12 @@ describe("public agent sessions", () => {
 
   test("stranger gets 403 on sessions", async () => {
     const stranger = await client.publishedAgent("carol", "carol-only");
-    const forbidden = await client.call("bob", "listPublicAgentSessions", "GET", `/v1/public/agent/carol/${stranger.slug}/sessions`);
+    const forbidden = await client.call(
+      "bob",
+      "listPublicAgentSessions",
+      "GET",
+      `/v1/public/agent/carol/${stranger.slug}/sessions`,
+    );
     expect(forbidden.status).toBe(403);
   });
 });
@@ -277,7 +327,9 @@ describe("public runs", () => {
   });
 
   test("blank run id gets 400 on cancel", async () => {
-    expect((await client.call("bob", "cancelPublicRun", "POST", "/v1/public/runs/%20/cancel")).status).toBe(400);
+    expect((await client.call("bob", "cancelPublicRun", "POST", "/v1/public/runs/%20/cancel")).status).toBe(
+      400,
+    );
   });
 
   test("blank run id gets 404 on get", async () => {
@@ -291,7 +343,12 @@ describe("public runs", () => {
 
   test("cancel of a finished run changes nothing", async () => {
     const cancelled = await client.call("bob", "cancelPublicRun", "POST", `/v1/public/runs/${runId}/cancel`);
-    expect(body(cancelled)).toEqual({ success: true, found: true, cancelled: false, alreadyCancelled: false });
+    expect(body(cancelled)).toEqual({
+      success: true,
+      found: true,
+      cancelled: false,
+      alreadyCancelled: false,
+    });
   });
 });
 
@@ -339,7 +396,9 @@ describe("live public runs", () => {
     expect(body(cancelled)).toEqual({ success: true, found: true, cancelled: true, alreadyCancelled: false });
     const text = await done;
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
-    expect(dataOf(await slow.call("bob", "getPublicRun", "GET", `/v1/public/runs/${runId}`))["status"]).toBe("cancelled");
+    expect(dataOf(await slow.call("bob", "getPublicRun", "GET", `/v1/public/runs/${runId}`))["status"]).toBe(
+      "cancelled",
+    );
     const again = await slow.call("alice", "cancelPublicRun", "POST", `/v1/public/runs/${runId}/cancel`);
     expect(body(again)).toEqual({ success: true, found: true, cancelled: false, alreadyCancelled: true });
   });

@@ -16,9 +16,13 @@ afterAll(async () => {
 });
 
 const settings = async (caller: Caller): Promise<Record<string, unknown>> =>
-  body(await client.call(caller, "getUserSettings", "GET", "/v1/core/user/settings"))["settings"] as Record<string, unknown>;
+  body(await client.call(caller, "getUserSettings", "GET", "/v1/core/user/settings"))["settings"] as Record<
+    string,
+    unknown
+  >;
 
-const update = (caller: Caller, json: unknown) => client.call(caller, "updateUserSettings", "PUT", "/v1/core/user/settings", json);
+const update = (caller: Caller, json: unknown) =>
+  client.call(caller, "updateUserSettings", "PUT", "/v1/core/user/settings", json);
 
 const status = async (caller: Caller): Promise<Record<string, unknown>> =>
   body(await client.call(caller, "getConfigAgentStatus", "GET", "/v1/core/config-agent/status"));
@@ -37,7 +41,10 @@ describe("user settings", () => {
     await update("bob", { utilityAgents: { titleAgent: "titler", configAgent: "configurer" } });
     const updated = await update("bob", { utilityAgents: { configAgent: null } });
     expect(updated.status).toBe(200);
-    expect((body(updated)["settings"] as Record<string, unknown>)["utilityAgents"]).toEqual({ titleAgent: "titler", configAgent: null });
+    expect((body(updated)["settings"] as Record<string, unknown>)["utilityAgents"]).toEqual({
+      titleAgent: "titler",
+      configAgent: null,
+    });
   });
 
   test("an empty body changes nothing", async () => {
@@ -88,8 +95,14 @@ describe("config agent", () => {
     const provisioned = await provision("bob", { providerKey: "openai" });
     expect(body(provisioned)).toEqual({ success: true, message: "Config agent provisioned successfully" });
     const ready = await status("bob");
-    expect([ready["provisioned"], ready["agentName"], ready["ready"]]).toEqual([true, "msq-config-agent", true]);
-    expect(((await settings("bob"))["utilityAgents"] as Record<string, unknown>)["configAgent"]).toBe("msq-config-agent");
+    expect([ready["provisioned"], ready["agentName"], ready["ready"]]).toEqual([
+      true,
+      "msq-config-agent",
+      true,
+    ]);
+    expect(((await settings("bob"))["utilityAgents"] as Record<string, unknown>)["configAgent"]).toBe(
+      "msq-config-agent",
+    );
   });
 
   test("provisioning twice gets 409", async () => {
@@ -99,7 +112,10 @@ describe("config agent", () => {
 
   test("the config agent is protected", async () => {
     await provision("carol", { providerKey: "openai" });
-    const updated = await client.call("carol", "updateAgent", "PUT", "/v1/core/update/agent", { name: "msq-config-agent", description: "x" });
+    const updated = await client.call("carol", "updateAgent", "PUT", "/v1/core/update/agent", {
+      name: "msq-config-agent",
+      description: "x",
+    });
     expect(updated.status).toBe(403);
   });
 
@@ -110,7 +126,9 @@ describe("config agent", () => {
 
   test("losing the provider makes it not ready", async () => {
     await provision("alice", { providerKey: "openai" });
-    await client.call("alice", "deleteProvider", "POST", "/v1/core/delete/provider", { providerKey: "openai" });
+    await client.call("alice", "deleteProvider", "POST", "/v1/core/delete/provider", {
+      providerKey: "openai",
+    });
     const lost = await status("alice");
     expect(lost["provisioned"]).toBe(true);
     expect(lost["ready"]).toBe(false);
@@ -120,10 +138,15 @@ describe("config agent", () => {
 describe("config agent chat", () => {
   const chat = async (caller: Caller): Promise<Record<string, unknown>> =>
     body(await client.call(caller, "getConfigAgentChat", "GET", "/v1/core/config-agent/chat"));
-  const save = (caller: Caller, json: unknown) => client.call(caller, "saveConfigAgentChat", "POST", "/v1/core/config-agent/chat", json);
+  const save = (caller: Caller, json: unknown) =>
+    client.call(caller, "saveConfigAgentChat", "POST", "/v1/core/config-agent/chat", json);
   const messages = [
     { role: "user", content: "Add a model named my-gpt4." },
-    { role: "assistant", content: "Done.", tokenUsage: { promptTokens: 5, completionTokens: 1, totalTokens: 6 } },
+    {
+      role: "assistant",
+      content: "Done.",
+      tokenUsage: { promptTokens: 5, completionTokens: 1, totalTokens: 6 },
+    },
   ];
 
   test("none is saved at first", async () => {
@@ -148,7 +171,12 @@ describe("config agent chat", () => {
 
   test("new starts an empty conversation", async () => {
     const before = body(await save("alice", { messages }))["id"];
-    const started = await client.call("alice", "createConfigAgentChat", "POST", "/v1/core/config-agent/chat/new");
+    const started = await client.call(
+      "alice",
+      "createConfigAgentChat",
+      "POST",
+      "/v1/core/config-agent/chat/new",
+    );
     const id = body(started)["id"];
     expect(id).not.toBe(before);
     expect(await chat("alice")).toEqual({ success: true, id, messages: [] });

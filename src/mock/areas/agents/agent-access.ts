@@ -12,7 +12,11 @@ export interface AddressedAgent {
  * Finds the agent `<ownerUsername>/<slug>` whose publish record exists, published or not. The
  * caller decides whether an unpublished agent counts as missing.
  */
-export function findAddressedAgent(store: MockStore, ownerUsername: string, slug: string): AddressedAgent | undefined {
+export function findAddressedAgent(
+  store: MockStore,
+  ownerUsername: string,
+  slug: string,
+): AddressedAgent | undefined {
   const owner = store.findAccountByUsername(ownerUsername);
   if (owner === undefined) return undefined;
   const agent = findAgentBySlug(store, owner, slug);
@@ -25,7 +29,7 @@ export function canUse(addressed: AddressedAgent, viewer: Account): boolean {
   return addressed.owner === viewer || sharesFor(addressed.agent, viewer).length > 0;
 }
 
-/** Returns whether `viewer` may edit the agent's config, because it owns the agent or has an editable share. */
+/** Returns whether `viewer` may edit the agent's config, as its owner or with an editable share. */
 export function canEdit(addressed: AddressedAgent, viewer: Account): boolean {
   return addressed.owner === viewer || sharesFor(addressed.agent, viewer).some((share) => share.editable);
 }

@@ -36,7 +36,9 @@ import { resolveToolNames } from "./owner-resources.ts";
 const TIMEZONE_OFFSET = /^[+-]\d{2}:?\d{2}$/;
 
 export function listAgents(context: OperationContext): MockResponse {
-  const owners = context.faults.has(AGENT_FAULTS.listedAcrossAccounts) ? context.store.accounts() : [context.account];
+  const owners = context.faults.has(AGENT_FAULTS.listedAcrossAccounts)
+    ? context.store.accounts()
+    : [context.account];
   const data: Record<string, unknown> = {};
   for (const owner of owners) {
     for (const agent of context.store.slot(owner, AGENTS).values()) {
@@ -53,7 +55,8 @@ export function listAgents(context: OperationContext): MockResponse {
  */
 function resolveSystemPromptId(id: string): never {
   throw new InvalidRequestError(
-    `systemPromptId ${JSON.stringify(id)} is unknown or has expired; send the prompt text as systemPrompt instead.`,
+    `systemPromptId ${JSON.stringify(id)} is unknown or has expired; ` +
+      "send the prompt text as systemPrompt instead.",
     "systemPromptId",
   );
 }
@@ -62,20 +65,27 @@ function resolveSystemPromptId(id: string): never {
 function optionalTimezoneOffset(body: JsonObject): string | undefined {
   const value = optionalString(body, "timezoneOffset");
   if (value !== undefined && !TIMEZONE_OFFSET.test(value)) {
-    throw new InvalidRequestError(`timezoneOffset must look like -0500 or +05:30, received ${JSON.stringify(value)}.`, "timezoneOffset");
+    throw new InvalidRequestError(
+      `timezoneOffset must look like -0500 or +05:30, received ${JSON.stringify(value)}.`,
+      "timezoneOffset",
+    );
   }
   return value;
 }
 
 /** Merges `tools` (function names) into `selectedFunctions`. A name that no server offers is invalid. */
-function selectedFunctionsOf(context: OperationContext, body: JsonObject): Record<string, string[]> | undefined {
+function selectedFunctionsOf(
+  context: OperationContext,
+  body: JsonObject,
+): Record<string, string[]> | undefined {
   const explicit = optionalSelectedFunctions(body["selectedFunctions"]);
   const tools = optionalStringList(body["tools"], "tools");
   if (tools === undefined) return explicit;
   const resolved = resolveToolNames(context.store, context.account, tools);
   if (resolved.unknown.length > 0) {
     throw new InvalidRequestError(
-      `tools names ${resolved.unknown.join(", ")}, which no MCP server of this account offers. List the tools with GET /v1/core/tools.`,
+      `tools names ${resolved.unknown.join(", ")}, which no MCP server of this account offers. ` +
+        "List the tools with GET /v1/core/tools.",
       "tools",
     );
   }
@@ -90,20 +100,27 @@ function selectedFunctionsOf(context: OperationContext, body: JsonObject): Recor
 function agentModel(context: OperationContext, reference: string): ModelRecord | undefined {
   const model = resolveAgentModel(context.store, context.account, reference);
   if (model?.embedding === true) {
-    throw new InvalidRequestError(`${reference} is an embedding model; an agent needs a chat model.`, "model");
+    throw new InvalidRequestError(
+      `${reference} is an embedding model; an agent needs a chat model.`,
+      "model",
+    );
   }
   return model;
 }
 
 function modelNotFound(context: OperationContext, reference: string): MockResponse {
-  return context.error(404, `The model ${reference} is not a model of this account. List the models with GET /v1/models.`);
+  return context.error(
+    404,
+    `The model ${reference} is not a model of this account. List the models with GET /v1/models.`,
+  );
 }
 
 export function createAgent(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const name = requiredString(body, "name");
   const description = optionalString(body, "description");
-  if (description === undefined) throw new InvalidRequestError("description is missing; send it as a string.", "description");
+  if (description === undefined)
+    throw new InvalidRequestError("description is missing; send it as a string.", "description");
   let systemPrompt = optionalString(body, "systemPrompt");
   const systemPromptId = optionalString(body, "systemPromptId");
   if (systemPrompt === undefined && systemPromptId === undefined) {
@@ -118,7 +135,10 @@ export function createAgent(context: OperationContext): MockResponse {
   const selectedFunctions = selectedFunctionsOf(context, body);
   const modelOptions = optionalModelOptions(body);
   const embeddingOptions = optionalEmbeddingOptions(body);
-  const voice = body["voice"] === undefined || body["voice"] === null ? undefined : readVoiceSettings(body["voice"], "voice", false);
+  const voice =
+    body["voice"] === undefined || body["voice"] === null
+      ? undefined
+      : readVoiceSettings(body["voice"], "voice", false);
   const responseProcessorAgent = optionalString(body, "responseProcessorAgent");
   if (systemPromptId !== undefined) systemPrompt = resolveSystemPromptId(systemPromptId);
 
@@ -164,8 +184,11 @@ export function createAgent(context: OperationContext): MockResponse {
   return jsonResponse(200, { status: "success", message: "Agent saved", data: agentConfigView(record) });
 }
 
-/** Reads the model options of an update, folding the deprecated top-level `temperature` and `maxTokens` in. */
-function updatedModelOptions(body: JsonObject, current: AgentModelOptions | undefined): AgentModelOptions | undefined {
+/** Reads the model options of an update, with the deprecated top-level `temperature` and `maxTokens`. */
+function updatedModelOptions(
+  body: JsonObject,
+  current: AgentModelOptions | undefined,
+): AgentModelOptions | undefined {
   const options = optionalModelOptions(body);
   const temperature = optionalNumber(body, "temperature");
   const maxTokens = optionalNumber(body, "maxTokens", { minimum: 1, integer: true });
@@ -198,7 +221,10 @@ export function updateAgent(context: OperationContext): MockResponse {
     return context.error(403, `${name} is a protected utility agent and cannot be modified.`);
   }
   if (agent === undefined) {
-    return context.error(404, `No agent of this account is named ${name}. List the agents with GET /v1/core/agents.`);
+    return context.error(
+      404,
+      `No agent of this account is named ${name}. List the agents with GET /v1/core/agents.`,
+    );
   }
   const modelOptions = updatedModelOptions(body, agent.config.modelOptions);
   const prompt = systemPromptId === undefined ? systemPrompt : resolveSystemPromptId(systemPromptId);
@@ -230,7 +256,10 @@ export function deleteAgent(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const name = requiredString(body, "name");
   if (!context.store.slot(context.account, AGENTS).delete(name)) {
-    return context.error(404, `No agent of this account is named ${name}. List the agents with GET /v1/core/agents.`);
+    return context.error(
+      404,
+      `No agent of this account is named ${name}. List the agents with GET /v1/core/agents.`,
+    );
   }
   unsyncChatAgent(context.store, context.account, name);
   return jsonResponse(200, { status: "success", message: "Agent deleted" });

@@ -3,7 +3,12 @@ import type { SseFrame } from "../../mock-response.ts";
 
 function isAudioChunk(frame: SseFrame): frame is SseFrame & { data: { type: "audio_chunk"; b64: string } } {
   const data = frame.data as Record<string, unknown> | undefined;
-  return typeof data === "object" && data !== null && data["type"] === "audio_chunk" && typeof data["b64"] === "string";
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    data["type"] === "audio_chunk" &&
+    typeof data["b64"] === "string"
+  );
 }
 
 /** Faults that break the documented rules of the agent routes. */
@@ -74,7 +79,9 @@ export const AGENT_FAULTS = {
     name: "shared-config-field-not-editable-accepted",
     area: "agents",
     kind: "status-code",
-    rule: "A recipient who sends name, model, modelId, responseProcessorAgent, temperature or maxTokens gets 400 FIELD_NOT_EDITABLE.",
+    rule:
+      "A recipient who sends name, model, modelId, responseProcessorAgent, temperature or maxTokens " +
+      "gets 400 FIELD_NOT_EDITABLE.",
   },
   ownerVoiceKeyReturned: {
     name: "owner-voices-key-returned",

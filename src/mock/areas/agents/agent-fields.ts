@@ -24,10 +24,16 @@ export function optionalStringList(value: unknown, name: string): string[] | und
 }
 
 /** Reads `selectedFunctions`: MCP function names keyed by MCP server name. */
-export function optionalSelectedFunctions(value: unknown, name = "selectedFunctions"): Record<string, string[]> | undefined {
+export function optionalSelectedFunctions(
+  value: unknown,
+  name = "selectedFunctions",
+): Record<string, string[]> | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isJsonObject(value)) {
-    throw new InvalidRequestError(`${name} must be an object of function-name lists keyed by server, received ${typeName(value)}.`, name);
+    throw new InvalidRequestError(
+      `${name} must be an object of function-name lists keyed by server, received ${typeName(value)}.`,
+      name,
+    );
   }
   const result: Record<string, string[]> = {};
   for (const [server, functions] of Object.entries(value)) {
@@ -49,16 +55,25 @@ export function optionalModelOptions(body: JsonObject, name = "modelOptions"): A
 }
 
 /** Reads `embeddingOptions`, which needs `model`, `collections` and `type` together. */
-export function optionalEmbeddingOptions(body: JsonObject, name = "embeddingOptions"): AgentEmbeddingOptions | undefined {
+export function optionalEmbeddingOptions(
+  body: JsonObject,
+  name = "embeddingOptions",
+): AgentEmbeddingOptions | undefined {
   const options = optionalObject(body, name);
   if (options === undefined) return undefined;
   const model = options["model"];
   const type = options["type"];
   if (typeof model !== "string" || model === "") {
-    throw new InvalidRequestError(`${name}.model must be the name of an embedding model, received ${typeName(model)}.`, name);
+    throw new InvalidRequestError(
+      `${name}.model must be the name of an embedding model, received ${typeName(model)}.`,
+      name,
+    );
   }
   if (typeof type !== "string" || type === "") {
-    throw new InvalidRequestError(`${name}.type must be a non-empty string such as vector_store, received ${typeName(type)}.`, name);
+    throw new InvalidRequestError(
+      `${name}.type must be a non-empty string such as vector_store, received ${typeName(type)}.`,
+      name,
+    );
   }
   const collections = optionalStringList(options["collections"], `${name}.collections`);
   if (collections === undefined) {
@@ -73,20 +88,25 @@ export function optionalEmbeddingOptions(body: JsonObject, name = "embeddingOpti
  */
 export function readVoiceSettings(value: unknown, name: string, allowNullName: boolean): AgentVoice | null {
   if (!isJsonObject(value)) {
-    throw new InvalidRequestError(`${name} must be an object with savedVoiceName, received ${typeName(value)}.`, name);
+    throw new InvalidRequestError(
+      `${name} must be an object with savedVoiceName, received ${typeName(value)}.`,
+      name,
+    );
   }
   const savedVoiceName = value["savedVoiceName"];
   if (savedVoiceName === null && allowNullName) return null;
   if (typeof savedVoiceName !== "string" || savedVoiceName === "") {
     throw new InvalidRequestError(
-      `${name}.savedVoiceName must name a saved voice (GET /v1/core/voices), received ${typeName(savedVoiceName)}.`,
+      `${name}.savedVoiceName must name a saved voice (GET /v1/core/voices), ` +
+        `received ${typeName(savedVoiceName)}.`,
       name,
     );
   }
   const responseFormat = value["responseFormat"];
   if (responseFormat !== undefined && !isAudioFormat(responseFormat)) {
     throw new InvalidRequestError(
-      `${name}.responseFormat must be mp3, opus, aac, flac, wav or pcm, received ${typeName(responseFormat)}.`,
+      `${name}.responseFormat must be mp3, opus, aac, flac, wav or pcm, ` +
+        `received ${typeName(responseFormat)}.`,
       name,
     );
   }

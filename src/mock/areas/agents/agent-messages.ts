@@ -16,23 +16,36 @@ export interface AgentMessage {
  */
 export function parseAgentMessages(value: unknown): AgentMessage[] {
   if (value === undefined || value === null) {
-    throw new InvalidRequestError("messages is missing; send a non-empty list of { role, content }.", "messages");
+    throw new InvalidRequestError(
+      "messages is missing; send a non-empty list of { role, content }.",
+      "messages",
+    );
   }
   if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidRequestError(`messages must be a non-empty list, received ${typeName(value)}.`, "messages");
+    throw new InvalidRequestError(
+      `messages must be a non-empty list, received ${typeName(value)}.`,
+      "messages",
+    );
   }
   return value.map((item, index) => parseAgentMessage(item, `messages[${index}]`));
 }
 
 function parseAgentMessage(item: unknown, path: string): AgentMessage {
-  if (!isJsonObject(item)) throw new InvalidRequestError(`${path} must be an object, received ${typeName(item)}.`, "messages");
+  if (!isJsonObject(item))
+    throw new InvalidRequestError(`${path} must be an object, received ${typeName(item)}.`, "messages");
   const role = item["role"];
   if (typeof role !== "string" || !ROLES.has(role)) {
-    throw new InvalidRequestError(`${path}.role must be system, user, assistant or tool, received ${typeName(role)}.`, "messages");
+    throw new InvalidRequestError(
+      `${path}.role must be system, user, assistant or tool, received ${typeName(role)}.`,
+      "messages",
+    );
   }
   const content = item["content"];
   if (content !== null && typeof content !== "string") {
-    throw new InvalidRequestError(`${path}.content must be a string or null, received ${typeName(content)}.`, "messages");
+    throw new InvalidRequestError(
+      `${path}.content must be a string or null, received ${typeName(content)}.`,
+      "messages",
+    );
   }
   checkType(item, "name", "string", path);
   checkType(item, "tool_call_id", "string", path);
@@ -42,7 +55,12 @@ function parseAgentMessage(item: unknown, path: string): AgentMessage {
   return { role: role as AgentMessage["role"], content, record: item };
 }
 
-function checkType(item: JsonObject, field: string, expected: "string" | "array" | "object", path: string): void {
+function checkType(
+  item: JsonObject,
+  field: string,
+  expected: "string" | "array" | "object",
+  path: string,
+): void {
   const value = item[field];
   if (value === undefined) return;
   let valid: boolean;
@@ -51,14 +69,21 @@ function checkType(item: JsonObject, field: string, expected: "string" | "array"
   else valid = isJsonObject(value);
   if (valid) return;
   const article = expected === "array" ? "an" : "a";
-  throw new InvalidRequestError(`${path}.${field} must be ${article} ${expected}, received ${typeName(value)}.`, "messages");
+  throw new InvalidRequestError(
+    `${path}.${field} must be ${article} ${expected}, received ${typeName(value)}.`,
+    "messages",
+  );
 }
 
 /**
  * Builds the chat request that an agent reply is generated from: the agent's name as the model,
  * the messages and the agent's own output limit. Agents reply in text and call no tools in the mock.
  */
-export function agentChatRequest(agentName: string, messages: readonly AgentMessage[], maxTokens: number | undefined): ChatRequest {
+export function agentChatRequest(
+  agentName: string,
+  messages: readonly AgentMessage[],
+  maxTokens: number | undefined,
+): ChatRequest {
   return {
     model: agentName,
     messages: messages.map((message) => ({ role: message.role, text: message.content ?? "" })),

@@ -36,11 +36,15 @@ export function publishAgent(context: OperationContext): MockResponse {
   if (!policy.enabled) return context.error(403, "Agent publishing is not enabled for this account.");
   const agent = findAgentById(store, account, agentId);
   if (agent === undefined) {
-    return context.error(404, `No agent of this account has the id ${agentId}. List the agents with GET /v1/core/agents.`);
+    return context.error(
+      404,
+      `No agent of this account has the id ${agentId}. List the agents with GET /v1/core/agents.`,
+    );
   }
   if (agent.config.name !== agentName) {
     throw new InvalidRequestError(
-      `agentName ${JSON.stringify(agentName)} does not match the name ${JSON.stringify(agent.config.name)} of agent ${agentId}.`,
+      `agentName ${JSON.stringify(agentName)} does not match the name ` +
+        `${JSON.stringify(agent.config.name)} of agent ${agentId}.`,
       "agentName",
     );
   }
@@ -55,7 +59,8 @@ export function publishAgent(context: OperationContext): MockResponse {
     if (holder !== undefined) {
       return context.error(
         409,
-        `The slug ${slug} already belongs to the publish record of agent ${holder.config.name}. Rename one of the agents.`,
+        `The slug ${slug} already belongs to the publish record of agent ${holder.config.name}. ` +
+          "Rename one of the agents.",
       );
     }
     const publishedCount = agents.filter((other) => other.publish?.isPublished === true).length;
@@ -63,7 +68,9 @@ export function publishAgent(context: OperationContext): MockResponse {
       return jsonResponse(429, {
         success: false,
         error: "LIMIT_EXCEEDED",
-        message: `Published agent limit reached: this account may publish ${policy.maxPublishedAgents} agents. Unpublish one first.`,
+        message:
+          `Published agent limit reached: this account may publish ${policy.maxPublishedAgents} agents. ` +
+          "Unpublish one first.",
       });
     }
     agent.publish = { slug, isPublished: true, publishedAt: now, updatedAt: now };

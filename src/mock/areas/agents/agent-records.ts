@@ -113,7 +113,11 @@ export function modelIdOf(model: ModelRecord): string {
 }
 
 /** Resolves an agent's `model` field: a model name of the account, or a model id from `modelIdOf`. */
-export function resolveAgentModel(store: MockStore, account: Account, reference: string): ModelRecord | undefined {
+export function resolveAgentModel(
+  store: MockStore,
+  account: Account,
+  reference: string,
+): ModelRecord | undefined {
   const models = store.slot(account, MODELS);
   const byName = models.get(reference);
   if (byName !== undefined) return byName;
@@ -147,7 +151,12 @@ export function toolsCount(config: AgentConfig): number {
  * Writes the record chat and the model list read (`CHAT_AGENTS`) for `agent`, so chat targets and
  * `/v1/models` follow every change of name, model, publish state and shares.
  */
-export function syncChatAgent(store: MockStore, owner: Account, agent: AgentRecord, previousName?: string): void {
+export function syncChatAgent(
+  store: MockStore,
+  owner: Account,
+  agent: AgentRecord,
+  previousName?: string,
+): void {
   const chatAgents = store.slot(owner, CHAT_AGENTS);
   if (previousName !== undefined && previousName !== agent.config.name) chatAgents.delete(previousName);
   const maxTokens = agent.config.modelOptions?.maxTokens;
@@ -158,7 +167,9 @@ export function syncChatAgent(store: MockStore, owner: Account, agent: AgentReco
     modelName: agent.modelName,
     published: agent.publish?.isPublished ?? false,
     sharedWith: accessShares(agent).map((share) =>
-      share.recipientType === "username" ? { username: share.recipient.toLowerCase() } : { email: share.recipient },
+      share.recipientType === "username"
+        ? { username: share.recipient.toLowerCase() }
+        : { email: share.recipient },
     ),
     ...(maxTokens === undefined ? {} : { maxTokens }),
   });

@@ -1,6 +1,12 @@
 import type { OperationContext } from "../../area.ts";
 import type { SseFrame, SseResponse } from "../../mock-response.ts";
-import { InvalidRequestError, optionalNumber, optionalObject, typeName, type JsonObject } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  optionalNumber,
+  optionalObject,
+  typeName,
+  type JsonObject,
+} from "../../request-fields.ts";
 import type { Account, MockStore } from "../../store.ts";
 import { countTokens } from "../../token-count.ts";
 import { recordUsage } from "../../usage-recording.ts";
@@ -68,36 +74,54 @@ export function parseTtsOverrides(body: JsonObject): TtsOverrides {
   const responseFormat = overrides["responseFormat"];
   if (responseFormat !== undefined && !isAudioFormat(responseFormat)) {
     throw new InvalidRequestError(
-      `ttsOverrides.responseFormat must be mp3, opus, aac, flac, wav or pcm, received ${typeName(responseFormat)}.`,
+      `ttsOverrides.responseFormat must be mp3, opus, aac, flac, wav or pcm, ` +
+        `received ${typeName(responseFormat)}.`,
       "ttsOverrides",
     );
   }
   const speed = optionalNumber(overrides, "speed", { minimum: 0.25, maximum: 4 });
   optionalObject(overrides, "ttsOptions");
-  return { ...(responseFormat === undefined ? {} : { responseFormat }), ...(speed === undefined ? {} : { speed }) };
+  return {
+    ...(responseFormat === undefined ? {} : { responseFormat }),
+    ...(speed === undefined ? {} : { speed }),
+  };
 }
 
 type VoiceResolution = { readonly format: AudioFormat; readonly speed: number } | { readonly error: string };
 
 /** Finds the owner's saved voice of the agent and the provider that synthesizes it. */
-function resolveVoice(store: MockStore, owner: Account, agent: AgentRecord, overrides: TtsOverrides): VoiceResolution {
+function resolveVoice(
+  store: MockStore,
+  owner: Account,
+  agent: AgentRecord,
+  overrides: TtsOverrides,
+): VoiceResolution {
   const voice = agent.config.voice;
   if (voice === undefined || voice === null) {
-    return { error: `The agent ${agent.config.name} has no saved voice; set voice.savedVoiceName on the agent.` };
+    return {
+      error: `The agent ${agent.config.name} has no saved voice; set voice.savedVoiceName on the agent.`,
+    };
   }
   const saved = findVoice(store, owner, voice.savedVoiceName);
   if (saved === undefined) {
-    return { error: `The agent's saved voice ${voice.savedVoiceName} does not exist in the owner's account.` };
+    return {
+      error: `The agent's saved voice ${voice.savedVoiceName} does not exist in the owner's account.`,
+    };
   }
   if (!AUDIO_PROVIDERS.tts.has(saved.providerKey)) {
     return { error: `Provider ${saved.providerKey} of voice ${saved.name} does not support text-to-speech.` };
   }
   const configured = findProvider(store, owner, saved.providerKey) !== undefined;
   if (!configured && !(saved.providerKey === "elevenlabs" && saved.temporaryApiKey !== undefined)) {
-    return { error: `Provider ${saved.providerKey} of voice ${saved.name} is not configured for the agent's owner.` };
+    return {
+      error: `Provider ${saved.providerKey} of voice ${saved.name} is not configured for the agent's owner.`,
+    };
   }
   // Groq's TTS produces WAV whatever format was asked for, as on the audio routes.
-  const format = saved.providerKey === "groq" ? "wav" : (overrides.responseFormat ?? voice.responseFormat ?? DEFAULT_SPEAK_FORMAT);
+  const format =
+    saved.providerKey === "groq"
+      ? "wav"
+      : (overrides.responseFormat ?? voice.responseFormat ?? DEFAULT_SPEAK_FORMAT);
   return { format, speed: overrides.speed ?? voice.speed ?? saved.speed ?? 1 };
 }
 
@@ -115,19 +139,29 @@ export function speechStreamResponse(context: OperationContext, plan: SpeechPlan
   const timing = context.timing;
   const maxTokens = agent.config.modelOptions?.maxTokens;
   const request = agentChatRequest(agent.config.name, plan.messages, maxTokens);
-  const reply = generateReply(request, 0, maxTokens ?? timing.model.chat.outputTokens, maxTokens, "call_speak");
+  const reply = generateReply(
+    request,
+    0,
+    maxTokens ?? timing.model.chat.outputTokens,
+    maxTokens,
+    "call_speak",
+  );
   const deltas = choiceDeltas(reply, timing.model.chat.tokensPerChunk);
   const openAt = timing.responseStart(context.operation.operationId, context.request.receivedAt);
   const times = timing.chatDeltaTimes(context.request.receivedAt, openAt, deltas.length);
   const voice = resolveVoice(context.store, owner, agent, plan.overrides);
   const promptTokens = plan.messages.reduce((sum, message) => sum + countTokens(message.content ?? ""), 0);
   const usageId = plan.runId ?? context.store.nextId("speak");
-  const epochOf = (at: number): number => Math.round(context.request.receivedAtEpochMs + (at - context.request.receivedAt));
+  const epochOf = (at: number): number =>
+    Math.round(context.request.receivedAtEpochMs + (at - context.request.receivedAt));
 
   async function* frames(clientSignal: AbortSignal): AsyncGenerator<SseFrame> {
     const signal = plan.cancel === undefined ? clientSignal : AbortSignal.any([clientSignal, plan.cancel]);
     let completionTokens = 0;
-    let outcome: Omit<SpeechOutcome, "usage"> = { status: "error", errorMessage: "The client closed the stream." };
+    let outcome: Omit<SpeechOutcome, "usage"> = {
+      status: "error",
+      errorMessage: "The client closed the stream.",
+    };
     try {
       if (plan.runId !== undefined) yield { at: openAt, data: { type: "run", runId: plan.runId } };
       yield { at: openAt, data: { type: "status", stage: "generating", time: epochOf(openAt) } };
@@ -172,7 +206,12 @@ export function speechStreamResponse(context: OperationContext, plan: SpeechPlan
       if (plan.sendUsage) {
         yield {
           at: endAt,
-          data: { type: "usage", promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+          data: {
+            type: "usage",
+            promptTokens,
+            completionTokens,
+            totalTokens: promptTokens + completionTokens,
+          },
         };
       }
       yield { at: endAt, data: "[DONE]" };

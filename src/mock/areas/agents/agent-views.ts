@@ -8,7 +8,11 @@ export function agentConfigView(agent: AgentRecord): Record<string, unknown> {
 }
 
 /** Builds the `AgentPublishRecord` of an agent that has been published at least once. */
-export function publishRecordView(owner: Account, agent: AgentRecord, publish: PublishState): Record<string, unknown> {
+export function publishRecordView(
+  owner: Account,
+  agent: AgentRecord,
+  publish: PublishState,
+): Record<string, unknown> {
   return {
     userId: owner.id,
     username: owner.username,

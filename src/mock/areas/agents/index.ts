@@ -1,12 +1,22 @@
 import type { MockArea, OperationContext } from "../../area.ts";
 import type { MockResponse } from "../../mock-response.ts";
-import { InvalidRequestError, optionalString, requireBodyObject, requiredString } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  optionalString,
+  requireBodyObject,
+  requiredString,
+} from "../../request-fields.ts";
 import { createAgent, deleteAgent, listAgents, updateAgent } from "./agent-configs.ts";
 import { AGENT_FAULTS } from "./agent-faults.ts";
 import { parseAgentMessages } from "./agent-messages.ts";
 import { listPublishedAgents, publishAgent } from "./agent-publishing.ts";
 import { findAgent } from "./agent-records.ts";
-import { createAgentShare, listAgentShares, listAgentsSharedWithMe, revokeAgentShare } from "./agent-shares.ts";
+import {
+  createAgentShare,
+  listAgentShares,
+  listAgentsSharedWithMe,
+  revokeAgentShare,
+} from "./agent-shares.ts";
 import { parseTtsOverrides, speechStreamResponse } from "./agent-speech.ts";
 import {
   getSharedAgentConfig,
@@ -25,12 +35,27 @@ function streamAgentSpeech(context: OperationContext): MockResponse {
   const overrides = parseTtsOverrides(body);
   const agent = findAgent(context.store, context.account, name);
   if (agent === undefined) {
-    return context.error(404, `No agent of this account is named ${name}. List the agents with GET /v1/core/agents.`);
+    return context.error(
+      404,
+      `No agent of this account is named ${name}. List the agents with GET /v1/core/agents.`,
+    );
   }
-  if (processorAgentName !== undefined && findAgent(context.store, context.account, processorAgentName) === undefined) {
-    throw new InvalidRequestError(`processorAgentName ${processorAgentName} is not an agent of this account.`, "processorAgentName");
+  if (
+    processorAgentName !== undefined &&
+    findAgent(context.store, context.account, processorAgentName) === undefined
+  ) {
+    throw new InvalidRequestError(
+      `processorAgentName ${processorAgentName} is not an agent of this account.`,
+      "processorAgentName",
+    );
   }
-  return speechStreamResponse(context, { owner: context.account, agent, messages, overrides, sendUsage: false });
+  return speechStreamResponse(context, {
+    owner: context.account,
+    agent,
+    messages,
+    overrides,
+    sendUsage: false,
+  });
 }
 
 const SHARE_ROUTE = "/v1/core/agents/{username}/{slug}";
@@ -47,15 +72,50 @@ export const agentsArea: MockArea = {
     { operationId: "createAgent", method: "POST", path: "/v1/core/add/agent", handle: createAgent },
     { operationId: "updateAgent", method: "PUT", path: "/v1/core/update/agent", handle: updateAgent },
     { operationId: "deleteAgent", method: "POST", path: "/v1/core/delete/agent", handle: deleteAgent },
-    { operationId: "streamAgentSpeech", method: "POST", path: "/v1/core/agent/speak", handle: streamAgentSpeech },
+    {
+      operationId: "streamAgentSpeech",
+      method: "POST",
+      path: "/v1/core/agent/speak",
+      handle: streamAgentSpeech,
+    },
     { operationId: "publishAgent", method: "POST", path: "/v1/core/agents/publish", handle: publishAgent },
-    { operationId: "listPublishedAgents", method: "GET", path: "/v1/core/agents/published", handle: listPublishedAgents },
-    { operationId: "listAgentsSharedWithMe", method: "GET", path: "/v1/core/agents/shared-with-me", handle: listAgentsSharedWithMe },
-    { operationId: "createAgentShare", method: "POST", path: `${SHARE_ROUTE}/shares`, handle: createAgentShare },
+    {
+      operationId: "listPublishedAgents",
+      method: "GET",
+      path: "/v1/core/agents/published",
+      handle: listPublishedAgents,
+    },
+    {
+      operationId: "listAgentsSharedWithMe",
+      method: "GET",
+      path: "/v1/core/agents/shared-with-me",
+      handle: listAgentsSharedWithMe,
+    },
+    {
+      operationId: "createAgentShare",
+      method: "POST",
+      path: `${SHARE_ROUTE}/shares`,
+      handle: createAgentShare,
+    },
     { operationId: "listAgentShares", method: "GET", path: `${SHARE_ROUTE}/shares`, handle: listAgentShares },
-    { operationId: "revokeAgentShare", method: "DELETE", path: `${SHARE_ROUTE}/shares`, handle: revokeAgentShare },
-    { operationId: "getSharedAgentConfig", method: "GET", path: `${SHARE_ROUTE}/config`, handle: getSharedAgentConfig },
-    { operationId: "updateSharedAgentConfig", method: "PUT", path: `${SHARE_ROUTE}/config`, handle: updateSharedAgentConfig },
+    {
+      operationId: "revokeAgentShare",
+      method: "DELETE",
+      path: `${SHARE_ROUTE}/shares`,
+      handle: revokeAgentShare,
+    },
+    {
+      operationId: "getSharedAgentConfig",
+      method: "GET",
+      path: `${SHARE_ROUTE}/config`,
+      handle: getSharedAgentConfig,
+    },
+    {
+      operationId: "updateSharedAgentConfig",
+      method: "PUT",
+      path: `${SHARE_ROUTE}/config`,
+      handle: updateSharedAgentConfig,
+    },
     {
       operationId: "listSharedAgentOwnerTools",
       method: "GET",

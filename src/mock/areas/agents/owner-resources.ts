@@ -65,7 +65,7 @@ export function ownerServers(_store: MockStore, _owner: Account): readonly McpSe
   return PLATFORM_MCP_SERVERS;
 }
 
-/** Lists the account's tools grouped by server, one single-key object per server as `GET /v1/core/tools` does. */
+/** Lists the account's tools as `GET /v1/core/tools` does: one single-key object per server. */
 export function ownerToolGroups(store: MockStore, owner: Account): Record<string, McpTool[]>[] {
   return ownerServers(store, owner).map((server) => ({ [server.name]: [...server.tools] }));
 }
@@ -82,7 +82,9 @@ export function resolveToolNames(
   const selectedFunctions: Record<string, string[]> = {};
   const unknown: string[] = [];
   for (const name of names) {
-    const server = ownerServers(store, owner).find((candidate) => candidate.tools.some((tool) => tool.name === name));
+    const server = ownerServers(store, owner).find((candidate) =>
+      candidate.tools.some((tool) => tool.name === name),
+    );
     if (server === undefined) {
       unknown.push(name);
       continue;
@@ -137,7 +139,12 @@ export function ownerEmbeddingModels(
 ): { id: string; name: string; modelName: string; providerKey: string }[] {
   return [...store.slot(owner, MODELS).values()]
     .filter((model) => model.embedding)
-    .map((model) => ({ id: modelIdOf(model), name: model.name, modelName: model.model, providerKey: model.providerKey }));
+    .map((model) => ({
+      id: modelIdOf(model),
+      name: model.name,
+      modelName: model.model,
+      providerKey: model.providerKey,
+    }));
 }
 
 /** Lists the account's saved voices as stored, with temporary provider keys that views must leave out. */

@@ -33,7 +33,14 @@ import {
 } from "./owner-resources.ts";
 
 /** Fields only the owner may send to the shared-config route. */
-const OWNER_ONLY_FIELDS = ["name", "model", "modelId", "responseProcessorAgent", "temperature", "maxTokens"] as const;
+const OWNER_ONLY_FIELDS = [
+  "name",
+  "model",
+  "modelId",
+  "responseProcessorAgent",
+  "temperature",
+  "maxTokens",
+] as const;
 
 /**
  * Finds the agent of a shared-config route and checks that the caller is the owner or has an
@@ -57,26 +64,34 @@ function editableAgentOfRoute(context: OperationContext): AddressedAgent | MockR
 export function getSharedAgentConfig(context: OperationContext): MockResponse {
   const addressed = editableAgentOfRoute(context);
   if ("kind" in addressed) return addressed;
-  return jsonResponse(200, { success: true, data: agentConfigView(addressed.agent), modelName: addressed.agent.modelName });
+  return jsonResponse(200, {
+    success: true,
+    data: agentConfigView(addressed.agent),
+    modelName: addressed.agent.modelName,
+  });
 }
 
 function invalidOwnerResource(context: OperationContext, message: string): MockResponse {
   return context.error(400, message, { code: "INVALID_OWNER_RESOURCE" });
 }
 
-/** Reads `toolOptions` into `selectedFunctions`, resolving the tool names of `systemTools` and `userTools`. */
+/** Reads `toolOptions` into `selectedFunctions`, with the tool names of `systemTools` and `userTools`. */
 function toolSelection(
   context: OperationContext,
   owner: Account,
   options: JsonObject,
 ): { selectedFunctions: Record<string, string[]> } | { foreign: string[] } {
-  const explicit = optionalSelectedFunctions(options["selectedFunctions"], "toolOptions.selectedFunctions") ?? {};
+  const explicit =
+    optionalSelectedFunctions(options["selectedFunctions"], "toolOptions.selectedFunctions") ?? {};
   const names = [
     ...(optionalStringList(options["systemTools"], "toolOptions.systemTools") ?? []),
     ...(optionalStringList(options["userTools"], "toolOptions.userTools") ?? []),
   ];
   const resolved = resolveToolNames(context.store, owner, names);
-  const foreign = [...resolved.unknown.map((name) => `function ${name}`), ...foreignFunctions(context.store, owner, explicit)];
+  const foreign = [
+    ...resolved.unknown.map((name) => `function ${name}`),
+    ...foreignFunctions(context.store, owner, explicit),
+  ];
   if (foreign.length > 0) return { foreign };
   const selectedFunctions: Record<string, string[]> = { ...explicit };
   for (const [server, functions] of Object.entries(resolved.selectedFunctions)) {
@@ -100,9 +115,13 @@ export function updateSharedAgentConfig(context: OperationContext): MockResponse
   if (!isOwner && !context.faults.has(AGENT_FAULTS.fieldNotEditableAccepted)) {
     const field = OWNER_ONLY_FIELDS.find((name) => body[name] !== undefined);
     if (field !== undefined) {
-      return context.error(400, `Field ${field} is not editable by a share recipient; only the owner may change it.`, {
-        code: "FIELD_NOT_EDITABLE",
-      });
+      return context.error(
+        400,
+        `Field ${field} is not editable by a share recipient; only the owner may change it.`,
+        {
+          code: "FIELD_NOT_EDITABLE",
+        },
+      );
     }
   }
 
@@ -112,7 +131,8 @@ export function updateSharedAgentConfig(context: OperationContext): MockResponse
   const systemPromptId = optionalString(body, "systemPromptId");
   if (systemPromptId !== undefined) {
     throw new InvalidRequestError(
-      `systemPromptId ${JSON.stringify(systemPromptId)} is unknown or has expired; send the prompt text as systemPrompt instead.`,
+      `systemPromptId ${JSON.stringify(systemPromptId)} is unknown or has expired; ` +
+        "send the prompt text as systemPrompt instead.",
       "systemPromptId",
     );
   }
@@ -124,7 +144,10 @@ export function updateSharedAgentConfig(context: OperationContext): MockResponse
   const toolOptions = optionalObject(body, "toolOptions");
   const embeddingOptions = optionalEmbeddingOptions(body);
   const voiceValue = body["voice"];
-  const voice = voiceValue === undefined || voiceValue === null ? voiceValue : readVoiceSettings(voiceValue, "voice", true);
+  const voice =
+    voiceValue === undefined || voiceValue === null
+      ? voiceValue
+      : readVoiceSettings(voiceValue, "voice", true);
   // Only the owner may set these. A recipient's values were rejected above, or under a fault are ignored.
   const responseProcessorAgent = isOwner ? optionalString(body, "responseProcessorAgent") : undefined;
   const temperature = isOwner ? optionalNumber(body, "temperature") : undefined;
@@ -134,21 +157,36 @@ export function updateSharedAgentConfig(context: OperationContext): MockResponse
   if (toolOptions !== undefined) {
     const selection = toolSelection(context, owner, toolOptions);
     if ("foreign" in selection) {
-      return invalidOwnerResource(context, `toolOptions name ${selection.foreign.join(", ")}, which the agent's owner does not have.`);
+      return invalidOwnerResource(
+        context,
+        `toolOptions name ${selection.foreign.join(", ")}, which the agent's owner does not have.`,
+      );
     }
     selectedFunctions = selection.selectedFunctions;
   }
   if (embeddingOptions !== undefined) {
     if (!ownerEmbeddingModels(context.store, owner).some((model) => model.name === embeddingOptions.model)) {
-      return invalidOwnerResource(context, `Embedding model ${embeddingOptions.model} does not belong to the agent owner.`);
+      return invalidOwnerResource(
+        context,
+        `Embedding model ${embeddingOptions.model} does not belong to the agent owner.`,
+      );
     }
     const stores = ownerVectorStores(context.store, owner);
-    const foreign = embeddingOptions.collections.filter((name) => !stores.some((store) => store.name === name || store.safeName === name));
+    const foreign = embeddingOptions.collections.filter(
+      (name) => !stores.some((store) => store.name === name || store.safeName === name),
+    );
     if (foreign.length > 0) {
-      return invalidOwnerResource(context, `Collections ${foreign.join(", ")} do not belong to the agent owner.`);
+      return invalidOwnerResource(
+        context,
+        `Collections ${foreign.join(", ")} do not belong to the agent owner.`,
+      );
     }
   }
-  if (voice !== undefined && voice !== null && !ownerVoices(context.store, owner).some((saved) => saved.name === voice.savedVoiceName)) {
+  if (
+    voice !== undefined &&
+    voice !== null &&
+    !ownerVoices(context.store, owner).some((saved) => saved.name === voice.savedVoiceName)
+  ) {
     return invalidOwnerResource(context, `Voice ${voice.savedVoiceName} does not belong to the agent owner.`);
   }
 
@@ -169,7 +207,9 @@ export function updateSharedAgentConfig(context: OperationContext): MockResponse
     ...(systemPrompt === undefined ? {} : { systemPrompt }),
     ...(nextOptions === undefined ? {} : { modelOptions: nextOptions }),
     ...(addToday === undefined ? {} : { addToday }),
-    ...(timezoneOffset === undefined ? {} : { timezoneOffset: timezoneOffset === "" ? DEFAULT_TIMEZONE_OFFSET : timezoneOffset }),
+    ...(timezoneOffset === undefined
+      ? {}
+      : { timezoneOffset: timezoneOffset === "" ? DEFAULT_TIMEZONE_OFFSET : timezoneOffset }),
     ...(combineSystemPrompts === undefined ? {} : { combineSystemPrompts }),
     ...(convertSystemPrompt === undefined ? {} : { convertSystemPrompt }),
     ...(selectedFunctions === undefined ? {} : { selectedFunctions }),
@@ -186,7 +226,11 @@ export function listSharedAgentOwnerTools(context: OperationContext): MockRespon
   const addressed = editableAgentOfRoute(context);
   if ("kind" in addressed) return addressed;
   const servers = ownerServers(context.store, addressed.owner).map(({ tools: _tools, ...server }) => server);
-  return jsonResponse(200, { success: true, servers, tools: ownerToolGroups(context.store, addressed.owner) });
+  return jsonResponse(200, {
+    success: true,
+    servers,
+    tools: ownerToolGroups(context.store, addressed.owner),
+  });
 }
 
 export function listSharedAgentOwnerEmbeddings(context: OperationContext): MockResponse {

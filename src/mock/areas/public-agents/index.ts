@@ -44,8 +44,14 @@ function streamPublicAgentSpeech(context: OperationContext): MockResponse {
   const overrides = parseTtsOverrides(body);
   const addressed = usableAgentOfRoute(context);
   if (isResponse(addressed)) return addressed;
-  if (processorAgentName !== undefined && findAgent(context.store, addressed.owner, processorAgentName) === undefined) {
-    throw new InvalidRequestError(`processorAgentName ${processorAgentName} is not an agent of the agent's owner.`, "processorAgentName");
+  if (
+    processorAgentName !== undefined &&
+    findAgent(context.store, addressed.owner, processorAgentName) === undefined
+  ) {
+    throw new InvalidRequestError(
+      `processorAgentName ${processorAgentName} is not an agent of the agent's owner.`,
+      "processorAgentName",
+    );
   }
   const run = startRun(context, addressed, sessionId === "" ? undefined : sessionId);
   const response = speechStreamResponse(context, {
@@ -78,10 +84,30 @@ export const publicAgentsArea: MockArea = {
       path: `${AGENT_ROUTE}/chat`,
       handle: createPublicAgentChatCompletion,
     },
-    { operationId: "streamPublicAgentSpeech", method: "POST", path: `${AGENT_ROUTE}/speak`, handle: streamPublicAgentSpeech },
-    { operationId: "listPublicAgentSessions", method: "GET", path: `${AGENT_ROUTE}/sessions`, handle: listPublicAgentSessions },
-    { operationId: "savePublicAgentSession", method: "POST", path: `${AGENT_ROUTE}/sessions`, handle: savePublicAgentSession },
-    { operationId: "getPublicAgentSession", method: "GET", path: `${AGENT_ROUTE}/sessions/{id}`, handle: getPublicAgentSession },
+    {
+      operationId: "streamPublicAgentSpeech",
+      method: "POST",
+      path: `${AGENT_ROUTE}/speak`,
+      handle: streamPublicAgentSpeech,
+    },
+    {
+      operationId: "listPublicAgentSessions",
+      method: "GET",
+      path: `${AGENT_ROUTE}/sessions`,
+      handle: listPublicAgentSessions,
+    },
+    {
+      operationId: "savePublicAgentSession",
+      method: "POST",
+      path: `${AGENT_ROUTE}/sessions`,
+      handle: savePublicAgentSession,
+    },
+    {
+      operationId: "getPublicAgentSession",
+      method: "GET",
+      path: `${AGENT_ROUTE}/sessions/{id}`,
+      handle: getPublicAgentSession,
+    },
     {
       operationId: "deletePublicAgentSession",
       method: "DELETE",

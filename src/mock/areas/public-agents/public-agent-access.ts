@@ -15,7 +15,9 @@ export function usableAgentOfRoute(context: OperationContext): AddressedAgent | 
     return context.error(404, `No published agent ${username}/${slug} exists.`);
   }
   if (!canUse(addressed, context.account)) {
-    return context.error(403, "Only the owner or a shared recipient may use this agent.", { code: "OWNER_OR_SHARED_ONLY" });
+    return context.error(403, "Only the owner or a shared recipient may use this agent.", {
+      code: "OWNER_OR_SHARED_ONLY",
+    });
   }
   return addressed;
 }

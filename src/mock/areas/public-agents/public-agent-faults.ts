@@ -1,7 +1,7 @@
 import type { FaultDefinition } from "../../fault-registry.ts";
 import type { SseFrame } from "../../mock-response.ts";
 
-/** Operations under `/v1/public/agent/{username}/{slug}`, which return 403 OWNER_OR_SHARED_ONLY to strangers. */
+/** Operations under `/v1/public/agent/{username}/{slug}`, which return 403 OWNER_OR_SHARED_ONLY. */
 export const PUBLIC_AGENT_OPERATIONS = [
   "getPublicAgent",
   "createPublicAgentChatCompletion",

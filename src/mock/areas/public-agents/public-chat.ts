@@ -39,7 +39,13 @@ export function createPublicAgentChatCompletion(context: OperationContext): Mock
 
   const maxTokens = addressed.agent.config.modelOptions?.maxTokens;
   const request = agentChatRequest(addressed.agent.config.name, messages, maxTokens);
-  const reply = generateReply(request, 0, maxTokens ?? context.timing.model.chat.outputTokens, maxTokens, "call_public");
+  const reply = generateReply(
+    request,
+    0,
+    maxTokens ?? context.timing.model.chat.outputTokens,
+    maxTokens,
+    "call_public",
+  );
   if (reply.kind !== "text") throw new Error("An agent reply without tools must be text.");
   const run = startRun(context, addressed, sessionId === "" ? undefined : sessionId);
   const plan: PublicChatPlan = {
@@ -55,10 +61,19 @@ export function createPublicAgentChatCompletion(context: OperationContext): Mock
 }
 
 function usageOf(plan: PublicChatPlan, completionTokens: number): SpeechOutcome["usage"] {
-  return { promptTokens: plan.promptTokens, completionTokens, totalTokens: plan.promptTokens + completionTokens };
+  return {
+    promptTokens: plan.promptTokens,
+    completionTokens,
+    totalTokens: plan.promptTokens + completionTokens,
+  };
 }
 
-function record(context: OperationContext, plan: PublicChatPlan, completionTokens: number, error?: string): void {
+function record(
+  context: OperationContext,
+  plan: PublicChatPlan,
+  completionTokens: number,
+  error?: string,
+): void {
   recordUsage(context.store, context.account, {
     chatId: plan.id,
     modelName: plan.addressed.agent.modelName,
@@ -74,14 +89,19 @@ function record(context: OperationContext, plan: PublicChatPlan, completionToken
 function completionResponse(context: OperationContext, plan: PublicChatPlan): MockResponse {
   const deltas = choiceDeltas(plan.reply, context.timing.model.chat.tokensPerChunk);
   const openAt = context.timing.responseStart(context.operation.operationId, context.request.receivedAt);
-  const at = context.timing.chatDeltaTimes(context.request.receivedAt, openAt, deltas.length).at(-1) ?? openAt;
+  const at =
+    context.timing.chatDeltaTimes(context.request.receivedAt, openAt, deltas.length).at(-1) ?? openAt;
   const content = plan.reply.tokens.join("");
   const completionTokens = plan.reply.tokens.length;
   const observer = runObserver(plan.run);
   observer.onDelta(content);
   observer.onEnd({ status: "completed", usage: usageOf(plan, completionTokens) });
   record(context, plan, completionTokens);
-  const usage = { prompt_tokens: plan.promptTokens, completion_tokens: completionTokens, total_tokens: plan.promptTokens + completionTokens };
+  const usage = {
+    prompt_tokens: plan.promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: plan.promptTokens + completionTokens,
+  };
   return {
     kind: "json",
     status: 200,
@@ -92,7 +112,9 @@ function completionResponse(context: OperationContext, plan: PublicChatPlan): Mo
       object: "chat.completion",
       created: plan.created,
       model: plan.addressed.agent.config.name,
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: plan.reply.finishReason }],
+      choices: [
+        { index: 0, message: { role: "assistant", content }, finish_reason: plan.reply.finishReason },
+      ],
       usage,
     },
   };
@@ -112,7 +134,8 @@ function streamResponse(context: OperationContext, plan: PublicChatPlan): MockRe
   const times = context.timing.chatDeltaTimes(context.request.receivedAt, openAt, deltas.length);
   const observer: SpeechObserver = runObserver(plan.run);
   const model = plan.addressed.agent.config.name;
-  const epochOf = (at: number): number => Math.round(context.request.receivedAtEpochMs + (at - context.request.receivedAt));
+  const epochOf = (at: number): number =>
+    Math.round(context.request.receivedAtEpochMs + (at - context.request.receivedAt));
   const chunk = (choices: unknown[], usage: unknown = null): Record<string, unknown> => ({
     id: plan.id,
     object: "chat.completion.chunk",
@@ -151,16 +174,29 @@ function streamResponse(context: OperationContext, plan: PublicChatPlan): MockRe
       const endAt = cancelled ? undefined : (times.at(-1) ?? openAt);
       const timed = (data: unknown): SseFrame => (endAt === undefined ? { data } : { at: endAt, data });
       const usage = usageOf(plan, completionTokens);
-      yield timed(chunk([{ index: 0, delta: {}, finish_reason: cancelled ? "stop" : plan.reply.finishReason }]));
-      const assistant = { role: "assistant", content: text.join(""), tokenUsage: usage };
-      yield timed({ object: "chat.completion.context", messages: [...plan.messages.map((message) => message.record), assistant] });
       yield timed(
-        chunk([], { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens }),
+        chunk([{ index: 0, delta: {}, finish_reason: cancelled ? "stop" : plan.reply.finishReason }]),
+      );
+      const assistant = { role: "assistant", content: text.join(""), tokenUsage: usage };
+      yield timed({
+        object: "chat.completion.context",
+        messages: [...plan.messages.map((message) => message.record), assistant],
+      });
+      yield timed(
+        chunk([], {
+          prompt_tokens: usage.promptTokens,
+          completion_tokens: usage.completionTokens,
+          total_tokens: usage.totalTokens,
+        }),
       );
       yield timed("[DONE]");
     } finally {
       const error = outcome === "error" ? "The client closed the stream." : undefined;
-      observer.onEnd({ status: outcome, ...(error === undefined ? {} : { errorMessage: error }), usage: usageOf(plan, completionTokens) });
+      observer.onEnd({
+        status: outcome,
+        ...(error === undefined ? {} : { errorMessage: error }),
+        usage: usageOf(plan, completionTokens),
+      });
       record(context, plan, completionTokens, error);
     }
   }

@@ -45,7 +45,11 @@ const TERMINAL: ReadonlySet<RunStatus> = new Set(["completed", "error", "cancell
  * Starts the run of a public agent request in the caller's namespace. A `sessionId` makes the run
  * cancellable through `POST /v1/chat/cancel` too.
  */
-export function startRun(context: OperationContext, addressed: AddressedAgent, sessionId: string | undefined): PublicRun {
+export function startRun(
+  context: OperationContext,
+  addressed: AddressedAgent,
+  sessionId: string | undefined,
+): PublicRun {
   const now = context.request.receivedAtEpochMs;
   const run: PublicRun = {
     runId: context.store.nextId("run"),
@@ -90,9 +94,15 @@ function isTerminalEvent(event: RunEvent): boolean {
 }
 
 function terminalEvent(run: PublicRun): RunEvent {
-  if (run.status === "cancelled") return { type: "workflow_cancelled", runId: run.runId, status: "cancelled" };
+  if (run.status === "cancelled")
+    return { type: "workflow_cancelled", runId: run.runId, status: "cancelled" };
   if (run.status === "error") return { type: "error", message: run.errorMessage ?? "The run failed." };
-  return { type: "workflow_completed", runId: run.runId, status: "completed", aggregateUsage: run.aggregateUsage };
+  return {
+    type: "workflow_completed",
+    runId: run.runId,
+    status: "completed",
+    aggregateUsage: run.aggregateUsage,
+  };
 }
 
 /** Ends a live run as cancelled and returns true. A finished run stays as it is. */

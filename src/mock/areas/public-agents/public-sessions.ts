@@ -29,7 +29,10 @@ interface SessionRecord {
 }
 
 /** Each viewer's sessions, by `<ownerUsername>/<slug>` of the agent and then by session id. */
-const PUBLIC_SESSIONS = defineAccountSlot("public-agent-sessions", () => new Map<string, Map<string, SessionRecord>>());
+const PUBLIC_SESSIONS = defineAccountSlot(
+  "public-agent-sessions",
+  () => new Map<string, Map<string, SessionRecord>>(),
+);
 
 /** Sessions per page when the request sets no `limit`, the documented default. */
 const DEFAULT_LIMIT = 50;
@@ -38,7 +41,11 @@ function agentKey(addressed: AddressedAgent): string {
   return `${addressed.owner.username}/${addressed.publish.slug}`;
 }
 
-function sessionsOf(context: OperationContext, viewer: Account, addressed: AddressedAgent): Map<string, SessionRecord> {
+function sessionsOf(
+  context: OperationContext,
+  viewer: Account,
+  addressed: AddressedAgent,
+): Map<string, SessionRecord> {
   const byAgent = context.store.slot(viewer, PUBLIC_SESSIONS);
   const key = agentKey(addressed);
   let sessions = byAgent.get(key);
@@ -50,8 +57,14 @@ function sessionsOf(context: OperationContext, viewer: Account, addressed: Addre
 }
 
 /** Finds a session of the caller. Under a fault it also finds the sessions of other viewers. */
-function findSession(context: OperationContext, addressed: AddressedAgent, id: string): SessionRecord | undefined {
-  const viewers = context.faults.has(PUBLIC_AGENT_FAULTS.sessionVisibleToOthers) ? context.store.accounts() : [context.account];
+function findSession(
+  context: OperationContext,
+  addressed: AddressedAgent,
+  id: string,
+): SessionRecord | undefined {
+  const viewers = context.faults.has(PUBLIC_AGENT_FAULTS.sessionVisibleToOthers)
+    ? context.store.accounts()
+    : [context.account];
   for (const viewer of viewers) {
     const session = sessionsOf(context, viewer, addressed).get(id);
     if (session !== undefined) return session;
@@ -61,7 +74,8 @@ function findSession(context: OperationContext, addressed: AddressedAgent, id: s
 
 function requiredNumber(body: JsonObject, name: string): number {
   const value = optionalNumber(body, name);
-  if (value === undefined) throw new InvalidRequestError(`${name} is missing; send it as a Unix time in milliseconds.`, name);
+  if (value === undefined)
+    throw new InvalidRequestError(`${name} is missing; send it as a Unix time in milliseconds.`, name);
   return value;
 }
 
@@ -69,7 +83,12 @@ function requiredNumber(body: JsonObject, name: string): number {
  * Reads a paging parameter. The spec documents no 400 for this route, so a value that is not an
  * integer of at least `minimum` falls back to the default instead of failing the request.
  */
-function readPaging(context: OperationContext, name: "limit" | "offset", minimum: number, fallback: number): number {
+function readPaging(
+  context: OperationContext,
+  name: "limit" | "offset",
+  minimum: number,
+  fallback: number,
+): number {
   const raw = context.request.query.get(name);
   const value = raw === null || raw.trim() === "" ? Number.NaN : Number(raw);
   return Number.isInteger(value) && value >= minimum ? value : fallback;
@@ -81,7 +100,9 @@ export function listPublicAgentSessions(context: OperationContext): MockResponse
   const offset = readPaging(context, "offset", 0, 0);
   const addressed = usableAgentOfRoute(context);
   if (isResponse(addressed)) return addressed;
-  const viewers = context.faults.has(PUBLIC_AGENT_FAULTS.sessionVisibleToOthers) ? context.store.accounts() : [context.account];
+  const viewers = context.faults.has(PUBLIC_AGENT_FAULTS.sessionVisibleToOthers)
+    ? context.store.accounts()
+    : [context.account];
   const sessions = viewers
     .flatMap((viewer) => [...sessionsOf(context, viewer, addressed).values()])
     .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
@@ -93,7 +114,8 @@ export function savePublicAgentSession(context: OperationContext): MockResponse 
   const body = requireBodyObject(context.request.json);
   const id = requiredString(body, "id");
   const title = body["title"];
-  if (typeof title !== "string") throw new InvalidRequestError(`title must be a string, received ${typeName(title)}.`, "title");
+  if (typeof title !== "string")
+    throw new InvalidRequestError(`title must be a string, received ${typeName(title)}.`, "title");
   const createdAt = requiredNumber(body, "createdAt");
   const updatedAt = requiredNumber(body, "updatedAt");
   const messages = parseModelMessageRecords(body["messages"], "messages");
@@ -116,7 +138,10 @@ export function savePublicAgentSession(context: OperationContext): MockResponse 
 }
 
 function sessionNotFound(context: OperationContext, id: string): MockResponse {
-  return context.error(404, `No saved session ${id} of this account exists for this agent. List them with GET .../sessions.`);
+  return context.error(
+    404,
+    `No saved session ${id} of this account exists for this agent. List them with GET .../sessions.`,
+  );
 }
 
 export function getPublicAgentSession(context: OperationContext): MockResponse {
@@ -124,7 +149,9 @@ export function getPublicAgentSession(context: OperationContext): MockResponse {
   if (isResponse(addressed)) return addressed;
   const id = context.request.params["id"] ?? "";
   const session = findSession(context, addressed, id);
-  return session === undefined ? sessionNotFound(context, id) : jsonResponse(200, { success: true, data: session });
+  return session === undefined
+    ? sessionNotFound(context, id)
+    : jsonResponse(200, { success: true, data: session });
 }
 
 /** Deletes a session. A missing one still gets 200, with `success: false` and `Not found`. */
@@ -133,7 +160,10 @@ export function deletePublicAgentSession(context: OperationContext): MockRespons
   if (isResponse(addressed)) return addressed;
   const id = context.request.params["id"] ?? "";
   const deleted = sessionsOf(context, context.account, addressed).delete(id);
-  return jsonResponse(200, deleted ? { success: true, message: "Deleted" } : { success: false, message: "Not found" });
+  return jsonResponse(
+    200,
+    deleted ? { success: true, message: "Deleted" } : { success: false, message: "Not found" },
+  );
 }
 
 /** Renames a session. Only the title and `updatedAt` change. */

@@ -1,8 +1,20 @@
 import type { OperationContext } from "../../area.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
-import { InvalidRequestError, optionalObject, optionalString, requireBodyObject, requiredString } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  optionalObject,
+  optionalString,
+  requireBodyObject,
+  requiredString,
+} from "../../request-fields.ts";
 import { fnv1a32 } from "../../seeded-random.ts";
-import { AGENTS, DEFAULT_TIMEZONE_OFFSET, findAgent, syncChatAgent, type AgentRecord } from "../agents/agent-records.ts";
+import {
+  AGENTS,
+  DEFAULT_TIMEZONE_OFFSET,
+  findAgent,
+  syncChatAgent,
+  type AgentRecord,
+} from "../agents/agent-records.ts";
 import { parseModelMessageRecords } from "../agents/model-message-records.ts";
 import { PROVIDERS, findProvider } from "../providers/provider-records.ts";
 import { SETTINGS_FAULTS } from "./settings-faults.ts";
@@ -22,12 +34,18 @@ export function getConfigAgentStatus(context: OperationContext): MockResponse {
   const { store, account } = context;
   const provisioned = findAgent(store, account, CONFIG_AGENT_NAME) !== undefined;
   const providerKey = store.slot(account, CONFIG_AGENT_PROVIDER).providerKey;
-  const ready = provisioned && providerKey !== undefined && findProvider(store, account, providerKey) !== undefined;
+  const ready =
+    provisioned && providerKey !== undefined && findProvider(store, account, providerKey) !== undefined;
   const availableProviders = [...store.slot(account, PROVIDERS).values()].flatMap((provider) => {
     const modelName = CONFIG_AGENT_MODELS[provider.providerKey];
     return modelName === undefined ? [] : [{ providerKey: provider.providerKey, modelName }];
   });
-  return jsonResponse(200, { provisioned, agentName: provisioned ? CONFIG_AGENT_NAME : null, ready, availableProviders });
+  return jsonResponse(200, {
+    provisioned,
+    agentName: provisioned ? CONFIG_AGENT_NAME : null,
+    ready,
+    availableProviders,
+  });
 }
 
 /** Creates the config agent on a configured provider and selects it in the account's settings. */
@@ -37,20 +55,25 @@ export function provisionConfigAgent(context: OperationContext): MockResponse {
   const { store, account } = context;
   if (findProvider(store, account, providerKey) === undefined) {
     throw new InvalidRequestError(
-      `Provider ${providerKey} is not configured for this account; add it with POST /v1/core/add/provider first.`,
+      `Provider ${providerKey} is not configured for this account; ` +
+        "add it with POST /v1/core/add/provider first.",
       "providerKey",
     );
   }
   const modelName = CONFIG_AGENT_MODELS[providerKey];
   if (modelName === undefined) {
     throw new InvalidRequestError(
-      `Provider ${providerKey} cannot run the config agent; use one of ${Object.keys(CONFIG_AGENT_MODELS).join(", ")}.`,
+      `Provider ${providerKey} cannot run the config agent; ` +
+        `use one of ${Object.keys(CONFIG_AGENT_MODELS).join(", ")}.`,
       "providerKey",
     );
   }
   const existing = findAgent(store, account, CONFIG_AGENT_NAME);
   if (existing !== undefined && !context.faults.has(SETTINGS_FAULTS.duplicateProvisionAccepted)) {
-    return context.error(409, "This account already has a config agent. Check it with GET /v1/core/config-agent/status.");
+    return context.error(
+      409,
+      "This account already has a config agent. Check it with GET /v1/core/config-agent/status.",
+    );
   }
 
   const agent: AgentRecord = {

@@ -40,9 +40,12 @@ export const CONFIG_AGENT_CHAT = defineAccountSlot<ConfigAgentChatRecord>("confi
 export const CONFIG_AGENT_NAME = "msq-config-agent";
 
 /** The provider an account's config agent was provisioned on. */
-export const CONFIG_AGENT_PROVIDER = defineAccountSlot<{ providerKey: string | undefined }>("config-agent-provider", () => ({
-  providerKey: undefined,
-}));
+export const CONFIG_AGENT_PROVIDER = defineAccountSlot<{ providerKey: string | undefined }>(
+  "config-agent-provider",
+  () => ({
+    providerKey: undefined,
+  }),
+);
 
 /**
  * The model the config agent runs on for each provider that can back it.

@@ -15,7 +15,8 @@ function settingsView(context: OperationContext, account: Account): Record<strin
 
 export function getUserSettings(context: OperationContext): MockResponse {
   const first = context.store.accounts()[0];
-  const account = context.faults.has(SETTINGS_FAULTS.readAcrossAccounts) && first !== undefined ? first : context.account;
+  const account =
+    context.faults.has(SETTINGS_FAULTS.readAcrossAccounts) && first !== undefined ? first : context.account;
   return jsonResponse(200, { success: true, settings: settingsView(context, account) });
 }
 
@@ -30,12 +31,17 @@ function invalidPayload(context: OperationContext, dataPath: string, problem: st
  */
 export function updateUserSettings(context: OperationContext): MockResponse {
   const body = context.request.json;
-  if (!isJsonObject(body)) return invalidPayload(context, "body", `must be a JSON object, received ${typeName(body)}.`);
+  if (!isJsonObject(body))
+    return invalidPayload(context, "body", `must be a JSON object, received ${typeName(body)}.`);
   const utilityAgents = body["utilityAgents"];
   const changes: Partial<UtilityAgents> = {};
   if (utilityAgents !== undefined) {
     if (!isJsonObject(utilityAgents)) {
-      return invalidPayload(context, "utilityAgents", `must be an object, received ${typeName(utilityAgents)}.`);
+      return invalidPayload(
+        context,
+        "utilityAgents",
+        `must be an object, received ${typeName(utilityAgents)}.`,
+      );
     }
     const emptyAllowed = context.faults.has(SETTINGS_FAULTS.emptyStringAccepted);
     for (const key of UTILITY_AGENT_KEYS) {
@@ -43,7 +49,11 @@ export function updateUserSettings(context: OperationContext): MockResponse {
       if (value === undefined) continue;
       const valid = value === null || (typeof value === "string" && (value !== "" || emptyAllowed));
       if (!valid) {
-        return invalidPayload(context, `utilityAgents.${key}`, `must be an agent name or null, received ${typeName(value)}.`);
+        return invalidPayload(
+          context,
+          `utilityAgents.${key}`,
+          `must be an agent name or null, received ${typeName(value)}.`,
+        );
       }
       changes[key] = value as string | null;
     }
