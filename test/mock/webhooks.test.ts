@@ -1056,6 +1056,51 @@ describe("OAuth callbacks", () => {
     expect(exchange.status).toBe(404);
   });
 
+  test("completes an MCP server authorization", async () => {
+    const client = new Client(mock);
+    const registered = await send(mock.origin, "alice", "POST", "/v1/mcp/external-servers", {
+      json: {
+        name: "oauth-notes",
+        displayName: "Notes",
+        description: "Notes over MCP",
+        url: "https://mcp.example.com/mcp",
+        authMode: "oauth2",
+        oauthTemplate: {
+          authorizationServerIssuer: "https://mcp.example.com",
+          authorizationServerMetadataUrl: "https://mcp.example.com/.well-known/oauth-authorization-server",
+          resourceUri: "https://mcp.example.com/mcp",
+          authorizationEndpoint: "https://mcp.example.com/authorize",
+          tokenEndpoint: "https://mcp.example.com/token",
+          scopesSupported: ["read"],
+          codeChallengeMethodsSupported: ["S256"],
+          pkceRequired: true,
+          discoveryMode: "auto",
+          discoverySource: "prm",
+          registrationMode: "cimd",
+        },
+        secretFields: [],
+        enabled: true,
+      },
+    });
+    expect(registered.status, registered.text).toBe(200);
+    const started = await send(mock.origin, "alice", "POST", "/v1/mcp/servers/oauth-notes/oauth/start", {
+      json: {},
+    });
+    expect(started.status, started.text).toBe(200);
+    const authorizationUrl = new URL(String(json(started)["authorizationUrl"]));
+    const state = authorizationUrl.searchParams.get("state") ?? "";
+    expect(authorizationUrl.searchParams.get("redirect_uri")).toBe(`${mock.origin}/webhooks/oauth/callback`);
+
+    const path = `/webhooks/oauth/callback?state=${encodeURIComponent(state)}&code=mcp-code`;
+    const done = await client.call("getWebhookOAuthCallback", "none", "GET", path, { headers: JSON_ACCEPT });
+    expect(done.status).toBe(200);
+    expect(json(done)["mcpServerName"]).toBe("oauth-notes");
+    const replayed = await client.call("getWebhookOAuthCallback", "none", "GET", path, {
+      headers: JSON_ACCEPT,
+    });
+    expect(replayed.status).toBe(404);
+  });
+
   test("token of a trigger gets 400", async () => {
     const client = new Client(mock);
     const id = await client.createTrigger("alice", GENERIC);

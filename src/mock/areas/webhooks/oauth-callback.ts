@@ -4,6 +4,7 @@ import { maskCredential } from "../../credential-masking.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
 import { mediaType } from "../../request-body.ts";
 import { isJsonObject } from "../../request-fields.ts";
+import { completeAuthorization } from "../mcp-servers/index.ts";
 import { appendExecution } from "./webhook-executions.ts";
 import { WEBHOOK_FAULTS } from "./webhook-faults.ts";
 import { allWebhooks, findWebhookAnywhere, type WebhookRecord } from "./webhook-records.ts";
@@ -48,13 +49,7 @@ export function handleOAuthCallback(context: PublicOperationContext): MockRespon
     webhook = allWebhooks(context.store).find(
       (candidate) => candidate.type === "oauth_callback" && sameText(candidate.oauthConfig?.state, state),
     );
-    if (webhook === undefined)
-      return callbackFailure(
-        context,
-        404,
-        "No OAuth callback webhook has this state. Start the authorization again.",
-        undefined,
-      );
+    if (webhook === undefined) return completeMcpAuthorization(context, params, state);
   } else {
     webhook = findWebhookAnywhere(context.store, webhookId);
     if (webhook?.type !== "oauth_callback") {
@@ -108,6 +103,56 @@ export function handleOAuthCallback(context: PublicOperationContext): MockRespon
   return wantsJson(context)
     ? jsonResponse(200, result)
     : htmlPage(200, result, webhook.oauthConfig?.frontendOrigin);
+}
+
+/**
+ * Completes an authorization that the MCP server connect flow started (`oauth/start`). That flow
+ * keeps its state with the MCP server rather than in a webhook, and its redirect URI is the
+ * callback route without a webhook id.
+ */
+function completeMcpAuthorization(
+  context: PublicOperationContext,
+  params: CallbackParams,
+  state: string,
+): MockResponse {
+  if (params.error !== undefined) {
+    const description = params.error_description === undefined ? "" : `: ${params.error_description}`;
+    return callbackFailure(
+      context,
+      400,
+      `The provider returned the OAuth error ${params.error}${description}.`,
+      undefined,
+    );
+  }
+  if (params.code === undefined || params.code === "") {
+    return callbackFailure(
+      context,
+      400,
+      "code is missing; the provider's redirect must carry the authorization code.",
+      undefined,
+    );
+  }
+  const completed = completeAuthorization(
+    context.store,
+    state,
+    params.code,
+    context.request.receivedAtEpochMs,
+  );
+  if (completed === undefined) {
+    return callbackFailure(
+      context,
+      404,
+      "No OAuth callback webhook or MCP server authorization has this state. Start the authorization again.",
+      undefined,
+    );
+  }
+  const result = {
+    success: true,
+    message: "Authorization complete",
+    webhookId: completed.authorization.webhookId,
+    mcpServerName: completed.authorization.serverName,
+  };
+  return wantsJson(context) ? jsonResponse(200, result) : htmlPage(200, result, undefined);
 }
 
 /** Reads the parameters from the query (GET) or from a form or JSON body (POST). */
