@@ -597,6 +597,42 @@ describe("shared agent editing", () => {
     expect(body(updated)["code"]).toBe("INVALID_OWNER_RESOURCE");
   });
 
+  test("owner vector stores can be selected", async () => {
+    await client.call("alice", "createVectorStore", "POST", "/v1/vector_stores", { name: "Alice Docs" });
+    const embeddings = await client.call(
+      "bob",
+      "listSharedAgentOwnerEmbeddings",
+      "GET",
+      `/v1/core/agents/alice/${slug}/owner-embeddings`,
+    );
+    const store = (body(embeddings)["vectorStores"] as Record<string, unknown>[])[0];
+    expect(store).toEqual({
+      name: "Alice Docs",
+      safeName: "alice-docs",
+      embeddingModel: "text-embedding-3-small",
+    });
+    const updated = await updateConfig("bob", "alice", slug, {
+      embeddingOptions: {
+        model: "text-embedding-3-small",
+        collections: ["alice-docs"],
+        type: "vector_store",
+      },
+    });
+    expect(updated.status).toBe(200);
+  });
+
+  test("owner tools list the MCP servers", async () => {
+    const tools = await client.call(
+      "bob",
+      "listSharedAgentOwnerTools",
+      "GET",
+      `/v1/core/agents/alice/${slug}/owner-tools`,
+    );
+    const servers = (body(tools)["servers"] as Record<string, unknown>[]).map((server) => server["name"]);
+    expect(servers).toEqual(["weather-server", "calculator-server"]);
+    expect(body(tools)["tools"]).toHaveLength(2);
+  });
+
   test("owner tools can be selected", async () => {
     const updated = await updateConfig("bob", "alice", slug, { toolOptions: { userTools: ["calculator"] } });
     expect(dataOf(updated)["selectedFunctions"]).toEqual({ "calculator-server": ["calculator"] });

@@ -1,16 +1,16 @@
 import type { Account, MockStore } from "../../store.ts";
+import { listAccountMcpServers } from "../mcp-servers/mcp-server-records.ts";
+import { serverReadiness } from "../mcp-servers/mcp-server-view.ts";
+import { toolListing } from "../mcp-servers/mcp-tools.ts";
 import { MODELS } from "../models/model-records.ts";
+import { VECTOR_STORES } from "../vector-stores/vector-store-records.ts";
 import { VOICES, type SavedVoiceRecord } from "../voices/voice-records.ts";
-import { modelIdOf } from "./agent-records.ts";
+import { modelIdOf, slugify } from "./agent-records.ts";
 
-/** A tool that an MCP server offers to agents. */
-export interface McpTool {
-  readonly name: string;
-  readonly description: string;
-  readonly inputSchema: Readonly<Record<string, unknown>>;
-}
+/** A tool that an MCP server offers to agents, as `GET /v1/core/tools` lists it. */
+export type McpTool = Record<string, unknown> & { readonly name: string };
 
-/** An MCP server available to an account, without credentials. */
+/** An MCP server of an account, without credentials, with the tools agents can call now. */
 export interface McpServerSummary {
   readonly name: string;
   readonly displayName: string;
@@ -18,56 +18,39 @@ export interface McpServerSummary {
   readonly enabled: boolean;
   readonly installed: boolean;
   readonly source: string;
+  /** Empty while the server cannot be used, for example while it waits for OAuth or secrets. */
   readonly tools: readonly McpTool[];
 }
 
 /**
- * The platform MCP servers every account of the mock has, with the servers and tools that the
- * reference pages use as examples.
- * NOTE: servers an account connects itself (the MCP servers area) are not part of this list, so
- * their tools cannot be selected for an agent in the mock.
+ * Lists the MCP servers an account's agents may use, with the rule of `GET /v1/core/servers`:
+ * platform servers that are enabled, and external servers that are installed and enabled.
  */
-export const PLATFORM_MCP_SERVERS: readonly McpServerSummary[] = [
-  {
-    name: "weather-server",
-    displayName: "Weather",
-    description: "Weather lookups",
-    enabled: true,
-    installed: true,
-    source: "platform",
-    tools: [
+export function ownerServers(store: MockStore, owner: Account): McpServerSummary[] {
+  return listAccountMcpServers(store, owner).flatMap((server) => {
+    const readiness = serverReadiness(store, owner, server);
+    if (!readiness.enabled || (server.source !== "platform" && !readiness.installed)) return [];
+    return [
       {
-        name: "weather",
-        description: "Get weather information.",
-        inputSchema: { type: "object", properties: { location: { type: "string" } } },
+        name: server.name,
+        displayName: server.displayName,
+        description: server.description,
+        enabled: readiness.enabled,
+        installed: readiness.installed,
+        source: server.source,
+        tools: readiness.connected
+          ? server.tools.map((tool) => ({ ...toolListing(tool), name: tool.name }))
+          : [],
       },
-    ],
-  },
-  {
-    name: "calculator-server",
-    displayName: "Calculator",
-    description: "Math expressions",
-    enabled: true,
-    installed: true,
-    source: "platform",
-    tools: [
-      {
-        name: "calculator",
-        description: "Evaluate a math expression.",
-        inputSchema: { type: "object", properties: { expression: { type: "string" } } },
-      },
-    ],
-  },
-];
-
-/** Lists the MCP servers an account's agents may use. */
-export function ownerServers(_store: MockStore, _owner: Account): readonly McpServerSummary[] {
-  return PLATFORM_MCP_SERVERS;
+    ];
+  });
 }
 
-/** Lists the account's tools as `GET /v1/core/tools` does: one single-key object per server. */
+/** Lists the account's tools as `GET /v1/core/tools` does: one single-key object per usable server. */
 export function ownerToolGroups(store: MockStore, owner: Account): Record<string, McpTool[]>[] {
-  return ownerServers(store, owner).map((server) => ({ [server.name]: [...server.tools] }));
+  return ownerServers(store, owner)
+    .filter((server) => server.tools.length > 0)
+    .map((server) => ({ [server.name]: [...server.tools] }));
 }
 
 /**
@@ -81,10 +64,9 @@ export function resolveToolNames(
 ): { selectedFunctions: Record<string, string[]>; unknown: string[] } {
   const selectedFunctions: Record<string, string[]> = {};
   const unknown: string[] = [];
+  const servers = ownerServers(store, owner);
   for (const name of names) {
-    const server = ownerServers(store, owner).find((candidate) =>
-      candidate.tools.some((tool) => tool.name === name),
-    );
+    const server = servers.find((candidate) => candidate.tools.some((tool) => tool.name === name));
     if (server === undefined) {
       unknown.push(name);
       continue;
@@ -95,7 +77,7 @@ export function resolveToolNames(
   return { selectedFunctions, unknown };
 }
 
-/** Names in `selectedFunctions` that are not a server of the account or not a tool of that server. */
+/** Lists the entries of `selectedFunctions` that are not a usable server or tool of the account. */
 export function foreignFunctions(
   store: MockStore,
   owner: Account,
@@ -125,11 +107,15 @@ export interface VectorStoreSummary {
 
 /**
  * Lists the account's vector stores.
- * TODO: read the vector stores area's records. Until then no account has a vector store, so
- * `embeddingOptions.collections` must be empty on the shared-config route.
+ * NOTE: vector stores have no safe name of their own in the mock, so `safeName` is the slug of
+ * the name, an estimate of how the API derives it.
  */
-export function ownerVectorStores(_store: MockStore, _owner: Account): readonly VectorStoreSummary[] {
-  return [];
+export function ownerVectorStores(store: MockStore, owner: Account): VectorStoreSummary[] {
+  return [...store.slot(owner, VECTOR_STORES).values()].map((vectorStore) => ({
+    name: vectorStore.name,
+    safeName: slugify(vectorStore.name),
+    embeddingModel: vectorStore.embeddingModelName,
+  }));
 }
 
 /** Lists the account's embedding models in the owner-embeddings shape. */
