@@ -5,7 +5,11 @@ export interface FileRecord {
   readonly id: string;
   /** The filename as the API stores it: its UTF-8 bytes in Base64. Responses carry the decoded name. */
   readonly encodedFilename: string;
-  /** The Content-Type of the uploaded part, returned again by the content download. */
+  /**
+   * The Content-Type of the uploaded part, returned again by the content download.
+   * NOTE: under the node:http adapter busboy reports the media type without parameters, so
+   * `text/plain; charset=utf-8` is kept as `text/plain`. The msw adapter keeps the parameters.
+   */
   readonly contentType: string;
   /** The uploaded bytes, unchanged. */
   readonly content: Uint8Array;
@@ -39,7 +43,7 @@ export function relativeFilePath(file: FileRecord): string {
   return folder.endsWith("/") ? `${folder}${decodedFilename(file)}` : `${folder}/${decodedFilename(file)}`;
 }
 
-/** The file object of the upload result, the list and the metadata read. */
+/** Builds the file object of the upload result, the list and the metadata read. */
 export function fileObject(file: FileRecord): Record<string, unknown> {
   return {
     id: file.id,
