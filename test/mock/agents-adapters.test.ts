@@ -45,7 +45,7 @@ function step(
 
 const SHARES = "/v1/core/agents/alice/adapter-agent";
 const ROUTE = "/v1/public/agent/alice/adapter-agent";
-const RUN = "/v1/public/runs/run_000004";
+const RUN = "/v1/public/runs/{runId}";
 const AGENT = {
   name: "Adapter Agent",
   description: "d",
@@ -78,7 +78,7 @@ const STEPS: readonly Step[] = [
     messages: USER_MESSAGE,
   }),
   step("publish", "alice", "publishAgent", "POST /v1/core/agents/publish", 200, {
-    agentId: "agt_000001",
+    agentId: "{agentId}",
     agentName: "Adapter Agent",
   }),
   step("published list", "alice", "listPublishedAgents", "GET /v1/core/agents/published", 200),
@@ -166,6 +166,20 @@ afterAll(async () => {
   await httpMock.close();
 });
 
+/** Ids that earlier steps created, for the `{agentId}` and `{runId}` placeholders of later steps. */
+const createdIds: Record<string, string> = {};
+
+function rememberIds(exchange: AgentExchange): void {
+  const runId = exchange.headers["x-run-id"];
+  if (runId !== undefined) createdIds["runId"] ??= runId;
+  const data = (exchange.json as { data?: { id?: unknown } } | undefined)?.data;
+  if (typeof data?.id === "string" && data.id.startsWith("agt_")) createdIds["agentId"] ??= data.id;
+}
+
+function withIds(text: string): string {
+  return text.replace(/\{(agentId|runId)\}/g, (placeholder, name: string) => createdIds[name] ?? placeholder);
+}
+
 function normalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalize);
   if (value !== null && typeof value === "object") {
@@ -196,13 +210,17 @@ describe("agent area adapters", () => {
   test.each(STEPS.map((step) => [step.name, step] as const))(
     "%s matches over both adapters",
     async (_name, step) => {
-      const http = await overHttp.call(step.caller, step.operationId, step.method, step.path, step.json);
-      const msw = await inProcess.call(step.caller, step.operationId, step.method, step.path, step.json);
+      const path = withIds(step.path);
+      const json =
+        step.json === undefined ? undefined : (JSON.parse(withIds(JSON.stringify(step.json))) as unknown);
+      const http = await overHttp.call(step.caller, step.operationId, step.method, path, json);
+      const msw = await inProcess.call(step.caller, step.operationId, step.method, path, json);
       expect(http.status).toBe(step.status);
       expect(msw.status).toBe(http.status);
       expect(msw.contentType).toBe(http.contentType);
       expect(msw.headers["x-run-id"]).toBe(http.headers["x-run-id"]);
       expect(comparable(msw)).toEqual(comparable(http));
+      rememberIds(http);
     },
   );
 });
