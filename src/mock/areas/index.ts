@@ -16,6 +16,7 @@ import { vectorStoresArea } from "./vector-stores/index.ts";
 import { videoArea } from "./video/index.ts";
 import { voicesArea } from "./voices/index.ts";
 import { webhooksArea } from "./webhooks/index.ts";
+import { workflowsArea } from "./workflows/index.ts";
 
 /**
  * Every area the mock serves. Adding an area is one module under `areas/` plus one line here;
@@ -39,4 +40,5 @@ export const AREAS: readonly MockArea[] = [
   collectionsArea,
   usageArea,
   utilitiesArea,
+  workflowsArea,
 ];
