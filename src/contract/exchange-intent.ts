@@ -157,8 +157,11 @@ export interface HeaderValueIntent {
   readonly kind: "header-value";
   /** Lowercase header name. */
   readonly header: string;
-  /** The expected value; for content-type, only the media type essence is compared. */
-  readonly expected: string;
+  /**
+   * The expected value; for content-type, only the media type essence is compared. Undefined
+   * requires only that the header is present and not empty.
+   */
+  readonly expected: string | undefined;
 }
 
 /** The audio of an SSE stream (its joined base64 chunks) must be a file of the requested format. */

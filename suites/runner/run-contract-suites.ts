@@ -12,6 +12,7 @@ import { loadSpec } from "../../src/spec/load-spec.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
 import { replayLedger } from "./replay-ledger.ts";
 import { SUITES_CONFIG } from "./suite-paths.ts";
+import { SUITE_MOCK_TIMING } from "./suite-mock-timing.ts";
 
 /** Label of the single target of a contract run, the top-level describe of every test. */
 export const CONTRACT_LABEL = "contract";
@@ -46,7 +47,7 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
   let mock: RunningMock | undefined;
   let target: ContractTarget;
   if (config.target === undefined) {
-    mock = await startMock({ faults: config.mockFaults, logger: options.logger });
+    mock = await startMock({ faults: config.mockFaults, logger: options.logger, timing: SUITE_MOCK_TIMING });
     target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
   } else {
     target = liveTarget(config, ledgerPath);

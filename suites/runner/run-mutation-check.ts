@@ -15,6 +15,7 @@ import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { loadSpec } from "../../src/spec/load-spec.ts";
 import { SUITE_AREAS } from "../support/suite-areas.ts";
 import { SUITES_CONFIG } from "./suite-paths.ts";
+import { SUITE_MOCK_TIMING } from "./suite-mock-timing.ts";
 
 /** Label of the target that runs against a mock without faults. */
 const BASELINE = "baseline";
@@ -65,7 +66,7 @@ export async function runMutationCheck(config: HarnessConfig, options: MutationO
   try {
     const names = [BASELINE, ...faults.map((fault) => fault.name)];
     const running = await Promise.all(
-      names.map((name) => startMock({ faults: name === BASELINE ? [] : [name], logger: options.logger })),
+      names.map((name) => startMock({ faults: name === BASELINE ? [] : [name], logger: options.logger, timing: SUITE_MOCK_TIMING })),
     );
     names.forEach((name, index) => mocks.set(name, running[index] as RunningMock));
     const targets: NamedTarget[] = names.map((name) => {

@@ -6,6 +6,7 @@ import { resolveConfig } from "../../src/config/resolve-config.ts";
 import { loadSpec } from "../../src/spec/load-spec.ts";
 import { SEEDED_LEGACY_KEYS } from "../../src/mock/seeded-accounts.ts";
 import { startMock } from "../../src/mock/server.ts";
+import { SUITE_MOCK_TIMING } from "../runner/suite-mock-timing.ts";
 
 /**
  * Provides `msqTargets` and `msqSpec` when the suites run without `msq-harness test`: resolves the settings from
@@ -23,7 +24,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide("msqTargets", [{ label: "contract", faultArea: undefined, faultKind: undefined, target: liveTarget(config, ledgerPath) }]);
     return undefined;
   }
-  const mock = await startMock({ faults: config.mockFaults });
+  const mock = await startMock({ faults: config.mockFaults, timing: SUITE_MOCK_TIMING });
   const target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
   project.provide("msqTargets", [{ label: "contract", faultArea: undefined, faultKind: undefined, target }]);
   return () => mock.close();

@@ -39,15 +39,18 @@ export const responseHeaderValue: ContractCheck = {
     const { header, expected } = context.intent;
     const value = exchange.response?.headers[header];
     const matches =
-      value !== undefined && (header === "content-type" ? essenceOf(value) === essenceOf(expected) : value === expected);
+      value !== undefined &&
+      value !== "" &&
+      (expected === undefined || (header === "content-type" ? essenceOf(value) === essenceOf(expected) : value === expected));
     if (matches) return [];
     const received = value === undefined ? `no ${header} header` : `${header}: ${value}`;
+    const documentedValue = expected ?? "a non-empty value";
     return [
       failureOf(operation, "response-header-value", {
-        title: `${header} is not ${expected}`,
-        message: `Received ${received}; the spec documents ${header}: ${expected} for this request. Send the documented value.`,
+        title: `${header} is not ${documentedValue}`,
+        message: `Received ${received}; the spec documents ${header}: ${documentedValue} for this request. Send the documented value.`,
         received,
-        documented: `${header}: ${expected}`,
+        documented: `${header}: ${documentedValue}`,
       }),
     ];
   },

@@ -254,12 +254,16 @@ export const chatStreamToolCallDeltas = chatCheck(
   },
 );
 
+/** The OpenAI-compatible route, where usage follows stream_options.include_usage; other chat streams may always send it. */
+const INCLUDE_USAGE_OPERATION = "createChatCompletion";
+
 export const chatStreamUsagePlacement = chatCheck(
   "chat-stream-usage-placement",
-  "Usage is sent only when stream_options.include_usage is true, once, in the last chunk, which has empty choices.",
+  "Usage comes once, in the last chunk; on /v1/chat/completions only when stream_options.include_usage is true, with empty choices.",
   (operation, chunks, view, exchange) => {
     const body = exchange.request.body.kind === "json" ? (exchange.request.body.value as Record<string, unknown>) : {};
     const options = body["stream_options"] as Record<string, unknown> | undefined;
+    const openAiRoute = operation.operationId === INCLUDE_USAGE_OPERATION;
     const requested = options?.["include_usage"] === true;
     const withUsage = chunks.filter((chunk) => chunk.usage !== undefined && chunk.usage !== null);
     const fail = (title: string, received: string, documented: string, advice: string): ContractFailure[] => [
@@ -270,6 +274,16 @@ export const chatStreamUsagePlacement = chatCheck(
         documented,
       }),
     ];
+    if (!openAiRoute) {
+      const last = chunks.at(-1);
+      if (withUsage.length === 0 || (withUsage.length === 1 && withUsage[0] === last)) return [];
+      return fail(
+        "Usage not only in the last chunk",
+        `Events ${withUsage.map((chunk) => chunk.index).join(", ")} carry usage`,
+        "usage at most once, in the last chunk",
+        "Send usage once, in the final chunk.",
+      );
+    }
     if (!requested) {
       const first = withUsage[0];
       if (first === undefined) return [];
