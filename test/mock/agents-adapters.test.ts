@@ -9,7 +9,7 @@ import { AgentsClient, USER_MESSAGE, type AgentExchange, type Caller } from "./a
 /** Origin the msw handlers intercept in this test. Nothing listens there. */
 const MSW_ORIGIN = "http://127.0.0.1:4998";
 
-/** Fields that hold the time of a request, which two deployments cannot share. */
+/** Fields that contain the time of a request, which two deployments cannot share. */
 const TIME_FIELDS = new Set([
   "created",
   "createdAt",

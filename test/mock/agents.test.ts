@@ -597,7 +597,7 @@ describe("shared agent editing", () => {
     expect(body(updated)["code"]).toBe("INVALID_OWNER_RESOURCE");
   });
 
-  test("owner vector stores can be selected", async () => {
+  test("owner collections can be selected", async () => {
     await client.call("alice", "createVectorStore", "POST", "/v1/vector_stores", { name: "Alice Docs" });
     const embeddings = await client.call(
       "bob",
@@ -605,16 +605,17 @@ describe("shared agent editing", () => {
       "GET",
       `/v1/core/agents/alice/${slug}/owner-embeddings`,
     );
-    const store = (body(embeddings)["vectorStores"] as Record<string, unknown>[])[0];
-    expect(store).toEqual({
+    const stores = body(embeddings)["vectorStores"] as Record<string, unknown>[];
+    expect(stores).toContainEqual({
       name: "Alice Docs",
       safeName: "alice-docs",
       embeddingModel: "text-embedding-3-small",
     });
+    expect(stores.map((store) => store["safeName"])).toContain("product-docs");
     const updated = await updateConfig("bob", "alice", slug, {
       embeddingOptions: {
         model: "text-embedding-3-small",
-        collections: ["alice-docs"],
+        collections: ["alice-docs", "product-docs"],
         type: "vector_store",
       },
     });

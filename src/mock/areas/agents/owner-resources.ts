@@ -1,8 +1,8 @@
 import type { Account, MockStore } from "../../store.ts";
-import { listAccountMcpServers } from "../mcp-servers/mcp-server-records.ts";
-import { serverReadiness } from "../mcp-servers/mcp-server-view.ts";
+import { COLLECTIONS } from "../collections/collection-records.ts";
 import { toolListing } from "../mcp-servers/mcp-tools.ts";
 import { MODELS } from "../models/model-records.ts";
+import { availableServers } from "../utilities/core-servers.ts";
 import { VECTOR_STORES } from "../vector-stores/vector-store-records.ts";
 import { VOICES, type SavedVoiceRecord } from "../voices/voice-records.ts";
 import { modelIdOf, slugify } from "./agent-records.ts";
@@ -23,27 +23,19 @@ export interface McpServerSummary {
 }
 
 /**
- * Lists the MCP servers an account's agents may use, with the rule of `GET /v1/core/servers`:
- * platform servers that are enabled, and external servers that are installed and enabled.
+ * Lists the MCP servers an account's agents may use: the servers `GET /v1/core/servers` lists,
+ * with the tools of the ones that are connected.
  */
 export function ownerServers(store: MockStore, owner: Account): McpServerSummary[] {
-  return listAccountMcpServers(store, owner).flatMap((server) => {
-    const readiness = serverReadiness(store, owner, server);
-    if (!readiness.enabled || (server.source !== "platform" && !readiness.installed)) return [];
-    return [
-      {
-        name: server.name,
-        displayName: server.displayName,
-        description: server.description,
-        enabled: readiness.enabled,
-        installed: readiness.installed,
-        source: server.source,
-        tools: readiness.connected
-          ? server.tools.map((tool) => ({ ...toolListing(tool), name: tool.name }))
-          : [],
-      },
-    ];
-  });
+  return availableServers(store, owner).map(({ server, enabled, installed, connected }) => ({
+    name: server.name,
+    displayName: server.displayName,
+    description: server.description,
+    enabled,
+    installed,
+    source: server.source,
+    tools: connected ? server.tools.map((tool) => ({ ...toolListing(tool), name: tool.name })) : [],
+  }));
 }
 
 /** Lists the account's tools as `GET /v1/core/tools` does: one single-key object per usable server. */
@@ -106,16 +98,23 @@ export interface VectorStoreSummary {
 }
 
 /**
- * Lists the account's vector stores.
- * NOTE: vector stores have no safe name of their own in the mock, so `safeName` is the slug of
- * the name, an estimate of how the API derives it.
+ * Lists the account's embedded collections and vector stores, collections first. A vector store
+ * whose safe name a collection already has is left out.
+ * NOTE: vector stores have no safe name of their own in the mock, so theirs is the slug of the
+ * name, an estimate of how the API derives it.
  */
 export function ownerVectorStores(store: MockStore, owner: Account): VectorStoreSummary[] {
-  return [...store.slot(owner, VECTOR_STORES).values()].map((vectorStore) => ({
-    name: vectorStore.name,
-    safeName: slugify(vectorStore.name),
-    embeddingModel: vectorStore.embeddingModelName,
+  const summaries: VectorStoreSummary[] = [...store.slot(owner, COLLECTIONS).values()].map((collection) => ({
+    name: collection.name,
+    safeName: collection.safeName,
+    embeddingModel: collection.embeddingModelName,
   }));
+  for (const vectorStore of store.slot(owner, VECTOR_STORES).values()) {
+    const safeName = slugify(vectorStore.name);
+    if (summaries.some((summary) => summary.safeName === safeName)) continue;
+    summaries.push({ name: vectorStore.name, safeName, embeddingModel: vectorStore.embeddingModelName });
+  }
+  return summaries;
 }
 
 /** Lists the account's embedding models in the owner-embeddings shape. */
