@@ -31,7 +31,7 @@ const PROMPT_REQUEST = {
   type: "agent",
 };
 
-/** An external MCP server without OAuth or secrets, so it connects as soon as it is installed. */
+/** Builds an external MCP server registration without OAuth or secrets, so it connects once installed. */
 function externalServer(name: string): Json {
   return {
     name,
@@ -44,7 +44,7 @@ function externalServer(name: string): Json {
   };
 }
 
-/** The seeded provider key of a seeded account, in clear. */
+/** Returns the seeded provider key of a seeded account, in clear. */
 function providerKeyOf(mock: RunningMock, username: string): string {
   const account = mock.deployment.store.findAccountByUsername(username);
   if (account === undefined) throw new Error(`The seeded account ${username} is missing.`);

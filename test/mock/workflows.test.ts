@@ -136,6 +136,23 @@ describe("workflow configs", () => {
     expect(config["mainAgentId"]).toBeNull();
   });
 
+  test("agent from the agents API resolves", async () => {
+    const agent = await client.call("carol", "createAgent", "POST", "/v1/core/add/agent", {
+      name: "planner",
+      description: "Plans the work",
+      systemPrompt: "You plan.",
+      model: "msq-mock-chat",
+    });
+    const agentId = String(data(agent)["id"]);
+    const config = await createConfig(
+      client,
+      { mainAgentRef: `agent/${agentId}`, mainPrompt: "<planner|#|goal>" },
+      "carol",
+    );
+    expect(config["mainAgentId"]).toBe(agentId);
+    expect(config["mainAgentRef"]).toBe(`agent/${agentId}`);
+  });
+
   test("helper selector may be an agent name", async () => {
     const config = await createConfig(client, { mainPrompt: "<researcher|#|topic>" });
     expect(config["mainPrompt"]).toBe("<researcher|#|topic>");

@@ -50,6 +50,8 @@ const PROVIDER_FAILURE = "The upstream provider failed (simulated by the mock)."
  * its events. The mock has no agent prompts, so the helper tokens and `{{ path }}` templates are
  * taken from the last user message. The run id goes only in the `X-Run-Id` header, and
  * `POST /v1/chat/cancel` with the `x-session-id` or the run id stops the stream.
+ * NOTE: the mock's agents neither call tools nor think aloud, so the `tool_call_*` and `thinking_*`
+ * events of this stream are never sent.
  */
 export function streamAgentWorkflow(context: OperationContext): SseResponse {
   const request = parseAgentWorkflowRequest(context.request.json);

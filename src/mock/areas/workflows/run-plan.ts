@@ -65,6 +65,7 @@ const PROVIDER_FAILURE = "The upstream provider failed (simulated by the mock)."
  * At `startAt` the run moves to `running` and the helpers run in batches of `config.concurrency`.
  * Then the main agent replies to the rendered prompt. Every content delta follows the chat timing
  * model. Unresolvable agents and missing data paths fail the run.
+ * NOTE: the mock's agents call no tools, so runs never send `helper_tool_event` or `main_tool_event`.
  */
 export function startWorkflowRun(start: RunStart, config: WorkflowConfigRecord, data: JsonObject): RunState {
   const { store, account } = start;
