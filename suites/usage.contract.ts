@@ -99,15 +99,16 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
         const model = await createTestModel(context, harness, tracker, harness.primary, provider);
         const chat = await harness.primary.call("createChatCompletion", { json: { model, messages: MESSAGES, max_tokens: 4 } });
         verify(context, harness, chat);
+        const usageModels = (body: unknown): string[] => stringsOf(arrayField(body, "data"), "modelName");
         const own = await harness.primary.call("listUsageRecords", { query: { last: "1h", modelName: model } });
-        verify(context, harness, own);
+        verify(context, harness, own, { kind: "lifecycle", step: "list", resource: "usage record", id: model, expected: "present", listedIds: usageModels });
         const foreign = await other.call("listUsageRecords", { query: { last: "1h", modelName: model } });
         verify(context, harness, foreign, {
           kind: "foreign-access",
           action: "list",
           resource: "usage record",
           id: model,
-          listedIds: (body) => stringsOf(arrayField(body, "data"), "modelName"),
+          listedIds: usageModels,
         });
         const summary = await other.call("getUsageSummary", { query: { last: "1h", modelName: model } });
         verify(context, harness, summary, {
