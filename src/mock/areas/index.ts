@@ -4,6 +4,7 @@ import { audioArea } from "./audio/index.ts";
 import { chatArea } from "./chat/index.ts";
 import { collectionsArea } from "./collections/index.ts";
 import { embeddingsArea } from "./embeddings/index.ts";
+import { factoriesArea } from "./factories/index.ts";
 import { filesArea } from "./files/index.ts";
 import { mcpServersArea } from "./mcp-servers/index.ts";
 import { modelsArea } from "./models/index.ts";
@@ -41,4 +42,5 @@ export const AREAS: readonly MockArea[] = [
   usageArea,
   utilitiesArea,
   workflowsArea,
+  factoriesArea,
 ];

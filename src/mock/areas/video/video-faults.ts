@@ -22,8 +22,11 @@ function eventType(frame: SseFrame): unknown {
   return typeof data === "object" && data !== null ? (data as Record<string, unknown>)["type"] : undefined;
 }
 
-/** Holds the snapshot back until the next event has been sent, so another event comes first. */
-function snapshotAfterNextEvent(): FrameTransform {
+/**
+ * Holds a stream's `snapshot` event back until the next event has been sent, so another event
+ * comes first. The factory run stream uses it too.
+ */
+export function snapshotAfterNextEvent(): FrameTransform {
   let held: SseFrame | undefined;
   return (frame) => {
     if (eventType(frame) === "snapshot") {
