@@ -278,6 +278,21 @@ describe("mcp server state", () => {
     expect((body(call)["data"] as Record<string, unknown>)["content"]).toBe("hello");
   });
 
+  test("oauth callback completes authorization", async () => {
+    await send(mock.origin, "alice", "POST", "/v1/mcp/external-servers", oauthServer("notes-callback"));
+    await send(mock.origin, "alice", "POST", "/v1/mcp/servers/notes-callback/install", { enabled: true });
+    const started = body(await send(mock.origin, "alice", "POST", "/v1/mcp/servers/notes-callback/oauth/start"));
+    const authorization = new URL(String(started["authorizationUrl"]));
+    const redirect = new URL(authorization.searchParams.get("redirect_uri") ?? "");
+    redirect.searchParams.set("code", "code-from-provider");
+    redirect.searchParams.set("state", authorization.searchParams.get("state") ?? "");
+
+    const callback = await fetch(redirect, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+    expect(callback.status).toBe(200);
+    const read = server(await send(mock.origin, "alice", "GET", "/v1/mcp/servers/notes-callback"));
+    expect(read["authState"]).toBe("connected");
+  });
+
   test.each([
     ["dcr", { ...NOTES_TEMPLATE, registrationMode: "dcr", registrationEndpoint: "https://mcp.example.com/register" }, {}, /^dcr_/],
     ["manual", { ...NOTES_TEMPLATE, registrationMode: "manual" }, { clientId: "client-from-body" }, /^client-from-body$/],
