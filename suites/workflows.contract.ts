@@ -31,7 +31,7 @@ async function createWorkflow(
   tracker: ResourceTracker,
   checks: readonly Coverage[],
   maxTokens = 200,
-): Promise<{ id: string; name: string }> {
+): Promise<{ id: string; name: string; entry: string }> {
   requireWrites(context, harness, checks);
   const model = requireResource(context, harness, "chatModel", checks);
   const agent = await createTestAgent(context, harness, tracker, harness.primary, model);
@@ -57,8 +57,8 @@ async function createWorkflow(
   ]);
   const id = field(field(jsonBody(call), "data"), "id");
   if (typeof id !== "string") throw new Error("createWorkflow returned no data.id.");
-  tracker.track("workflow", id, "primary", { operationId: "deleteWorkflow", params: { id } });
-  return { id, name };
+  const entry = tracker.track("workflow", id, "primary", { operationId: "deleteWorkflow", params: { id } });
+  return { id, name, entry };
 }
 
 /** Starts a run of a workflow config and returns its id. */
@@ -112,6 +112,7 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
           });
           const deleted = await harness.primary.call("deleteWorkflow", { params: { id: workflow.id } });
           verify(context, harness, deleted, { kind: "lifecycle", step: "delete", resource: "workflow", id: workflow.id });
+          tracker.forget(workflow.entry);
           const after = await harness.primary.call("listWorkflows");
           verify(context, harness, after, { kind: "lifecycle", step: "list", resource: "workflow", id: workflow.id, expected: "absent", listedIds: workflowIds });
         });

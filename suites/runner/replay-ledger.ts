@@ -33,7 +33,9 @@ export async function replayLedger(
       });
       const status = exchange.response?.status;
       const body = responseJson(exchange);
-      const failed = body.ok && body.value !== null && typeof body.value === "object" && (body.value as Record<string, unknown>)["success"] === false;
+      const value = body.ok && body.value !== null && typeof body.value === "object" ? (body.value as Record<string, unknown>) : {};
+      // `{ success: false, message: "Not found" }` means the resource is already gone.
+      const failed = value["success"] === false && value["message"] !== "Not found";
       if (status === 404 || (status !== undefined && status < 300 && !failed)) ledger.deleted(entry.entryId);
       else left.push(entry);
     }

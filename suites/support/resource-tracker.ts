@@ -55,6 +55,9 @@ export function clientOf(harness: Harness, account: AccountLabel): AccountClient
   return account === "secondary" ? harness.secondary : harness.third;
 }
 
+/** True for `{ success: false }` bodies other than "Not found", which means the resource is already gone. */
 function isFailedResult(value: unknown): boolean {
-  return value !== null && typeof value === "object" && (value as Record<string, unknown>)["success"] === false;
+  if (value === null || typeof value !== "object") return false;
+  const body = value as Record<string, unknown>;
+  return body["success"] === false && body["message"] !== "Not found";
 }

@@ -23,4 +23,6 @@ export const SUITE_AREAS: ReadonlySet<string> = new Set([
   "webhooks",
   "workflows",
   "mcp-servers",
+  "factories",
+  "video",
 ]);

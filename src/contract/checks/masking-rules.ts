@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { responseJson, responseText } from "../../http/exchange.ts";
 import { registerSecret } from "../../log/redact.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
@@ -11,26 +12,30 @@ const MASK_MARKERS = /[*•…]|\.\.\./;
 /** The share of a stored secret that, found in a body, counts as revealing it. */
 const REVEALING_SHARE = 0.75;
 
-/** A stored secret does not come back in reads, neither whole nor mostly. */
+/** A stored secret does not come back in reads: not whole, not mostly, and not as its SHA-256 digest. */
 export const maskingStoredSecretHidden: ContractCheck = {
   id: "masking-stored-secret-hidden",
   family: "masking",
-  description: "Reads never return a stored credential, whole or with most of it visible.",
+  description: "Reads never return a stored credential, whole, with most of it visible, or as its SHA-256 digest.",
   appliesTo: (_operation, exchange, context) => context.intent.kind === "masking" && exchange.response !== undefined,
   run(operation, exchange, context) {
     if (context.intent.kind !== "masking") return [];
     const text = responseText(exchange);
     const failures: ContractFailure[] = [];
+    const lower = text.toLowerCase();
     for (const secret of context.intent.secrets) {
       const part = Math.ceil(secret.length * REVEALING_SHARE);
-      if (!text.includes(secret.slice(0, part)) && !text.includes(secret.slice(-part))) continue;
+      const digest = createHash("sha256").update(secret).digest("hex");
+      const inClear = text.includes(secret.slice(0, part)) || text.includes(secret.slice(-part));
+      if (!inClear && !lower.includes(digest)) continue;
+      const form = inClear ? `at least ${part} of its ${secret.length} characters in clear` : "its SHA-256 digest";
       failures.push(
         failureOf(operation, "masking-stored-secret-hidden", {
-          title: "Stored credential returned unmasked",
+          title: inClear ? "Stored credential returned unmasked" : "Digest of a stored credential returned",
           message:
-            `The response contains a stored credential of ${secret.length} characters (at least ${part} of them in clear); ` +
-            "the spec documents that credentials are masked in every read. Mask the value before returning it.",
-          received: `${secret.length}-character credential in clear`,
+            `The response contains a stored credential (${form}); the spec documents that credentials and their ` +
+            "digests never appear in reads. Leave the value out, or mask it.",
+          received: `a stored credential with ${form}`,
           documented: "masked credentials",
         }),
       );
