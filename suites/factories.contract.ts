@@ -28,13 +28,18 @@ const notFoundRule = {
   problems: (body: unknown) => (field(body, "success") === false ? [] : [`success ${JSON.stringify(field(body, "success"))}`]),
 };
 
-/** Creates an agent and a one-step factory config on it, both tracked for teardown. */
+/**
+ * Creates an agent and a one-step factory config on it, both tracked for teardown. With `loops`,
+ * the step loops back to itself that many times, so the run lasts long enough to pause and stream
+ * (the mock runs factory steps without delays).
+ */
 async function createFactory(
   context: TestContext,
   harness: Harness,
   tracker: ResourceTracker,
   checks: readonly Coverage[],
   maxTokens = 100,
+  loops?: number,
 ): Promise<{ id: string; name: string; entry: string }> {
   requireWrites(context, harness, checks);
   const model = requireResource(context, harness, "chatModel", checks);
@@ -46,7 +51,16 @@ async function createFactory(
     json: {
       name,
       description: "Created by msq-harness contract suites",
-      steps: [{ name: "Answer", kind: "agent", agentRef: { agentRef: `agent/${agent.id}` }, transition: { kind: "stop" } }],
+      steps: [
+        {
+          name: "Answer",
+          kind: "agent",
+          agentRef: { agentRef: `agent/${agent.id}` },
+          ...(loops === undefined
+            ? { transition: { kind: "stop" } }
+            : { limitStepInvocations: true, maxStepInvocations: loops, transition: { kind: "loop_to_index", targetIndex: 0 } }),
+        },
+      ],
     },
   });
   verify(context, harness, call, [
@@ -173,16 +187,22 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
           verify(context, harness, stream2);
         });
 
-        test("pause, resume and cancel a running run", async (context) => {
-          const checks = [covers("cancelFactoryRun", "lifecycle-run-finishes")];
-          const factory = await createFactory(context, harness, tracker, checks, 3_000);
+        test("paused run streams heartbeats, resumes and is cancelled", async (context) => {
+          const checks = [covers("cancelFactoryRun", "lifecycle-run-finishes"), covers("streamFactoryRun", "sse-comment-conformance")];
+          // On a real deployment a long reply keeps the run going; the mock loops a step instead.
+          const mock = harness.target.mockFeatures;
+          const factory = await createFactory(context, harness, tracker, checks, mock ? 16 : 3_000, mock ? 10_000 : undefined);
           const runId = await startRun(context, harness, factory.id);
           const pause = await harness.primary.call("pauseFactoryRun", { params: { runId } });
           verify(context, harness, pause);
+          // The stream of a paused run stays open and sends heartbeats until the run is cancelled.
+          const streaming = harness.primary.call("streamFactoryRun", { params: { runId } });
+          await sleep(mock ? 100 : 1_000);
           const resume = await harness.primary.call("resumeFactoryRun", { params: { runId } });
           verify(context, harness, resume);
           const cancel = await harness.primary.call("cancelFactoryRun", { params: { runId } });
           verify(context, harness, cancel);
+          verify(context, harness, await streaming);
           const finished = await awaitRunEnd(harness.primary, runId);
           verify(context, harness, finished, {
             kind: "lifecycle",
@@ -226,7 +246,7 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
             json: {
               factoryConfigId: factory.id,
               timesToRun: [{ hour: 13, minute: 0 }],
-              label: "msqh schedule",
+              label: harness.uniqueName("schedule"),
               startDate,
               repeatInterval: "weekly",
               daysOfWeek: [1],
@@ -237,7 +257,7 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
           const id = field(field(jsonBody(created), "data"), "id");
           if (typeof id !== "string") throw new Error("createFactorySchedule returned no data.id.");
           const entry = tracker.track("factory schedule", id, "primary", { operationId: "deleteFactorySchedule", params: { id } });
-          const updated = await harness.primary.call("updateFactorySchedule", { params: { id }, json: { label: "msqh schedule renamed" } });
+          const updated = await harness.primary.call("updateFactorySchedule", { params: { id }, json: { label: harness.uniqueName("schedule") } });
           verify(context, harness, updated, [{ kind: "lifecycle", step: "update", resource: "factory schedule", id }, nextRunRule]);
           const toggled = await harness.primary.call("toggleFactorySchedule", { params: { id } });
           verify(context, harness, toggled, nextRunRule);
