@@ -1,10 +1,11 @@
-import type { Exchange } from "../http/exchange.ts";
+import { responseJson, type Exchange } from "../http/exchange.ts";
 import { redactText } from "../log/redact.ts";
 import type { ContractFailure } from "../validation/contract-failure.ts";
 import type { OperationInfo, ValidatorRegistry } from "../validation/validator-registry.ts";
 import type { CheckFamily } from "./check-family.ts";
 import { CHECK_REGISTRY } from "./check-registry.ts";
 import type { ContractCheck } from "./contract-check.ts";
+import { findUnmaskedCredentials } from "./checks/masking-rules.ts";
 import type { ExchangeIntent } from "./exchange-intent.ts";
 
 /** The result of one check on one exchange. */
@@ -18,7 +19,8 @@ export interface CheckOutcome {
  * Runs every registered check that applies to the exchange under any of the intents and returns
  * one outcome per check; a check that applies under several intents runs under the first.
  * A check that throws is reported as a failure of that check rather than aborting the others.
- * Failure texts are redacted here, before they reach a test error or a report.
+ * Failure texts are redacted here, before they reach a test error or a report; unmasked
+ * credential fields of the body are registered as secrets first, so they are redacted too.
  */
 export function runChecks(
   operation: OperationInfo,
@@ -27,6 +29,9 @@ export function runChecks(
   validators: ValidatorRegistry,
   checks: readonly ContractCheck[] = CHECK_REGISTRY,
 ): CheckOutcome[] {
+  // Register unmasked credentials of the body first, so no failure text below can print them.
+  const body = responseJson(exchange);
+  if (body.ok) findUnmaskedCredentials(body.value);
   const outcomes: CheckOutcome[] = [];
   const list: readonly ExchangeIntent[] = "kind" in intents ? [intents] : intents;
   const done = new Set<string>();
@@ -37,10 +42,11 @@ export function runChecks(
       const failures = runOne(check, operation, exchange, context);
       if (failures === undefined) continue;
       done.add(check.id);
-      outcomes.push({ check: check.id, family: check.family, failures: failures.map(redactFailure) });
+      outcomes.push({ check: check.id, family: check.family, failures });
     }
   }
-  return outcomes;
+  // Redacted after all checks ran, because a check may register a secret it found.
+  return outcomes.map((outcome) => ({ ...outcome, failures: outcome.failures.map(redactFailure) }));
 }
 
 /** Runs one check; returns undefined when it does not apply. A check that throws fails with the error. */

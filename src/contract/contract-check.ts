@@ -1,4 +1,4 @@
-import type { Exchange } from "../http/exchange.ts";
+import { responseText, type Exchange } from "../http/exchange.ts";
 import type { ContractFailure, FailureFields } from "../validation/contract-failure.ts";
 import type { OperationInfo, ValidatorRegistry } from "../validation/validator-registry.ts";
 import type { CheckFamily } from "./check-family.ts";
@@ -56,4 +56,11 @@ export function receivedStatus(exchange: Exchange): string {
 export function isSuccess(exchange: Exchange): boolean {
   const status = exchange.response?.status;
   return status !== undefined && status >= 200 && status < 300;
+}
+
+/** The response body as text on one line, cut to `maxLength` characters, for messages. */
+export function bodyExcerpt(exchange: Exchange, maxLength = 160): string {
+  const text = responseText(exchange).replace(/\s+/g, " ").trim();
+  if (text === "") return "an empty body";
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

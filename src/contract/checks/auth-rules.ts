@@ -1,5 +1,4 @@
-import { formatValue } from "../../validation/format-value.ts";
-import { failureOf, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, failureOf, receivedStatus, type ContractCheck } from "../contract-check.ts";
 import { responseText } from "../../http/exchange.ts";
 import type { AuthProbe } from "../exchange-intent.ts";
 
@@ -27,7 +26,7 @@ function rejectionCheck(id: string, probe: AuthProbe, description: string): Cont
           title: accepted ? `Request ${PROBE_WORDING[probe]} was accepted` : `Request ${PROBE_WORDING[probe]} not answered 401`,
           message:
             `A request ${PROBE_WORDING[probe]} received ${receivedStatus(exchange)}` +
-            `${accepted ? ` and ${formatValue(responseText(exchange), 120)}` : ""}; the spec documents 401 for ` +
+            `${accepted ? ` and ${bodyExcerpt(exchange, 120)}` : ""}; the spec documents 401 for ` +
             "every protected operation. Authenticate the request before running the operation.",
           received: receivedStatus(exchange),
           documented: "401",
@@ -131,7 +130,7 @@ export const authInvalidCredentialRejected: ContractCheck = {
       failureOf(operation, "auth-invalid-credential-rejected", {
         title: `Not refused when ${reason}`,
         message:
-          `When ${reason}, received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 120)}; the spec ` +
+          `When ${reason}, received ${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 120)}; the spec ` +
           `documents ${documented}. Check the credential before doing any work.`,
         received: receivedStatus(exchange),
         documented,

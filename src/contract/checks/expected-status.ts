@@ -1,6 +1,4 @@
-import { responseText } from "../../http/exchange.ts";
-import { formatValue } from "../../validation/format-value.ts";
-import { failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
 
 /** A documented error case answers its documented status. */
 export const documentedErrorStatus: ContractCheck = {
@@ -18,7 +16,7 @@ export const documentedErrorStatus: ContractCheck = {
       failureOf(operation, "documented-error-status", {
         title: `Expected ${documented} when ${reason}`,
         message:
-          `When ${reason}, received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 160)}; ` +
+          `When ${reason}, received ${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 160)}; ` +
           `the spec documents ${documented}. Return the documented status for this case.`,
         received: receivedStatus(exchange),
         documented,
@@ -39,7 +37,7 @@ export const successStatus: ContractCheck = {
       failureOf(operation, "success-status", {
         title: "Valid request failed",
         message:
-          `A valid request received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 200)}; ` +
+          `A valid request received ${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 200)}; ` +
           "the spec documents a 2xx status. Read the error body and check the request against the spec.",
         received: receivedStatus(exchange),
         documented: "2xx",

@@ -1,8 +1,8 @@
-import { responseJson, responseText, type Exchange } from "../../http/exchange.ts";
+import { responseJson, type Exchange } from "../../http/exchange.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
-import { failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
 import type { LifecycleIntent } from "../exchange-intent.ts";
 
 type Step = LifecycleIntent["step"];
@@ -48,7 +48,7 @@ export const lifecycleCreateSucceeds = lifecycleCheck(
           operation,
           "lifecycle-create-succeeds",
           `Creating a ${intent.resource} failed`,
-          `Creating a ${intent.resource} received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 160)}`,
+          `Creating a ${intent.resource} received ${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 160)}`,
           "a 2xx status for a valid create request",
           "Check the request body against the spec and the deployment's logs.",
         ),
@@ -66,7 +66,7 @@ export const lifecycleReadAfterCreate = lifecycleCheck(
       "lifecycle-read-after-create",
       `Created ${intent.resource} cannot be read`,
       `Reading ${intent.resource} ${intent.id} after creating it received ${receivedStatus(exchange)} with ` +
-        formatValue(responseText(exchange), 160),
+        bodyExcerpt(exchange, 160),
       "200 with the resource",
       "Store the resource before answering the create request.",
     );
@@ -122,7 +122,7 @@ export const lifecycleUpdateSucceeds = lifecycleCheck(
           operation,
           "lifecycle-update-succeeds",
           `Updating a ${intent.resource} failed`,
-          `Updating ${intent.resource} received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 160)}`,
+          `Updating ${intent.resource} received ${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 160)}`,
           "a 2xx status for a valid update",
           "Check the request body against the spec.",
         ),
@@ -158,7 +158,7 @@ export const lifecycleDeleteSucceeds = lifecycleCheck(
           operation,
           "lifecycle-delete-succeeds",
           `Deleting a ${intent.resource} failed`,
-          `Deleting ${intent.resource} ${intent.id} received ${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 160)}`,
+          `Deleting ${intent.resource} ${intent.id} received ${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 160)}`,
           "a 2xx status that reports the deletion",
           "Check the deployment's logs.",
         ),

@@ -53,14 +53,7 @@ export const maskingCredentialFieldsMasked: ContractCheck = {
   run(operation, exchange) {
     const parsed = responseJson(exchange);
     if (!parsed.ok) return [];
-    const unmasked: { path: string; length: number }[] = [];
-    visit(parsed.value, "", (path, key, value) => {
-      if (!CREDENTIAL_FIELDS.has(key.toLowerCase()) || typeof value !== "string" || value === "") return;
-      if (MASK_MARKERS.test(value) || value.length <= 4) return;
-      // The value is an unmasked credential: from now on no output of this process may print it.
-      registerSecret(value);
-      unmasked.push({ path, length: value.length });
-    });
+    const unmasked = findUnmaskedCredentials(parsed.value);
     if (unmasked.length === 0) return [];
     const fields = unmasked.slice(0, 5).map((field) => `${field.path} (${field.length} characters)`);
     return [
@@ -75,6 +68,21 @@ export const maskingCredentialFieldsMasked: ContractCheck = {
     ];
   },
 };
+
+/**
+ * Returns the JSON path and length of each credential-named field that holds an unmasked value,
+ * and registers each such value as a secret, so that no later output of this process prints it.
+ */
+export function findUnmaskedCredentials(body: unknown): { path: string; length: number }[] {
+  const unmasked: { path: string; length: number }[] = [];
+  visit(body, "", (path, key, value) => {
+    if (!CREDENTIAL_FIELDS.has(key.toLowerCase()) || typeof value !== "string" || value === "") return;
+    if (MASK_MARKERS.test(value) || value.length <= 4) return;
+    registerSecret(value);
+    unmasked.push({ path, length: value.length });
+  });
+  return unmasked;
+}
 
 function visit(value: unknown, path: string, onField: (path: string, key: string, value: unknown) => void): void {
   if (Array.isArray(value)) {

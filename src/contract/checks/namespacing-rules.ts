@@ -1,8 +1,7 @@
-import { responseJson, responseText, type Exchange } from "../../http/exchange.ts";
+import { responseJson, type Exchange } from "../../http/exchange.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
-import { formatValue } from "../../validation/format-value.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
-import { failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
 import type { CheckFamily } from "../check-family.ts";
 import type { ForeignAccessIntent, ShareAccessIntent } from "../exchange-intent.ts";
 
@@ -45,7 +44,7 @@ function refusal(id: string, action: "read" | "change" | "use", verb: string, de
           id,
           `Second account could ${verb} the first account's ${intent.resource}`,
           `The second account tried to ${verb} ${intent.resource} ${intent.id} of the first account and received ` +
-            `${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 160)}`,
+            `${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 160)}`,
           "that resources are visible only to their own account (404 for others)",
           "Resolve the resource in the caller's namespace only.",
         ),
@@ -85,7 +84,7 @@ export const namespacingForeignDeleteRejected = foreignCheck(
           "namespacing-foreign-delete-rejected",
           `Second account could delete the first account's ${intent.resource}`,
           `The second account tried to delete ${intent.resource} ${intent.id} of the first account and received ` +
-            `${receivedStatus(exchange)} with ${formatValue(responseText(exchange), 160)}`,
+            `${receivedStatus(exchange)} with ${bodyExcerpt(exchange, 160)}`,
           "that resources can be deleted only by their own account",
           "Resolve the resource in the caller's namespace only.",
         ),

@@ -1,0 +1,87 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ContractTarget, TargetAccount } from "../../src/contract/contract-target.ts";
+import { HttpClient } from "../../src/http/http-client.ts";
+import { responseJson } from "../../src/http/exchange.ts";
+import type { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { RESOURCE_CATALOG } from "../resources/resource-catalog.ts";
+import { AccountClient } from "../support/account-client.ts";
+import { replayLedger } from "./replay-ledger.ts";
+
+/** What cleanup did with one resource. */
+export interface CleanupOutcome {
+  readonly account: TargetAccount["label"];
+  readonly kind: string;
+  readonly name: string;
+  /** deleted, would-delete (dry run), or failed with the status received. */
+  readonly result: "deleted" | "would-delete" | "failed";
+  readonly detail: string;
+}
+
+export interface CleanupOptions {
+  readonly prefix: string;
+  readonly dryRun: boolean;
+  /** Directory whose `.ledger-<prefix>*.jsonl` files are replayed first. */
+  readonly reportDir: string;
+}
+
+/**
+ * Deletes every resource whose name starts with `prefix` in each account of the target: first the
+ * entries of matching ledger files, then whatever the list operations of the resource catalog
+ * still show. A dry run only lists what it would delete.
+ */
+export async function cleanupByPrefix(
+  target: ContractTarget,
+  validators: ValidatorRegistry,
+  options: CleanupOptions,
+): Promise<CleanupOutcome[]> {
+  if (!options.dryRun) {
+    for (const ledger of ledgerFiles(options.reportDir, options.prefix)) await replayLedger(ledger, target, validators);
+  }
+  const http = new HttpClient({ root: target.root, requestTimeoutMs: target.requestTimeoutMs, connectTimeoutMs: target.connectTimeoutMs });
+  const outcomes: CleanupOutcome[] = [];
+  try {
+    for (const account of [target.primary, target.secondary, target.third]) {
+      if (account === undefined) continue;
+      const client = new AccountClient(http, validators, { key: account.apiKey, variable: account.keyVariable });
+      for (const kind of RESOURCE_CATALOG) {
+        const list = await client.call(kind.listOperationId);
+        const body = responseJson(list.exchange);
+        if (list.exchange.response?.status !== 200 || !body.ok) continue;
+        for (const resource of kind.listed(body.value).filter((item) => item.name.startsWith(options.prefix))) {
+          if (options.dryRun) {
+            outcomes.push({ account: account.label, kind: kind.kind, name: resource.name, result: "would-delete", detail: "" });
+            continue;
+          }
+          const request = kind.deleteRequest(resource);
+          const { exchange } = await client.call(request.operationId, {
+            ...(request.params === undefined ? {} : { params: request.params }),
+            ...(request.json === undefined ? {} : { json: request.json }),
+          });
+          const status = exchange.response?.status;
+          const ok = status !== undefined && (status < 300 || status === 404);
+          outcomes.push({
+            account: account.label,
+            kind: kind.kind,
+            name: resource.name,
+            result: ok ? "deleted" : "failed",
+            detail: status === undefined ? (exchange.error?.message ?? "no response") : `status ${status}`,
+          });
+        }
+      }
+    }
+  } finally {
+    await http.close();
+  }
+  return outcomes;
+}
+
+function ledgerFiles(directory: string, prefix: string): string[] {
+  try {
+    return readdirSync(directory)
+      .filter((name) => name.startsWith(`.ledger-${prefix}`) && name.endsWith(".jsonl"))
+      .map((name) => join(directory, name));
+  } catch {
+    return [];
+  }
+}
