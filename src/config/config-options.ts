@@ -154,7 +154,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     env: "MSQ_TTS_VOICE",
     kind: "string",
     description: "Provider voice used for text-to-speech checks",
-    defaultText: "alloy",
+    defaultText: "alloy on the mock; skipped on a target without it",
   },
   {
     key: "sttProvider",

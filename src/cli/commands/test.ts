@@ -16,7 +16,7 @@ export function registerTestCommand(program: Command): void {
     )
     .argument("[filters...]", "run only suite files whose path contains one of these words, such as auth or chat")
     .option("--mutation", "run the suites once per mock fault and require every fault to be caught")
-    .option("--mutation-workers <N>", "suite processes the mutation check runs at once (default: CPU count, at most 4)");
+    .option("--mutation-workers <N>", "vitest worker threads of the mutation check (default: the CPU count, at most 4)");
   addConfigOptions(command);
   command.action(async (filters: string[], options: Record<string, unknown>) => {
     const config = resolveConfig({ flags: flagValues(options), configFlag: options["config"] as string | undefined });

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startMock, type RunningMock } from "../../src/mock/server.ts";
+import { runCli } from "./run-cli.ts";
+
+const PREFIX = "msqh-cleanup-test";
+let mock: RunningMock;
+let key: string;
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${mock.origin}${path}`, {
+    method,
+    headers: { "x-api-key": key, "content-type": "application/json" },
+    signal: AbortSignal.timeout(10_000),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+async function voiceNames(): Promise<string[]> {
+  const list = await call("GET", "/v1/core/voices");
+  return ((list.json as { data: { name: string }[] }).data ?? []).map((voice) => voice.name);
+}
+
+beforeAll(async () => {
+  mock = await startMock();
+  key = mock.accounts[0]?.apiKey ?? "";
+  for (const name of [`${PREFIX}-voice-1`, `${PREFIX}-voice-2`, "kept-voice"]) {
+    await call("POST", "/v1/core/add/voice", { name, providerKey: "openai", voiceId: "alloy" });
+  }
+  await call("POST", "/v1/core/add/provider", { providerKey: `${PREFIX}-prov`, url: "http://127.0.0.1:9/v1", apiKey: "sk-cleanup-test-0000000000" });
+});
+
+afterAll(async () => {
+  await mock.close();
+});
+
+describe("msq-harness cleanup", () => {
+  test("dry run deletes nothing", { timeout: 60_000 }, async () => {
+    const result = await runCli(["cleanup", "--prefix", PREFIX, "--dry-run", "--target", mock.baseUrl], { MSQ_API_KEY: key });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`would-delete primary   voice            ${PREFIX}-voice-1`);
+    expect(await voiceNames()).toContain(`${PREFIX}-voice-1`);
+  });
+
+  test("deletes what carries the prefix", { timeout: 60_000 }, async () => {
+    const result = await runCli(["cleanup", "--prefix", PREFIX, "--target", mock.baseUrl], { MSQ_API_KEY: key });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`3 matched ${PREFIX}`);
+    const names = await voiceNames();
+    expect(names).not.toContain(`${PREFIX}-voice-1`);
+    expect(names).toContain("kept-voice");
+  });
+
+  test("rejects a short prefix", { timeout: 60_000 }, async () => {
+    const result = await runCli(["cleanup", "--prefix", "m", "--target", mock.baseUrl], { MSQ_API_KEY: key });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Invalid --prefix: received "m".');
+  });
+});

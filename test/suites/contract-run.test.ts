@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { runCli } from "./run-cli.ts";
+
+describe("msq-harness test", () => {
+  test("passes against the embedded mock", { timeout: 240_000 }, async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), "msqh-run-"));
+    const result = await runCli(["test", "--report-dir", reportDir]);
+    expect(result.exitCode, result.stdout.slice(-3000)).toBe(0);
+    for (const name of ["junit.xml", "contract.json", "contract.md"]) expect(existsSync(join(reportDir, name)), name).toBe(true);
+    const report = JSON.parse(readFileSync(join(reportDir, "contract.json"), "utf8")) as {
+      summary: { totals: { fail: number; pass: number }; operations: number; operationsCovered: number };
+      tests: { failed: number };
+    };
+    expect(report.summary.totals.fail).toBe(0);
+    expect(report.tests.failed).toBe(0);
+    expect(report.summary.operationsCovered).toBe(report.summary.operations);
+    expect(readFileSync(join(reportDir, "junit.xml"), "utf8")).toContain("<testsuites");
+  });
+
+  test("fails a broken target with an actionable message", { timeout: 240_000 }, async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), "msqh-broken-"));
+    const result = await runCli(["test", "auth", "--mock-fault", "auth-missing-key-accepted", "--report-dir", reportDir]);
+    expect(result.exitCode).toBe(1);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain("[auth-missing-key-rejected] listModels GET /v1/models: Request without an API key was accepted");
+    expect(output).toContain("the spec documents 401 for every protected operation");
+    expect(output).toContain("reproduce: curl -sS -X GET");
+    const markdown = readFileSync(join(reportDir, "contract.md"), "utf8");
+    expect(markdown.split("\n")[0]).toBe("## Contract report: failed");
+  });
+
+  test("exits 2 on a configuration error", { timeout: 60_000 }, async () => {
+    const result = await runCli(["test", "--timeout-ms", "soon"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Invalid requestTimeoutMs from option --timeout-ms: received "soon".');
+  });
+
+  test("exits 2 on an unknown mock fault", { timeout: 60_000 }, async () => {
+    const result = await runCli(["test", "--mock-fault", "no-such-fault"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('unknown fault "no-such-fault"');
+  });
+});
