@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { startVitest } from "vitest/node";
+import type { Vitest } from "vitest/node";
+import { ConfigError } from "../../src/config/config-error.ts";
 import type { HarnessConfig } from "../../src/config/resolve-config.ts";
 import { ContractReporter } from "../../src/contract/contract-reporter.ts";
 import { liveTarget, mockTarget, type ContractTarget } from "../../src/contract/contract-target.ts";
@@ -11,7 +12,8 @@ import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { loadSpec } from "../../src/spec/load-spec.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
 import { replayLedger } from "./replay-ledger.ts";
-import { SUITES_CONFIG } from "./suite-paths.ts";
+import { createSuiteVitest } from "./start-suites.ts";
+import { REPOSITORY_ROOT, SUITES_CONFIG } from "./suite-paths.ts";
 import { SUITE_MOCK_TIMING } from "./suite-mock-timing.ts";
 
 /** Label of the single target of a contract run, the top-level describe of every test. */
@@ -26,8 +28,11 @@ export interface SuiteRunOptions {
 }
 
 /** Outcome of one run of the suites. */
+/** Exit code of a run stopped by SIGINT or SIGTERM, after its cleanup: 128 + 2, as shells report SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
 export interface SuiteRunResult {
-  readonly exitCode: 0 | 1;
+  readonly exitCode: 0 | 1 | typeof EXIT_INTERRUPTED;
   readonly failedTests: number;
   readonly interrupted: boolean;
   readonly wallTimeMs: number;
@@ -56,18 +61,15 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
 
   const spec = await loadSpec(config.specPath);
   let interrupted = false;
-  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
-  const onInterrupt = (): void => {
+  let vitest: Vitest | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
     interrupted = true;
-    write("\nInterrupted: stopping the suites and deleting the resources this run created...\n");
+    write(`\n${signal}: stopping the suites and deleting the resources this run created...\n`);
     void vitest?.cancelCurrentRun("keyboard-input");
   };
-  process.once("SIGINT", onInterrupt);
 
   try {
-    vitest = await startVitest(
-      "test",
-      [...options.filters],
+    vitest = await createSuiteVitest(
       {
         config: SUITES_CONFIG,
         watch: false,
@@ -89,26 +91,43 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
           }),
         ],
       },
-      {},
-      { stdout: process.stdout, stderr: process.stderr },
+      onSignal,
     );
+    try {
+      await vitest.start([...options.filters]);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "VITEST_FILES_NOT_FOUND") throw error;
+      await vitest.close();
+      throw new ConfigError(
+        `No suite file matches ${options.filters.map((filter) => JSON.stringify(filter)).join(", ")}. Give words from the ` +
+          `names of the files in suites/ (${suiteNames().join(", ")}), or no filter to run them all.`,
+      );
+    }
     const failedTests = vitest.state.getCountOfFailedTests();
     const errors = vitest.state.getUnhandledErrors().length;
     await vitest.close();
 
     const validators = new ValidatorRegistry(spec);
     const left = await replayLedger(ledgerPath, target, validators);
-    if (left.length === 0) rmSync(ledgerPath, { force: true });
-    else {
+    // The mock keeps nothing after the run, so its ledger is of no use to `cleanup`.
+    if (left.length === 0 || target.kind === "mock") rmSync(ledgerPath, { force: true });
+    if (left.length > 0) {
       write(
         `${left.length} resources could not be deleted (${left.map((entry) => `${entry.kind} ${entry.resourceId}`).join(", ")}). ` +
           `Run \`msq-harness cleanup --prefix ${config.runPrefix}\` to remove them.\n`,
       );
     }
-    const exitCode = failedTests > 0 || errors > 0 || interrupted ? 1 : 0;
+    const exitCode = interrupted ? EXIT_INTERRUPTED : failedTests > 0 || errors > 0 ? 1 : 0;
     return { exitCode, failedTests, interrupted, wallTimeMs: performance.now() - started };
   } finally {
-    process.off("SIGINT", onInterrupt);
     await mock?.close();
   }
+}
+
+/** Names of the suite files, without `.contract.ts`. */
+function suiteNames(): string[] {
+  return readdirSync(join(REPOSITORY_ROOT, "suites"))
+    .filter((name) => name.endsWith(".contract.ts"))
+    .map((name) => name.slice(0, -".contract.ts".length))
+    .sort();
 }
