@@ -32,6 +32,22 @@ describe("planArrivals", () => {
     expect(Math.abs(count - 10_000)).toBeLessThan(400);
   });
 
+  test("starts Poisson plans without a long gap", () => {
+    const seeds = Array.from({ length: 20 }, (_unused, index) => index + 1);
+    const firstOffsets = seeds.map((seed) => planArrivals({ ...base, seed, durationMs: 1000 }).offsetsMs[0] ?? Infinity);
+    const mean = firstOffsets.reduce((sum, offset) => sum + offset, 0) / firstOffsets.length;
+    // The first gap is exponential with mean 10 ms at 100 requests/s; the mean of 20 seeds has sd 2.2 ms.
+    expect(mean).toBeLessThan(20);
+  });
+
+  test("plans about the rate in a short run", () => {
+    const counts = [1, 2, 3, 4, 5].map((seed) => planArrivals({ ...base, seed, rate: 20, durationMs: 1000 }).offsetsMs.length);
+    const mean = counts.reduce((sum, count) => sum + count, 0) / counts.length;
+    // 20 expected per run; the mean of 5 Poisson counts has sd 2.
+    expect(mean).toBeGreaterThan(14);
+    expect(mean).toBeLessThan(26);
+  });
+
   test("orders offsets ascending", () => {
     const offsets = Array.from(planArrivals(base).offsetsMs);
     expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
