@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BenchReport, LoadPointResult } from "./bench-report.ts";
 import { decodeHistogram, percentileCurve } from "./histogram.ts";
-import { METRIC_LABELS, SUMMARY_HEADERS, formatBytes, formatRate, summaryCells } from "./report-format.ts";
+import { METRIC_LABELS, SUMMARY_HEADERS, countsOutputTokens, formatBytes, formatRate, summaryCells } from "./report-format.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 import { METRIC_NAMES, type MetricName } from "./trial-result.ts";
 
@@ -153,11 +153,12 @@ function renderPoint(point: LoadPointResult): string {
     .map((kind) => `<tr><th>${kind}</th><td>${counts.failures[kind]}</td><td>${escapeHtml(combined.failureSamples[kind]?.[0] ?? "")}</td></tr>`)
     .join("");
   const goodput = throughput.goodputPerSec === undefined ? "" : `, goodput ${formatRate(throughput.goodputPerSec)} requests/s`;
+  const tokens = countsOutputTokens(combined) ? `${formatRate(throughput.outputTokensPerSec)} output tokens/s, ` : "";
   return `<section>
 <h2>${escapeHtml(point.label)}</h2>
 <p>${counts.sent} requests sent, ${counts.succeeded} succeeded, ${counts.failed} failed in ${combined.durationSec.toFixed(2)} s
 over ${point.trials.length} trial(s): ${formatRate(throughput.requestsPerSec)} requests/s,
-${formatRate(throughput.outputTokensPerSec)} output tokens/s, ${formatBytes(throughput.bytesPerSec)}${goodput}.</p>
+${tokens}${formatBytes(throughput.bytesPerSec)}${goodput}.</p>
 <table class="metrics"><tr><th>Metric</th>${SUMMARY_HEADERS.map((header) => `<th>${header}</th>`).join("")}</tr>${metricRows}</table>
 ${failureRows === "" ? "" : `<table class="failures"><tr><th>Failure class</th><th>Requests</th><th>Example</th></tr>${failureRows}</table>`}
 </section>`;

@@ -1,6 +1,14 @@
 import type { BenchReport, LoadPointResult } from "./bench-report.ts";
 import { describeLoadPoint } from "./load-point.ts";
-import { METRIC_LABELS, SUMMARY_HEADERS, formatBytes, formatMs, formatRate, summaryCells } from "./report-format.ts";
+import {
+  METRIC_LABELS,
+  SUMMARY_HEADERS,
+  countsOutputTokens,
+  formatBytes,
+  formatMs,
+  formatRate,
+  summaryCells,
+} from "./report-format.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 import { METRIC_NAMES, type TrialResult } from "./trial-result.ts";
 
@@ -71,8 +79,9 @@ function renderPoint(point: LoadPointResult): string[] {
   point.trials.forEach((trial, index) => {
     const e2e = trial.metrics.e2e?.summary;
     const ttft = trial.metrics.ttft?.summary;
+    const tokensPerSec = countsOutputTokens(trial) ? formatRate(trial.throughput.outputTokensPerSec) : "-";
     lines.push(
-      `| ${index + 1} | ${formatRate(trial.throughput.requestsPerSec)} | ${formatRate(trial.throughput.outputTokensPerSec)} | ` +
+      `| ${index + 1} | ${formatRate(trial.throughput.requestsPerSec)} | ${tokensPerSec} | ` +
         `${e2e === undefined ? "-" : formatMs(e2e.p50)} | ${e2e === undefined ? "-" : formatMs(e2e.p99)} | ` +
         `${ttft === undefined ? "-" : formatMs(ttft.p50)} | ${trial.counts.failed} |`,
     );
@@ -87,7 +96,8 @@ function renderThroughput(trial: TrialResult): string[] {
     `- Requests: ${counts.sent} sent, ${counts.succeeded} succeeded, ${counts.failed} failed ` +
       `(${counts.warmup} warm-up and ${counts.aborted} aborted requests excluded) in ${trial.durationSec.toFixed(2)} s`,
     `- Throughput: ${formatRate(throughput.requestsPerSec)} requests/s, ` +
-      `${formatRate(throughput.outputTokensPerSec)} output tokens/s, ${formatBytes(throughput.bytesPerSec)}`,
+      (countsOutputTokens(trial) ? `${formatRate(throughput.outputTokensPerSec)} output tokens/s, ` : "") +
+      formatBytes(throughput.bytesPerSec),
   ];
   if (throughput.goodputPerSec !== undefined) {
     lines.push(`- Goodput: ${formatRate(throughput.goodputPerSec)} requests/s (${trial.good ?? 0} requests met every SLO)`);

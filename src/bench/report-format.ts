@@ -1,5 +1,5 @@
 import type { HistogramSummary } from "./histogram.ts";
-import type { MetricName } from "./trial-result.ts";
+import type { MetricName, TrialResult } from "./trial-result.ts";
 
 /** Display labels of the metrics, shared by the Markdown and HTML reports. */
 export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
@@ -24,6 +24,14 @@ export function formatRate(perSecond: number): string {
   if (perSecond >= 100) return perSecond.toFixed(0);
   if (perSecond >= 10) return perSecond.toFixed(1);
   return perSecond.toFixed(2);
+}
+
+/**
+ * Returns true when some response of the trial stated its output tokens. autocannon does not read
+ * response bodies and embeddings have no output tokens, so their rate of 0 means "not counted".
+ */
+export function countsOutputTokens(trial: TrialResult): boolean {
+  return trial.outputTokens.fromUsage + trial.outputTokens.fromCountedDeltas > 0;
 }
 
 export function formatBytes(bytesPerSec: number): string {
