@@ -24,6 +24,8 @@ export interface MetricComparison {
   readonly pWorse: number;
   /** One-sided Mann-Whitney p-value for "current is better than baseline". */
   readonly pBetter: number;
+  /** Smallest p-value the test can return with these trial counts. At or above `alpha` no regression can be found. */
+  readonly minimumP: number;
   readonly thresholdPercent: number;
   readonly baselineTrials: number;
   readonly currentTrials: number;
@@ -82,13 +84,23 @@ export function compareReports(baseline: BenchReport, current: BenchReport, opti
       continue;
     }
     currentPoints.delete(loadPointKey(basePoint.load));
+    let tooFewTrials = false;
     for (const metric of GATE_METRICS) {
       const before = basePoint.trials.map(metric.value).filter(isNumber);
       const after = currentPoint.trials.map(metric.value).filter(isNumber);
       if (before.length === 0 || after.length === 0) continue;
       const threshold =
         options.thresholds[metric.key] ?? current.settings.thresholds[metric.key] ?? metric.thresholdPercent;
-      comparisons.push(compareMetric(metric, basePoint.label, before, after, threshold, options));
+      const comparison = compareMetric(metric, basePoint.label, before, after, threshold, options);
+      comparisons.push(comparison);
+      if (comparison.minimumP >= options.alpha) tooFewTrials = true;
+    }
+    if (tooFewTrials) {
+      warnings.push(
+        `load level "${basePoint.label}" has ${basePoint.trials.length} BASELINE and ${currentPoint.trials.length} CURRENT ` +
+          `trials, too few for the test to reach p < ${options.alpha}, so no regression can be found there. ` +
+          "Run both with at least 4 trials (--trials 5).",
+      );
     }
   }
   for (const point of currentPoints.values()) warnings.push(`load level "${point.label}" is only in CURRENT and was not compared.`);
@@ -141,6 +153,7 @@ function compareMetric(
     interval: bootstrapInterval(before, after, change, { seed: options.seed }),
     pWorse,
     pBetter,
+    minimumP: test.minimumP,
     thresholdPercent,
     baselineTrials: before.length,
     currentTrials: after.length,

@@ -69,6 +69,17 @@ describe("compareReports", () => {
     expect(ttft?.note).toMatch(/at least 4 trials/);
   });
 
+  test("warns when one trial cannot fail", () => {
+    const result = compareReports(syntheticReport(trials(150, 20, 1)), syntheticReport(trials(300, 20, 1)), options);
+    expect(result.regressions).toEqual([]);
+    expect(result.warnings).toContainEqual(expect.stringMatching(/"concurrency 4" has 1 BASELINE and 1 CURRENT trials, too few/));
+  });
+
+  test("does not warn with five trials", () => {
+    const result = compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(150, 20, 5, 1.3)), options);
+    expect(result.warnings.filter((warning) => warning.includes("too few"))).toEqual([]);
+  });
+
   test("fails lower throughput", () => {
     const slow = Array.from({ length: 5 }, (_unused, trial) => syntheticTrial({ ttftMs: 150, itlMs: 20, gapMs: 30 + trial * 0.1 }));
     const fast = Array.from({ length: 5 }, (_unused, trial) => syntheticTrial({ ttftMs: 150, itlMs: 20, gapMs: 20 + trial * 0.1 }));
