@@ -1,11 +1,22 @@
 import { describe, test, type TestContext } from "vitest";
 import { sniffResponseBody } from "../src/contract/binary-sniff.ts";
-import { createTestAgent, publishTestAgent, shareRecipient, type PublishedAgent } from "./support/agent-fixtures.ts";
+import {
+  createTestAgent,
+  publishTestAgent,
+  shareRecipient,
+  type PublishedAgent,
+} from "./support/agent-fixtures.ts";
 import { arrayField, field, stringsOf } from "./support/body-fields.ts";
 import { fakeSecret } from "./support/fixtures.ts";
 import type { Harness } from "./support/harness.ts";
 import type { ResourceTracker } from "./support/resource-tracker.ts";
-import { covers, requireResource, requireSecondAccount, requireThirdAccount, requireWrites } from "./support/requirements.ts";
+import {
+  covers,
+  requireResource,
+  requireSecondAccount,
+  requireThirdAccount,
+  requireWrites,
+} from "./support/requirements.ts";
 import { streamAudio } from "./support/stream-audio.ts";
 import { setupSuite } from "./support/suite-setup.ts";
 import { assertContract, verify, type Coverage } from "./support/verify.ts";
@@ -23,7 +34,10 @@ interface SharedAgent extends PublishedAgent {
 }
 
 /** Creates, publishes and shares (editable) one agent per harness, once, for the tests that use it. */
-function sharedAgentFixture(harness: Harness, tracker: ResourceTracker): (context: TestContext, checks: readonly Coverage[]) => Promise<SharedAgent> {
+function sharedAgentFixture(
+  harness: Harness,
+  tracker: ResourceTracker,
+): (context: TestContext, checks: readonly Coverage[]) => Promise<SharedAgent> {
   let pending: Promise<SharedAgent> | undefined;
   return (context, checks) => {
     requireWrites(context, harness, checks);
@@ -31,7 +45,11 @@ function sharedAgentFixture(harness: Harness, tracker: ResourceTracker): (contex
     const model = requireResource(context, harness, "chatModel", checks);
     const recipient = shareRecipient(context, harness, checks);
     pending ??= (async () => {
-      const agent = await publishTestAgent(context, harness, await createTestAgent(context, harness, tracker, harness.primary, model));
+      const agent = await publishTestAgent(
+        context,
+        harness,
+        await createTestAgent(context, harness, tracker, harness.primary, model),
+      );
       // Upper case on purpose: recipients are stored and listed in lower case.
       const share = await harness.primary.call("createAgentShare", {
         params: { username: agent.owner, slug: agent.slug },
@@ -46,7 +64,10 @@ function sharedAgentFixture(harness: Harness, tracker: ResourceTracker): (contex
 
 for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat", "common"])) {
   const sharedAgent = sharedAgentFixture(harness, tracker);
-  const route = (agent: PublishedAgent): Record<string, string> => ({ username: agent.owner, slug: agent.slug });
+  const route = (agent: PublishedAgent): Record<string, string> => ({
+    username: agent.owner,
+    slug: agent.slug,
+  });
 
   describe(harness.label, () => {
     describe("agents", () => {
@@ -64,15 +85,32 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
 
       describe.sequential("agent lifecycle", () => {
         test("create, list, update, conflict, delete, gone", async (context) => {
-          const checks = [covers("createAgent", "lifecycle-create-succeeds"), covers("deleteAgent", "lifecycle-delete-succeeds")];
+          const checks = [
+            covers("createAgent", "lifecycle-create-succeeds"),
+            covers("deleteAgent", "lifecycle-delete-succeeds"),
+          ];
           requireWrites(context, harness, checks);
           const model = requireResource(context, harness, "chatModel", checks);
           const agent = await createTestAgent(context, harness, tracker, harness.primary, model);
           const listed = await harness.primary.call("listAgents");
-          verify(context, harness, listed, { kind: "lifecycle", step: "list", resource: "agent", id: agent.name, expected: "present", listedIds: agentNames });
+          verify(context, harness, listed, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "agent",
+            id: agent.name,
+            expected: "present",
+            listedIds: agentNames,
+          });
 
-          const updated = await harness.primary.call("updateAgent", { json: { name: agent.name, description: "Updated by msq-harness" } });
-          verify(context, harness, updated, { kind: "lifecycle", step: "update", resource: "agent", id: agent.name });
+          const updated = await harness.primary.call("updateAgent", {
+            json: { name: agent.name, description: "Updated by msq-harness" },
+          });
+          verify(context, harness, updated, {
+            kind: "lifecycle",
+            step: "update",
+            resource: "agent",
+            id: agent.name,
+          });
           const reread = await harness.primary.call("listAgents");
           verify(context, harness, reread, {
             kind: "lifecycle",
@@ -80,27 +118,57 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
             resource: "agent",
             id: agent.name,
             unapplied: (body) => {
-              const description = field(field(field(field(body, "data"), agent.name), "config"), "description");
-              return description === "Updated by msq-harness" ? [] : [`description ${JSON.stringify(description)}`];
+              const description = field(
+                field(field(field(body, "data"), agent.name), "config"),
+                "description",
+              );
+              return description === "Updated by msq-harness"
+                ? []
+                : [`description ${JSON.stringify(description)}`];
             },
           });
           const duplicate = await harness.primary.call("createAgent", {
             json: { name: agent.name, description: "again", model, systemPrompt: "x" },
           });
-          verify(context, harness, duplicate, { kind: "expected-status", statuses: [409], reason: "an agent with this name exists and overwrite is not set" });
+          verify(context, harness, duplicate, {
+            kind: "expected-status",
+            statuses: [409],
+            reason: "an agent with this name exists and overwrite is not set",
+          });
 
           const deleted = await harness.primary.call("deleteAgent", { json: { name: agent.name } });
-          verify(context, harness, deleted, { kind: "lifecycle", step: "delete", resource: "agent", id: agent.name });
+          verify(context, harness, deleted, {
+            kind: "lifecycle",
+            step: "delete",
+            resource: "agent",
+            id: agent.name,
+          });
           const after = await harness.primary.call("listAgents");
-          verify(context, harness, after, { kind: "lifecycle", step: "list", resource: "agent", id: agent.name, expected: "absent", listedIds: agentNames });
+          verify(context, harness, after, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "agent",
+            id: agent.name,
+            expected: "absent",
+            listedIds: agentNames,
+          });
           const again = await harness.primary.call("deleteAgent", { json: { name: agent.name } });
-          verify(context, harness, again, { kind: "expected-status", statuses: [404], reason: "the agent was already deleted" });
+          verify(context, harness, again, {
+            kind: "expected-status",
+            statuses: [404],
+            reason: "the agent was already deleted",
+          });
         });
       });
 
       describe("agent errors", () => {
         test.for([
-          ["createAgent", "model is missing", 400, { name: "msqh-never-created", description: "x", systemPrompt: "x" }],
+          [
+            "createAgent",
+            "model is missing",
+            400,
+            { name: "msqh-never-created", description: "x", systemPrompt: "x" },
+          ],
           [
             "createAgent",
             "the model is not in the account",
@@ -110,7 +178,12 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
           ["updateAgent", "the agent does not exist", 404, { name: "msqh-absent-agent", description: "x" }],
           ["deleteAgent", "name is missing", 400, {}],
           ["publishAgent", "agentName is missing", 400, { agentId: "agt_msqh_absent" }],
-          ["publishAgent", "the agent does not exist", 404, { agentId: "agt_msqh_absent", agentName: "msqh-absent-agent" }],
+          [
+            "publishAgent",
+            "the agent does not exist",
+            404,
+            { agentId: "agt_msqh_absent", agentName: "msqh-absent-agent" },
+          ],
         ] as const)("%s: %s", async ([operationId, reason, status, json], context) => {
           requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
           const call = await harness.primary.call(operationId, { json });
@@ -118,33 +191,81 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
         });
 
         test("speak with an unknown agent", async (context) => {
-          const call = await harness.primary.call("streamAgentSpeech", { json: { name: "msqh-absent-agent", messages: MESSAGES } });
-          verify(context, harness, call, { kind: "expected-status", statuses: [404], reason: "the agent does not exist" });
+          const call = await harness.primary.call("streamAgentSpeech", {
+            json: { name: "msqh-absent-agent", messages: MESSAGES },
+          });
+          verify(context, harness, call, {
+            kind: "expected-status",
+            statuses: [404],
+            reason: "the agent does not exist",
+          });
         });
       });
 
       describe.sequential("agent namespacing", () => {
         test("second account cannot see, change or delete the agent", async (context) => {
-          const checks = [covers("listAgents", "namespacing-foreign-list-excluded"), covers("deleteAgent", "namespacing-foreign-delete-rejected")];
+          const checks = [
+            covers("listAgents", "namespacing-foreign-list-excluded"),
+            covers("deleteAgent", "namespacing-foreign-delete-rejected"),
+          ];
           requireWrites(context, harness, checks);
           const other = requireSecondAccount(context, harness, checks);
           const model = requireResource(context, harness, "chatModel", checks);
           const agent = await createTestAgent(context, harness, tracker, harness.primary, model);
           const list = await other.call("listAgents");
-          verify(context, harness, list, { kind: "foreign-access", action: "list", resource: "agent", id: agent.name, listedIds: agentNames });
-          const change = await other.call("updateAgent", { json: { name: agent.name, description: "not yours" } });
-          verify(context, harness, change, { kind: "foreign-access", action: "change", resource: "agent", id: agent.name });
-          const chat = await other.call("createChatCompletion", { json: { model: agent.name, messages: MESSAGES } });
-          verify(context, harness, chat, { kind: "foreign-access", action: "use", resource: "agent", id: agent.name });
+          verify(context, harness, list, {
+            kind: "foreign-access",
+            action: "list",
+            resource: "agent",
+            id: agent.name,
+            listedIds: agentNames,
+          });
+          const change = await other.call("updateAgent", {
+            json: { name: agent.name, description: "not yours" },
+          });
+          verify(context, harness, change, {
+            kind: "foreign-access",
+            action: "change",
+            resource: "agent",
+            id: agent.name,
+          });
+          const chat = await other.call("createChatCompletion", {
+            json: { model: agent.name, messages: MESSAGES },
+          });
+          verify(context, harness, chat, {
+            kind: "foreign-access",
+            action: "use",
+            resource: "agent",
+            id: agent.name,
+          });
           const removal = await other.call("deleteAgent", { json: { name: agent.name } });
-          verify(context, harness, removal, { kind: "foreign-access", action: "delete", resource: "agent", id: agent.name });
+          verify(context, harness, removal, {
+            kind: "foreign-access",
+            action: "delete",
+            resource: "agent",
+            id: agent.name,
+          });
           const still = await harness.primary.call("listAgents");
-          verify(context, harness, still, { kind: "lifecycle", step: "list", resource: "agent", id: agent.name, expected: "present", listedIds: agentNames });
+          verify(context, harness, still, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "agent",
+            id: agent.name,
+            expected: "present",
+            listedIds: agentNames,
+          });
         });
       });
 
       test("agent speak stream", async (context) => {
-        const checks = [covers("streamAgentSpeech", "sse-terminator-last", "stream-stop-after-content", "stream-audio-matches-format")];
+        const checks = [
+          covers(
+            "streamAgentSpeech",
+            "sse-terminator-last",
+            "stream-stop-after-content",
+            "stream-audio-matches-format",
+          ),
+        ];
         requireWrites(context, harness, checks);
         const model = requireResource(context, harness, "chatModel", checks);
         requireResource(context, harness, "ttsProvider", checks);
@@ -156,14 +277,22 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
         const audio = streamAudio(call.exchange);
         verify(context, harness, call, [
           { kind: "success" },
-          { kind: "stream-audio", mediaType: "audio/mpeg", sniffed: await sniffResponseBody({ ...call.exchange, response: audio.response }), bytes: audio.bytes },
+          {
+            kind: "stream-audio",
+            mediaType: "audio/mpeg",
+            sniffed: await sniffResponseBody({ ...call.exchange, response: audio.response }),
+            bytes: audio.bytes,
+          },
         ]);
       });
     });
 
     describe("publishing and sharing", () => {
       test("published agent is listed and answers chat", async (context) => {
-        const checks = [covers("listPublishedAgents", "lifecycle-listed-after-create"), covers("createChatCompletion", "consistency-shared-agent-answers")];
+        const checks = [
+          covers("listPublishedAgents", "lifecycle-listed-after-create"),
+          covers("createChatCompletion", "consistency-shared-agent-answers"),
+        ];
         const agent = await sharedAgent(context, checks);
         const published = await harness.primary.call("listPublishedAgents");
         verify(context, harness, published, {
@@ -179,9 +308,12 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
           kind: "consistency",
           rule: "listed-target",
           documented: `the published agent ${agent.name} among the owner's chat targets`,
-          mismatches: (body) => (modelIds(body).includes(agent.name) ? [] : [`no ${agent.name} in GET /v1/models`]),
+          mismatches: (body) =>
+            modelIds(body).includes(agent.name) ? [] : [`no ${agent.name} in GET /v1/models`],
         });
-        const chat = await harness.primary.call("createChatCompletion", { json: { model: agent.name, messages: MESSAGES } });
+        const chat = await harness.primary.call("createChatCompletion", {
+          json: { model: agent.name, messages: MESSAGES },
+        });
         verify(context, harness, chat, {
           kind: "consistency",
           rule: "shared-agent-answers",
@@ -198,32 +330,55 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
           rule: "Share recipients are stored and listed in lower case.",
           problems: (body) => {
             const recipients = stringsOf(arrayField(body, "data"), "recipient");
-            return recipients.includes(agent.recipient.toLowerCase()) ? [] : [`recipients ${JSON.stringify(recipients)} without ${agent.recipient.toLowerCase()}`];
+            return recipients.includes(agent.recipient.toLowerCase())
+              ? []
+              : [`recipients ${JSON.stringify(recipients)} without ${agent.recipient.toLowerCase()}`];
           },
         });
       });
 
       test("recipient sees and chats with the shared agent", async (context) => {
-        const checks = [covers("createChatCompletion", "consistency-shared-agent-answers"), covers("getPublicAgent", "namespacing-share-grants-recipient")];
+        const checks = [
+          covers("createChatCompletion", "consistency-shared-agent-answers"),
+          covers("getPublicAgent", "namespacing-share-grants-recipient"),
+        ];
         const agent = await sharedAgent(context, checks);
         const other = requireSecondAccount(context, harness, checks);
         const sharedId = `shared/${agent.owner}/${agent.slug}`;
         const mine = await other.call("listAgentsSharedWithMe");
-        verify(context, harness, mine, { kind: "share-access", who: "recipient", resource: "agent", id: sharedId });
+        verify(context, harness, mine, {
+          kind: "share-access",
+          who: "recipient",
+          resource: "agent",
+          id: sharedId,
+        });
         const models = await other.call("listModels");
         verify(context, harness, models, {
           kind: "consistency",
           rule: "listed-target",
           documented: `${sharedId} among the recipient's chat targets`,
-          mismatches: (body) => (modelIds(body).includes(sharedId) ? [] : [`no ${sharedId} in GET /v1/models`]),
+          mismatches: (body) =>
+            modelIds(body).includes(sharedId) ? [] : [`no ${sharedId} in GET /v1/models`],
         });
-        const chat = await other.call("createChatCompletion", { json: { model: sharedId, messages: MESSAGES, stream: true } });
+        const chat = await other.call("createChatCompletion", {
+          json: { model: sharedId, messages: MESSAGES, stream: true },
+        });
         verify(context, harness, chat, [
           { kind: "share-access", who: "recipient", resource: "agent", id: sharedId },
-          { kind: "consistency", rule: "shared-agent-answers", documented: `an answer from ${sharedId}`, mismatches: () => [] },
+          {
+            kind: "consistency",
+            rule: "shared-agent-answers",
+            documented: `an answer from ${sharedId}`,
+            mismatches: () => [],
+          },
         ]);
         const meta = await other.call("getPublicAgent", { params: route(agent) });
-        verify(context, harness, meta, { kind: "share-access", who: "recipient", resource: "agent", id: sharedId });
+        verify(context, harness, meta, {
+          kind: "share-access",
+          who: "recipient",
+          resource: "agent",
+          id: sharedId,
+        });
       });
 
       test("account outside the share is refused everywhere", async (context) => {
@@ -237,14 +392,33 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
           "deletePublicAgentSession",
           "updatePublicAgentSessionTitle",
         ] as const;
-        const checks = [covers("createChatCompletion", "namespacing-share-excludes-others"), ...operations.map((id) => covers(id, "documented-error-status"))];
+        const checks = [
+          covers("createChatCompletion", "namespacing-share-excludes-others"),
+          ...operations.map((id) => covers(id, "documented-error-status")),
+        ];
         const agent = await sharedAgent(context, checks);
         const outsider = requireThirdAccount(context, harness, checks);
         const sharedId = `shared/${agent.owner}/${agent.slug}`;
-        const chat = await outsider.call("createChatCompletion", { json: { model: sharedId, messages: MESSAGES } });
-        verify(context, harness, chat, { kind: "share-access", who: "non-recipient", resource: "agent", id: sharedId });
-        const session = { id: "msqh-session", title: "t", createdAt: Date.now(), updatedAt: Date.now(), messages: MESSAGES };
-        const requests: Record<(typeof operations)[number], { params: Record<string, string>; json?: unknown }> = {
+        const chat = await outsider.call("createChatCompletion", {
+          json: { model: sharedId, messages: MESSAGES },
+        });
+        verify(context, harness, chat, {
+          kind: "share-access",
+          who: "non-recipient",
+          resource: "agent",
+          id: sharedId,
+        });
+        const session = {
+          id: "msqh-session",
+          title: "t",
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+          messages: MESSAGES,
+        };
+        const requests: Record<
+          (typeof operations)[number],
+          { params: Record<string, string>; json?: unknown }
+        > = {
           getPublicAgent: { params: route(agent) },
           createPublicAgentChatCompletion: { params: route(agent), json: { messages: MESSAGES } },
           streamPublicAgentSpeech: { params: route(agent), json: { messages: MESSAGES } },
@@ -252,7 +426,10 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
           savePublicAgentSession: { params: route(agent), json: session },
           getPublicAgentSession: { params: { ...route(agent), id: "msqh-session" } },
           deletePublicAgentSession: { params: { ...route(agent), id: "msqh-session" } },
-          updatePublicAgentSessionTitle: { params: { ...route(agent), id: "msqh-session" }, json: { title: "x" } },
+          updatePublicAgentSessionTitle: {
+            params: { ...route(agent), id: "msqh-session" },
+            json: { title: "x" },
+          },
         };
         for (const operationId of operations) {
           const call = await outsider.call(operationId, requests[operationId]);
@@ -262,7 +439,11 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
             call,
             [
               { kind: "share-access", who: "non-recipient", resource: "agent", id: sharedId },
-              { kind: "expected-status", statuses: [403], reason: "the caller neither owns the agent nor holds a share" },
+              {
+                kind: "expected-status",
+                statuses: [403],
+                reason: "the caller neither owns the agent nor holds a share",
+              },
             ],
             { soft: true },
           );
@@ -271,11 +452,17 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
       });
 
       test("share routes refuse another owner's username", async (context) => {
-        const checks = [covers("createAgentShare", "auth-invalid-credential-rejected"), covers("listAgentShares", "auth-invalid-credential-rejected")];
+        const checks = [
+          covers("createAgentShare", "auth-invalid-credential-rejected"),
+          covers("listAgentShares", "auth-invalid-credential-rejected"),
+        ];
         const agent = await sharedAgent(context, checks);
         const other = requireSecondAccount(context, harness, checks);
         const reason = "the route's username is not the caller's";
-        const create = await other.call("createAgentShare", { params: route(agent), json: { recipient: agent.recipient } });
+        const create = await other.call("createAgentShare", {
+          params: route(agent),
+          json: { recipient: agent.recipient },
+        });
         verify(context, harness, create, { kind: "auth-rejection", statuses: [403], reason }, { soft: true });
         const list = await other.call("listAgentShares", { params: route(agent) });
         verify(context, harness, list, { kind: "auth-rejection", statuses: [403], reason }, { soft: true });
@@ -288,7 +475,11 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
           params: route(agent),
           json: { recipient: harness.uniqueName("nobody") },
         });
-        verify(context, harness, call, { kind: "expected-status", statuses: [404], reason: "no account has the username" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [404],
+          reason: "no account has the username",
+        });
       });
 
       test("editable share: config, owner resources, protected fields", async (context) => {
@@ -303,26 +494,60 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
         const voiceName = harness.uniqueName("voice-11l");
         const secret = fakeSecret("elevenlabs");
         const voice = await harness.primary.call("addVoice", {
-          json: { name: voiceName, providerKey: "elevenlabs", voiceId: "21m00Tcm4TlvDq8ikWAM", apiKey: secret },
+          json: {
+            name: voiceName,
+            providerKey: "elevenlabs",
+            voiceId: "21m00Tcm4TlvDq8ikWAM",
+            apiKey: secret,
+          },
         });
-        tracker.track("voice", voiceName, "primary", { operationId: "deleteVoice", json: { name: voiceName } });
-        verify(context, harness, voice, { kind: "lifecycle", step: "create", resource: "voice" }, { soft: true });
+        tracker.track("voice", voiceName, "primary", {
+          operationId: "deleteVoice",
+          json: { name: voiceName },
+        });
+        verify(
+          context,
+          harness,
+          voice,
+          { kind: "lifecycle", step: "create", resource: "voice" },
+          { soft: true },
+        );
 
         const config = await other.call("getSharedAgentConfig", { params: route(agent) });
-        verify(context, harness, config, { kind: "share-access", who: "recipient", resource: "agent", id: agent.slug }, { soft: true });
-        const allowed = await other.call("updateSharedAgentConfig", { params: route(agent), json: { description: "Edited by the recipient" } });
+        verify(
+          context,
+          harness,
+          config,
+          { kind: "share-access", who: "recipient", resource: "agent", id: agent.slug },
+          { soft: true },
+        );
+        const allowed = await other.call("updateSharedAgentConfig", {
+          params: route(agent),
+          json: { description: "Edited by the recipient" },
+        });
         verify(context, harness, allowed, { kind: "success" }, { soft: true });
         for (const fieldName of ["name", "model", "temperature"] as const) {
           const value = fieldName === "temperature" ? 0.5 : "msqh-not-allowed";
-          const refused = await other.call("updateSharedAgentConfig", { params: route(agent), json: { [fieldName]: value } });
-          verify(context, harness, refused, { kind: "expected-status", statuses: [400], reason: `a recipient sends ${fieldName}` }, { soft: true });
+          const refused = await other.call("updateSharedAgentConfig", {
+            params: route(agent),
+            json: { [fieldName]: value },
+          });
+          verify(
+            context,
+            harness,
+            refused,
+            { kind: "expected-status", statuses: [400], reason: `a recipient sends ${fieldName}` },
+            { soft: true },
+          );
         }
         for (const operationId of ["listSharedAgentOwnerTools", "listSharedAgentOwnerEmbeddings"] as const) {
           const call = await other.call(operationId, { params: route(agent) });
           verify(context, harness, call, { kind: "success" }, { soft: true });
         }
         const voices = await other.call("listSharedAgentOwnerVoices", { params: route(agent) });
-        verify(context, harness, voices, [{ kind: "success" }, { kind: "masking", secrets: [secret] }], { soft: true });
+        verify(context, harness, voices, [{ kind: "success" }, { kind: "masking", secrets: [secret] }], {
+          soft: true,
+        });
         assertContract(context);
       });
     });
@@ -337,11 +562,20 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
         const agent = await sharedAgent(context, checks);
         const other = requireSecondAccount(context, harness, checks);
         requireResource(context, harness, "ttsVoice", checks);
-        const plain = await other.call("createPublicAgentChatCompletion", { params: route(agent), json: { messages: MESSAGES } });
+        const plain = await other.call("createPublicAgentChatCompletion", {
+          params: route(agent),
+          json: { messages: MESSAGES },
+        });
         verify(context, harness, plain);
-        const stream = await other.call("createPublicAgentChatCompletion", { params: route(agent), json: { messages: MESSAGES, stream: true } });
+        const stream = await other.call("createPublicAgentChatCompletion", {
+          params: route(agent),
+          json: { messages: MESSAGES, stream: true },
+        });
         // The reference documents X-Run-Id on public agent streams; the spec marks it optional for JSON replies only.
-        verify(context, harness, stream, [{ kind: "success" }, { kind: "header-value", header: "x-run-id", expected: undefined }]);
+        verify(context, harness, stream, [
+          { kind: "success" },
+          { kind: "header-value", header: "x-run-id", expected: undefined },
+        ]);
         const speak = await other.call("streamPublicAgentSpeech", {
           params: route(agent),
           json: { messages: MESSAGES, ttsOverrides: { responseFormat: "mp3" } },
@@ -349,11 +583,17 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
         const audio = streamAudio(speak.exchange);
         verify(context, harness, speak, [
           { kind: "success" },
-          { kind: "stream-audio", mediaType: "audio/mpeg", sniffed: await sniffResponseBody({ ...speak.exchange, response: audio.response }), bytes: audio.bytes },
+          {
+            kind: "stream-audio",
+            mediaType: "audio/mpeg",
+            sniffed: await sniffResponseBody({ ...speak.exchange, response: audio.response }),
+            bytes: audio.bytes,
+          },
         ]);
 
         const runId = stream.exchange.response?.headers["x-run-id"];
-        if (runId === undefined) throw new Error("The public chat stream has no X-Run-Id header, so its run cannot be followed.");
+        if (runId === undefined)
+          throw new Error("The public chat stream has no X-Run-Id header, so its run cannot be followed.");
         const run = await other.call("getPublicRun", { params: { runId } });
         verify(context, harness, run);
         const runStream = await other.call("streamPublicRun", { params: { runId } });
@@ -362,45 +602,100 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
         const third = harness.third;
         if (third !== undefined) {
           const foreign = await third.call("getPublicRun", { params: { runId } });
-          verify(context, harness, foreign, { kind: "foreign-access", action: "read", resource: "public run", id: runId });
+          verify(context, harness, foreign, {
+            kind: "foreign-access",
+            action: "read",
+            resource: "public run",
+            id: runId,
+          });
           const foreignCancel = await third.call("cancelPublicRun", { params: { runId } });
-          verify(context, harness, foreignCancel, { kind: "foreign-access", action: "change", resource: "public run", id: runId });
+          verify(context, harness, foreignCancel, {
+            kind: "foreign-access",
+            action: "change",
+            resource: "public run",
+            id: runId,
+          });
         }
         const cancel = await other.call("cancelPublicRun", { params: { runId } });
         verify(context, harness, cancel);
       });
 
       test("recipient's sessions: save, list, read, rename, delete", async (context) => {
-        const checks = [covers("savePublicAgentSession"), covers("listPublicAgentSessions", "namespacing-foreign-list-excluded")];
+        const checks = [
+          covers("savePublicAgentSession"),
+          covers("listPublicAgentSessions", "namespacing-foreign-list-excluded"),
+        ];
         const agent = await sharedAgent(context, checks);
         const other = requireSecondAccount(context, harness, checks);
         const id = harness.uniqueName("session");
         const now = Date.now();
         const saved = await other.call("savePublicAgentSession", {
           params: route(agent),
-          json: { id, title: "Contract test session", createdAt: now, updatedAt: now, messages: [...MESSAGES, { role: "assistant", content: "Hi." }] },
+          json: {
+            id,
+            title: "Contract test session",
+            createdAt: now,
+            updatedAt: now,
+            messages: [...MESSAGES, { role: "assistant", content: "Hi." }],
+          },
         });
         verify(context, harness, saved, { kind: "lifecycle", step: "create", resource: "public session" });
         const sessionIds = (body: unknown): string[] => stringsOf(arrayField(body, "data"), "id");
         const listed = await other.call("listPublicAgentSessions", { params: route(agent) });
-        verify(context, harness, listed, { kind: "lifecycle", step: "list", resource: "public session", id, expected: "present", listedIds: sessionIds });
+        verify(context, harness, listed, {
+          kind: "lifecycle",
+          step: "list",
+          resource: "public session",
+          id,
+          expected: "present",
+          listedIds: sessionIds,
+        });
         const read = await other.call("getPublicAgentSession", { params: { ...route(agent), id } });
         verify(context, harness, read, {
           kind: "lifecycle",
           step: "read",
           resource: "public session",
           id,
-          idIn: (body) => [field(field(body, "data"), "id"), field(body, "id")].filter((value): value is string => typeof value === "string"),
+          idIn: (body) =>
+            [field(field(body, "data"), "id"), field(body, "id")].filter(
+              (value): value is string => typeof value === "string",
+            ),
         });
         const ownerList = await harness.primary.call("listPublicAgentSessions", { params: route(agent) });
-        verify(context, harness, ownerList, { kind: "foreign-access", action: "list", resource: "public session", id, listedIds: sessionIds });
-        const ownerRead = await harness.primary.call("getPublicAgentSession", { params: { ...route(agent), id } });
-        verify(context, harness, ownerRead, { kind: "foreign-access", action: "read", resource: "public session", id });
+        verify(context, harness, ownerList, {
+          kind: "foreign-access",
+          action: "list",
+          resource: "public session",
+          id,
+          listedIds: sessionIds,
+        });
+        const ownerRead = await harness.primary.call("getPublicAgentSession", {
+          params: { ...route(agent), id },
+        });
+        verify(context, harness, ownerRead, {
+          kind: "foreign-access",
+          action: "read",
+          resource: "public session",
+          id,
+        });
 
-        const renamed = await other.call("updatePublicAgentSessionTitle", { params: { ...route(agent), id }, json: { title: "Renamed" } });
-        verify(context, harness, renamed, { kind: "lifecycle", step: "update", resource: "public session", id });
+        const renamed = await other.call("updatePublicAgentSessionTitle", {
+          params: { ...route(agent), id },
+          json: { title: "Renamed" },
+        });
+        verify(context, harness, renamed, {
+          kind: "lifecycle",
+          step: "update",
+          resource: "public session",
+          id,
+        });
         const deleted = await other.call("deletePublicAgentSession", { params: { ...route(agent), id } });
-        verify(context, harness, deleted, { kind: "lifecycle", step: "delete", resource: "public session", id });
+        verify(context, harness, deleted, {
+          kind: "lifecycle",
+          step: "delete",
+          resource: "public session",
+          id,
+        });
         const again = await other.call("deletePublicAgentSession", { params: { ...route(agent), id } });
         verify(context, harness, again, [
           { kind: "expected-status", statuses: [200], reason: "the session was already deleted" },
@@ -410,7 +705,9 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
             problems: (body) =>
               field(body, "success") === false && field(body, "message") === "Not found"
                 ? []
-                : [`success ${JSON.stringify(field(body, "success"))} and message ${JSON.stringify(field(body, "message"))}`],
+                : [
+                    `success ${JSON.stringify(field(body, "success"))} and message ${JSON.stringify(field(body, "message"))}`,
+                  ],
           },
         ]);
       });
@@ -418,27 +715,60 @@ for (const { harness, tracker } of setupSuite(["agents", "public-agents", "chat"
 
     describe.sequential("share revocation", () => {
       test("revoked recipient loses access", async (context) => {
-        const checks = [covers("revokeAgentShare"), covers("createChatCompletion", "auth-revoked-share-rejected"), covers("getPublicAgent", "auth-revoked-share-rejected")];
+        const checks = [
+          covers("revokeAgentShare"),
+          covers("createChatCompletion", "auth-revoked-share-rejected"),
+          covers("getPublicAgent", "auth-revoked-share-rejected"),
+        ];
         requireWrites(context, harness, checks);
         const other = requireSecondAccount(context, harness, checks);
         const model = requireResource(context, harness, "chatModel", checks);
         const recipient = shareRecipient(context, harness, checks);
-        const agent = await publishTestAgent(context, harness, await createTestAgent(context, harness, tracker, harness.primary, model));
-        const share = await harness.primary.call("createAgentShare", { params: route(agent), json: { recipient } });
+        const agent = await publishTestAgent(
+          context,
+          harness,
+          await createTestAgent(context, harness, tracker, harness.primary, model),
+        );
+        const share = await harness.primary.call("createAgentShare", {
+          params: route(agent),
+          json: { recipient },
+        });
         verify(context, harness, share, { kind: "lifecycle", step: "create", resource: "share" });
         const sharedId = `shared/${agent.owner}/${agent.slug}`;
         const before = await other.call("getPublicAgent", { params: route(agent) });
-        verify(context, harness, before, { kind: "share-access", who: "recipient", resource: "agent", id: sharedId });
+        verify(context, harness, before, {
+          kind: "share-access",
+          who: "recipient",
+          resource: "agent",
+          id: sharedId,
+        });
 
         const revoke = await harness.primary.call("revokeAgentShare", {
           params: route(agent),
           json: { recipientType: recipient.includes("@") ? "email" : "username", recipient },
         });
-        verify(context, harness, revoke, { kind: "lifecycle", step: "delete", resource: "share", id: recipient });
-        const chat = await other.call("createChatCompletion", { json: { model: sharedId, messages: MESSAGES } });
-        verify(context, harness, chat, { kind: "share-access", who: "revoked-recipient", resource: "agent", id: sharedId });
+        verify(context, harness, revoke, {
+          kind: "lifecycle",
+          step: "delete",
+          resource: "share",
+          id: recipient,
+        });
+        const chat = await other.call("createChatCompletion", {
+          json: { model: sharedId, messages: MESSAGES },
+        });
+        verify(context, harness, chat, {
+          kind: "share-access",
+          who: "revoked-recipient",
+          resource: "agent",
+          id: sharedId,
+        });
         const meta = await other.call("getPublicAgent", { params: route(agent) });
-        verify(context, harness, meta, { kind: "share-access", who: "revoked-recipient", resource: "agent", id: sharedId });
+        verify(context, harness, meta, {
+          kind: "share-access",
+          who: "revoked-recipient",
+          resource: "agent",
+          id: sharedId,
+        });
         const listed = await other.call("listAgentsSharedWithMe");
         verify(context, harness, listed, {
           kind: "foreign-access",

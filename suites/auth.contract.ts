@@ -66,12 +66,16 @@ function probesOf(harness: Harness): readonly Probe[] {
       name: "accepts Bearer msq- keys",
       check: "auth-bearer-msq-key-accepted",
       reachesOperation: true,
-      credential: () => ({ scheme: "bearer", key: harness.target.primary.apiKey, variable: harness.target.primary.keyVariable }),
+      credential: () => ({
+        scheme: "bearer",
+        key: harness.target.primary.apiKey,
+        variable: harness.target.primary.keyVariable,
+      }),
     },
   ];
 }
 
-/** Operations documented with `security: []`, which must answer without credentials. */
+/** Operations documented with `security: []`, which must respond without credentials. */
 function publicOperations(harness: Harness) {
   return harness.validators.operations().filter((operation) => operation.operation.security?.length === 0);
 }

@@ -1,7 +1,13 @@
 import { describe, test } from "vitest";
 import type { Coverage } from "./support/verify.ts";
 import { createTestModel, createTestProvider } from "./support/fixtures.ts";
-import { covers, requireMockFeatures, requireResource, requireSecondAccount, requireWrites } from "./support/requirements.ts";
+import {
+  covers,
+  requireMockFeatures,
+  requireResource,
+  requireSecondAccount,
+  requireWrites,
+} from "./support/requirements.ts";
 import { setupSuite } from "./support/suite-setup.ts";
 import { verify } from "./support/verify.ts";
 
@@ -38,7 +44,9 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
     describe("chat completions", () => {
       test("plain completion", async (context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers());
-        const call = await harness.primary.call("createChatCompletion", { json: { model, messages: MESSAGES, max_tokens: 16 } });
+        const call = await harness.primary.call("createChatCompletion", {
+          json: { model, messages: MESSAGES, max_tokens: 16 },
+        });
         verify(context, harness, call);
       });
 
@@ -53,7 +61,9 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
 
       test("completion with two choices", async (context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers());
-        const call = await harness.primary.call("createChatCompletion", { json: { model, messages: MESSAGES, max_tokens: 8, n: 2 } });
+        const call = await harness.primary.call("createChatCompletion", {
+          json: { model, messages: MESSAGES, max_tokens: 8, n: 2 },
+        });
         verify(context, harness, call);
       });
 
@@ -63,13 +73,20 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
           "json_schema",
           {
             type: "json_schema",
-            json_schema: { name: "answer", schema: { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] } },
+            json_schema: {
+              name: "answer",
+              schema: { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] },
+            },
           },
         ],
       ] as const)("JSON mode %s replies JSON", async ([, format], context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers("chat-json-mode-content"));
         const call = await harness.primary.call("createChatCompletion", {
-          json: { model, messages: [...MESSAGES, { role: "user", content: "Reply as JSON." }], response_format: format },
+          json: {
+            model,
+            messages: [...MESSAGES, { role: "user", content: "Reply as JSON." }],
+            response_format: format,
+          },
         });
         verify(context, harness, call);
       });
@@ -85,7 +102,12 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
       test("tool call without streaming", async (context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers());
         const call = await harness.primary.call("createChatCompletion", {
-          json: { model, messages: MESSAGES, tools: [WEATHER_TOOL], tool_choice: { type: "function", function: { name: "get_weather" } } },
+          json: {
+            model,
+            messages: MESSAGES,
+            tools: [WEATHER_TOOL],
+            tool_choice: { type: "function", function: { name: "get_weather" } },
+          },
         });
         verify(context, harness, call);
       });
@@ -94,14 +116,22 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
     describe("chat streams", () => {
       test("stream without usage", async (context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers(...STREAM_CHECKS));
-        const call = await harness.primary.call("createChatCompletion", { json: { model, messages: MESSAGES, stream: true, max_tokens: 12 } });
+        const call = await harness.primary.call("createChatCompletion", {
+          json: { model, messages: MESSAGES, stream: true, max_tokens: 12 },
+        });
         verify(context, harness, call);
       });
 
       test("stream with usage", async (context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers(...STREAM_CHECKS));
         const call = await harness.primary.call("createChatCompletion", {
-          json: { model, messages: MESSAGES, stream: true, max_tokens: 12, stream_options: { include_usage: true } },
+          json: {
+            model,
+            messages: MESSAGES,
+            stream: true,
+            max_tokens: 12,
+            stream_options: { include_usage: true },
+          },
         });
         verify(context, harness, call);
       });
@@ -109,13 +139,25 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
       test("stream with two choices", async (context) => {
         const model = requireResource(context, harness, "chatModel", chatCovers(...STREAM_CHECKS));
         const call = await harness.primary.call("createChatCompletion", {
-          json: { model, messages: MESSAGES, stream: true, n: 2, max_tokens: 6, stream_options: { include_usage: true } },
+          json: {
+            model,
+            messages: MESSAGES,
+            stream: true,
+            n: 2,
+            max_tokens: 6,
+            stream_options: { include_usage: true },
+          },
         });
         verify(context, harness, call);
       });
 
       test("stream with a tool call", async (context) => {
-        const model = requireResource(context, harness, "chatModel", chatCovers("chat-stream-tool-call-deltas", ...STREAM_CHECKS));
+        const model = requireResource(
+          context,
+          harness,
+          "chatModel",
+          chatCovers("chat-stream-tool-call-deltas", ...STREAM_CHECKS),
+        );
         const call = await harness.primary.call("createChatCompletion", {
           json: {
             model,
@@ -139,21 +181,38 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
 
       describe.sequential("provider failure", () => {
         test("mid-stream failure is an in-band error", async (context) => {
-          const checks = chatCovers("sse-error-event", "sse-event-schema-conformance", "sse-event-type-conformance");
+          const checks = chatCovers(
+            "sse-error-event",
+            "sse-event-schema-conformance",
+            "sse-event-type-conformance",
+          );
           requireMockFeatures(context, harness, "a provider that fails mid-stream", checks);
           requireWrites(context, harness, checks);
           const provider = await createTestProvider(context, harness, tracker, harness.primary);
           const name = harness.uniqueName("failing");
           const added = await harness.primary.call("addModel", {
-            json: { name, description: "Fails on purpose", providerKey: provider.providerKey, model: "mock-provider-failure" },
+            json: {
+              name,
+              description: "Fails on purpose",
+              providerKey: provider.providerKey,
+              model: "mock-provider-failure",
+            },
           });
           verify(context, harness, added, { kind: "lifecycle", step: "create", resource: "model" });
           tracker.track("model", name, "primary", { operationId: "deleteModel", json: { modelId: name } });
 
-          const stream = await harness.primary.call("createChatCompletion", { json: { model: name, messages: MESSAGES, stream: true } });
+          const stream = await harness.primary.call("createChatCompletion", {
+            json: { model: name, messages: MESSAGES, stream: true },
+          });
           verify(context, harness, stream, { kind: "stream-error" });
-          const plain = await harness.primary.call("createChatCompletion", { json: { model: name, messages: MESSAGES } });
-          verify(context, harness, plain, { kind: "expected-status", statuses: [500], reason: "the provider fails" });
+          const plain = await harness.primary.call("createChatCompletion", {
+            json: { model: name, messages: MESSAGES },
+          });
+          verify(context, harness, plain, {
+            kind: "expected-status",
+            statuses: [500],
+            reason: "the provider fails",
+          });
         });
       });
     });
@@ -163,7 +222,10 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
         ["model is missing", { messages: MESSAGES }],
         ["messages is missing", { model: "any-model" }],
         ["request_timeout_ms is 0", { model: "any-model", messages: MESSAGES, request_timeout_ms: 0 }],
-        ["request_timeout_ms is above 1800000", { model: "any-model", messages: MESSAGES, request_timeout_ms: 1_800_001 }],
+        [
+          "request_timeout_ms is above 1800000",
+          { model: "any-model", messages: MESSAGES, request_timeout_ms: 1_800_001 },
+        ],
         ["max_retries is 11", { model: "any-model", messages: MESSAGES, max_retries: 11 }],
       ] as const)("rejects when %s", async ([reason, json], context) => {
         const call = await harness.primary.call("createChatCompletion", { json });
@@ -174,14 +236,22 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
         const call = await harness.primary.call("createChatCompletion", {
           json: { model: harness.uniqueName("absent-model"), messages: MESSAGES },
         });
-        verify(context, harness, call, { kind: "expected-status", statuses: [404], reason: "the model is not in the account" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [404],
+          reason: "the model is not in the account",
+        });
       });
 
       test("unknown shared agent gets 404", async (context) => {
         const call = await harness.primary.call("createChatCompletion", {
           json: { model: `shared/${harness.uniqueName("nobody")}/missing-agent`, messages: MESSAGES },
         });
-        verify(context, harness, call, { kind: "expected-status", statuses: [404], reason: "no such shared agent exists" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [404],
+          reason: "no such shared agent exists",
+        });
       });
     });
 
@@ -195,7 +265,9 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
       });
 
       test("unknown session reports not found", async (context) => {
-        const call = await harness.primary.call("cancelChatCompletion", { json: { sessionId: harness.uniqueName("session") } });
+        const call = await harness.primary.call("cancelChatCompletion", {
+          json: { sessionId: harness.uniqueName("session") },
+        });
         verify(context, harness, call, {
           kind: "consistency",
           rule: "listed-target",
@@ -204,7 +276,9 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
             const result = body as Record<string, unknown> | undefined;
             return result?.["found"] === false && result["cancelled"] === false
               ? []
-              : [`found ${String(result?.["found"])} and cancelled ${String(result?.["cancelled"])} for an unknown session`];
+              : [
+                  `found ${String(result?.["found"])} and cancelled ${String(result?.["cancelled"])} for an unknown session`,
+                ];
           },
         });
       });
@@ -217,8 +291,15 @@ for (const { harness, tracker } of setupSuite(["chat", "common"])) {
         const other = requireSecondAccount(context, harness, checks);
         const provider = await createTestProvider(context, harness, tracker, harness.primary);
         const name = await createTestModel(context, harness, tracker, harness.primary, provider);
-        const call = await other.call("createChatCompletion", { json: { model: name, messages: MESSAGES, stream: true } });
-        verify(context, harness, call, { kind: "foreign-access", action: "use", resource: "model", id: name });
+        const call = await other.call("createChatCompletion", {
+          json: { model: name, messages: MESSAGES, stream: true },
+        });
+        verify(context, harness, call, {
+          kind: "foreign-access",
+          action: "use",
+          resource: "model",
+          id: name,
+        });
       });
     });
   });

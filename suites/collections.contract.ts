@@ -6,7 +6,8 @@ import { setupSuite } from "./support/suite-setup.ts";
 import { skipChecks, verify } from "./support/verify.ts";
 
 /** safeNames of a GET /v1/core/collections body (a plain array, or a data envelope). */
-const safeNames = (body: unknown): string[] => stringsOf(Array.isArray(body) ? body : arrayField(body, "data"), "safeName");
+const safeNames = (body: unknown): string[] =>
+  stringsOf(Array.isArray(body) ? body : arrayField(body, "data"), "safeName");
 
 for (const { harness } of setupSuite(["collections", "common"])) {
   describe(harness.label, () => {
@@ -21,7 +22,11 @@ for (const { harness } of setupSuite(["collections", "common"])) {
       });
 
       test("searches, diagnoses and recovers the first collection", async (context) => {
-        const checks = [covers("searchCollection"), covers("getCollectionDiagnostics"), covers("recoverCollection")];
+        const checks = [
+          covers("searchCollection"),
+          covers("getCollectionDiagnostics"),
+          covers("recoverCollection"),
+        ];
         const model = requireResource(context, harness, "embeddingModel", checks);
         const list = await harness.primary.call("listCollections");
         verify(context, harness, list);
@@ -32,7 +37,9 @@ for (const { harness } of setupSuite(["collections", "common"])) {
           json: { query: "contract test", embeddingModelName: model, topK: 3 },
         });
         verify(context, harness, search);
-        const diagnostics = await harness.primary.call("getCollectionDiagnostics", { params: { collectionName: name } });
+        const diagnostics = await harness.primary.call("getCollectionDiagnostics", {
+          params: { collectionName: name },
+        });
         verify(context, harness, diagnostics);
       });
 
@@ -44,7 +51,11 @@ for (const { harness } of setupSuite(["collections", "common"])) {
           params: { collectionName: name },
           json: { query: "x", embeddingModelName: "text-embedding-3-large" },
         });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "the embedding model is text-embedding-3-large" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "the embedding model is text-embedding-3-large",
+        });
       });
 
       test.for([
@@ -53,20 +64,33 @@ for (const { harness } of setupSuite(["collections", "common"])) {
       ] as const)("search rejects when %s", async ([reason, json], context) => {
         const list = await harness.primary.call("listCollections");
         const name = safeNames(jsonBody(list))[0] ?? "msqh-absent";
-        const call = await harness.primary.call("searchCollection", { params: { collectionName: name }, json });
+        const call = await harness.primary.call("searchCollection", {
+          params: { collectionName: name },
+          json,
+        });
         verify(context, harness, call, { kind: "expected-status", statuses: [400], reason });
       });
 
       test.for(["searchCollection", "getCollectionDiagnostics", "recoverCollection"] as const)(
         "%s of an unknown collection gets 404",
         async (operationId, context) => {
-          if (operationId === "recoverCollection") requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
-          const json = operationId === "searchCollection" ? { query: "x", embeddingModelName: "text-embedding-3-small" } : operationId === "recoverCollection" ? { strategy: "repair" } : undefined;
+          if (operationId === "recoverCollection")
+            requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
+          const json =
+            operationId === "searchCollection"
+              ? { query: "x", embeddingModelName: "text-embedding-3-small" }
+              : operationId === "recoverCollection"
+                ? { strategy: "repair" }
+                : undefined;
           const call = await harness.primary.call(operationId, {
             params: { collectionName: "msqh-absent-collection" },
             ...(json === undefined ? {} : { json }),
           });
-          verify(context, harness, call, { kind: "expected-status", statuses: [404], reason: "the collection does not exist" });
+          verify(context, harness, call, {
+            kind: "expected-status",
+            statuses: [404],
+            reason: "the collection does not exist",
+          });
         },
       );
     });

@@ -13,28 +13,45 @@ for (const { harness, tracker } of setupSuite(["embeddings", "models", "common"]
         ["one text", "Mission Squad embeddings test."],
         ["a list of texts", ["First sentence", "Second sentence", "Third sentence"]],
       ] as const)("embeds %s", async ([, input], context) => {
-        const model = requireResource(context, harness, "embeddingModel", [covers("createEmbeddings", ...EMBEDDING_CHECKS)]);
+        const model = requireResource(context, harness, "embeddingModel", [
+          covers("createEmbeddings", ...EMBEDDING_CHECKS),
+        ]);
         const call = await harness.primary.call("createEmbeddings", { json: { model, input } });
         verify(context, harness, call);
       });
 
       test("embeds as base64", async (context) => {
-        const model = requireResource(context, harness, "embeddingModel", [covers("createEmbeddings", ...EMBEDDING_CHECKS)]);
-        const call = await harness.primary.call("createEmbeddings", { json: { model, input: "base64 please", encoding_format: "base64" } });
+        const model = requireResource(context, harness, "embeddingModel", [
+          covers("createEmbeddings", ...EMBEDDING_CHECKS),
+        ]);
+        const call = await harness.primary.call("createEmbeddings", {
+          json: { model, input: "base64 please", encoding_format: "base64" },
+        });
         verify(context, harness, call);
       });
 
       test("embeds with Bearer msq- key", async (context) => {
-        const model = requireResource(context, harness, "embeddingModel", [covers("createEmbeddings", ...EMBEDDING_CHECKS)]);
-        const call = await harness.primary.call("createEmbeddings", { json: { model, input: "bearer" }, scheme: "bearer" });
+        const model = requireResource(context, harness, "embeddingModel", [
+          covers("createEmbeddings", ...EMBEDDING_CHECKS),
+        ]);
+        const call = await harness.primary.call("createEmbeddings", {
+          json: { model, input: "bearer" },
+          scheme: "bearer",
+        });
         verify(context, harness, call);
       });
     });
 
     describe("embedding errors", () => {
       test("rejects text-embedding-3-large", async (context) => {
-        const call = await harness.primary.call("createEmbeddings", { json: { model: "text-embedding-3-large", input: "too wide" } });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "the model is text-embedding-3-large" });
+        const call = await harness.primary.call("createEmbeddings", {
+          json: { model: "text-embedding-3-large", input: "too wide" },
+        });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "the model is text-embedding-3-large",
+        });
       });
 
       test.for([
@@ -48,8 +65,14 @@ for (const { harness, tracker } of setupSuite(["embeddings", "models", "common"]
       });
 
       test("unknown model gets 404", async (context) => {
-        const call = await harness.primary.call("createEmbeddings", { json: { model: harness.uniqueName("absent-embed"), input: "x" } });
-        verify(context, harness, call, { kind: "expected-status", statuses: [404], reason: "the model is not in the account" });
+        const call = await harness.primary.call("createEmbeddings", {
+          json: { model: harness.uniqueName("absent-embed"), input: "x" },
+        });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [404],
+          reason: "the model is not in the account",
+        });
       });
     });
 
@@ -59,11 +82,18 @@ for (const { harness, tracker } of setupSuite(["embeddings", "models", "common"]
         requireWrites(context, harness, checks);
         const other = requireSecondAccount(context, harness, checks);
         const provider = await createTestProvider(context, harness, tracker, harness.primary);
-        const name = await createTestModel(context, harness, tracker, harness.primary, provider, { embedding: true });
+        const name = await createTestModel(context, harness, tracker, harness.primary, provider, {
+          embedding: true,
+        });
         const own = await harness.primary.call("createEmbeddings", { json: { model: name, input: "owner" } });
         verify(context, harness, own);
         const call = await other.call("createEmbeddings", { json: { model: name, input: "not yours" } });
-        verify(context, harness, call, { kind: "foreign-access", action: "use", resource: "embedding model", id: name });
+        verify(context, harness, call, {
+          kind: "foreign-access",
+          action: "use",
+          resource: "embedding model",
+          id: name,
+        });
       });
     });
   });

@@ -25,7 +25,8 @@ const runStatus = (body: unknown): string | undefined => {
 const notFoundRule = {
   kind: "body-rule" as const,
   rule: "Deleting an unknown factory config answers success: false.",
-  problems: (body: unknown) => (field(body, "success") === false ? [] : [`success ${JSON.stringify(field(body, "success"))}`]),
+  problems: (body: unknown) =>
+    field(body, "success") === false ? [] : [`success ${JSON.stringify(field(body, "success"))}`],
 };
 
 /**
@@ -44,7 +45,9 @@ async function createFactory(
   requireWrites(context, harness, checks);
   const model = requireResource(context, harness, "chatModel", checks);
   const agent = await createTestAgent(context, harness, tracker, harness.primary, model);
-  const options = await harness.primary.call("updateAgent", { json: { name: agent.name, modelOptions: { maxTokens } } });
+  const options = await harness.primary.call("updateAgent", {
+    json: { name: agent.name, modelOptions: { maxTokens } },
+  });
   verify(context, harness, options, { kind: "lifecycle", step: "update", resource: "agent", id: agent.name });
   const name = harness.uniqueName("factory");
   const call = await harness.primary.call("createFactory", {
@@ -58,7 +61,11 @@ async function createFactory(
           agentRef: { agentRef: `agent/${agent.id}` },
           ...(loops === undefined
             ? { transition: { kind: "stop" } }
-            : { limitStepInvocations: true, maxStepInvocations: loops, transition: { kind: "loop_to_index", targetIndex: 0 } }),
+            : {
+                limitStepInvocations: true,
+                maxStepInvocations: loops,
+                transition: { kind: "loop_to_index", targetIndex: 0 },
+              }),
         },
       ],
     },
@@ -75,7 +82,11 @@ async function createFactory(
 
 async function startRun(context: TestContext, harness: Harness, factoryConfigId: string): Promise<string> {
   const call = await harness.primary.call("startFactoryRun", { json: { factoryConfigId } });
-  verify(context, harness, call, { kind: "expected-status", statuses: [202], reason: "a factory run is started" });
+  verify(context, harness, call, {
+    kind: "expected-status",
+    statuses: [202],
+    reason: "a factory run is started",
+  });
   const runId = field(jsonBody(call), "runId");
   if (typeof runId !== "string") throw new Error("startFactoryRun returned no runId.");
   return runId;
@@ -104,28 +115,65 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
 
       describe.sequential("factory config lifecycle", () => {
         test("create, read, list, update, delete, gone", async (context) => {
-          const checks = [covers("createFactory", "lifecycle-create-succeeds"), covers("deleteFactory", "lifecycle-delete-succeeds")];
+          const checks = [
+            covers("createFactory", "lifecycle-create-succeeds"),
+            covers("deleteFactory", "lifecycle-delete-succeeds"),
+          ];
           const factory = await createFactory(context, harness, tracker, checks);
           const read = await harness.primary.call("getFactory", { params: { id: factory.id } });
-          verify(context, harness, read, { kind: "lifecycle", step: "read", resource: "factory", id: factory.id, idIn: (body) => [String(field(field(body, "data"), "id"))] });
+          verify(context, harness, read, {
+            kind: "lifecycle",
+            step: "read",
+            resource: "factory",
+            id: factory.id,
+            idIn: (body) => [String(field(field(body, "data"), "id"))],
+          });
           const listed = await harness.primary.call("listFactories");
-          verify(context, harness, listed, { kind: "lifecycle", step: "list", resource: "factory", id: factory.id, expected: "present", listedIds: ids });
+          verify(context, harness, listed, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "factory",
+            id: factory.id,
+            expected: "present",
+            listedIds: ids,
+          });
           const renamed = `${factory.name}-renamed`;
-          const updated = await harness.primary.call("updateFactory", { params: { id: factory.id }, json: { name: renamed } });
-          verify(context, harness, updated, { kind: "lifecycle", step: "update", resource: "factory", id: factory.id });
+          const updated = await harness.primary.call("updateFactory", {
+            params: { id: factory.id },
+            json: { name: renamed },
+          });
+          verify(context, harness, updated, {
+            kind: "lifecycle",
+            step: "update",
+            resource: "factory",
+            id: factory.id,
+          });
           const reread = await harness.primary.call("getFactory", { params: { id: factory.id } });
           verify(context, harness, reread, {
             kind: "lifecycle",
             step: "read-after-update",
             resource: "factory",
             id: factory.id,
-            unapplied: (body) => (field(field(body, "data"), "name") === renamed ? [] : [`name ${JSON.stringify(field(field(body, "data"), "name"))}`]),
+            unapplied: (body) =>
+              field(field(body, "data"), "name") === renamed
+                ? []
+                : [`name ${JSON.stringify(field(field(body, "data"), "name"))}`],
           });
           const deleted = await harness.primary.call("deleteFactory", { params: { id: factory.id } });
-          verify(context, harness, deleted, { kind: "lifecycle", step: "delete", resource: "factory", id: factory.id });
+          verify(context, harness, deleted, {
+            kind: "lifecycle",
+            step: "delete",
+            resource: "factory",
+            id: factory.id,
+          });
           tracker.forget(factory.entry);
           const gone = await harness.primary.call("getFactory", { params: { id: factory.id } });
-          verify(context, harness, gone, { kind: "lifecycle", step: "read-after-delete", resource: "factory", id: factory.id });
+          verify(context, harness, gone, {
+            kind: "lifecycle",
+            step: "read-after-delete",
+            resource: "factory",
+            id: factory.id,
+          });
         });
       });
 
@@ -133,18 +181,32 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
         test("deleting an unknown config reports success false", async (context) => {
           requireWrites(context, harness, [covers("deleteFactory", "documented-error-status")]);
           const call = await harness.primary.call("deleteFactory", { params: { id: "fac_msqh_absent" } });
-          verify(context, harness, call, [{ kind: "expected-status", statuses: [200], reason: "the config does not exist" }, notFoundRule]);
+          verify(context, harness, call, [
+            { kind: "expected-status", statuses: [200], reason: "the config does not exist" },
+            notFoundRule,
+          ]);
         });
 
         test.for([
           ["createFactory", 400, "steps is missing", { json: { name: "msqh-never-created" } }],
           ["getFactory", 404, "the config does not exist", { params: { id: "fac_msqh_absent" } }],
           ["startFactoryRun", 400, "factoryConfigId is missing", { json: {} }],
-          ["startFactoryRun", 404, "the config does not exist", { json: { factoryConfigId: "fac_msqh_absent" } }],
+          [
+            "startFactoryRun",
+            404,
+            "the config does not exist",
+            { json: { factoryConfigId: "fac_msqh_absent" } },
+          ],
           ["getFactoryRun", 404, "the run does not exist", { params: { runId: "frun_msqh_absent" } }],
-          ["createFactorySchedule", 400, "timesToRun is missing", { json: { factoryConfigId: "fac_msqh_absent" } }],
+          [
+            "createFactorySchedule",
+            400,
+            "timesToRun is missing",
+            { json: { factoryConfigId: "fac_msqh_absent" } },
+          ],
         ] as const)("%s answers %i when %s", async ([operationId, status, reason, options], context) => {
-          if (!operationId.startsWith("get")) requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
+          if (!operationId.startsWith("get"))
+            requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
           const call = await harness.primary.call(operationId, options);
           verify(context, harness, call, { kind: "expected-status", statuses: [status], reason });
         });
@@ -152,7 +214,10 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
 
       describe.sequential("factory runs", () => {
         test("run streams, completes, and ignores a late pause", async (context) => {
-          const checks = [covers("startFactoryRun", "lifecycle-run-finishes"), covers("streamFactoryRun", "sse-first-event", "sse-comment-conformance")];
+          const checks = [
+            covers("startFactoryRun", "lifecycle-run-finishes"),
+            covers("streamFactoryRun", "sse-first-event", "sse-comment-conformance"),
+          ];
           const factory = await createFactory(context, harness, tracker, checks, 200);
           const runId = await startRun(context, harness, factory.id);
           const stream = await harness.primary.call("streamFactoryRun", { params: { runId } });
@@ -167,31 +232,51 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
             statusOf: runStatus,
           });
           const runs = await harness.primary.call("listFactoryRuns", { params: { id: factory.id } });
-          verify(context, harness, runs, { kind: "lifecycle", step: "list", resource: "factory run", id: runId, expected: "present", listedIds: runIds });
+          verify(context, harness, runs, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "factory run",
+            id: runId,
+            expected: "present",
+            listedIds: runIds,
+          });
           const steps = await harness.primary.call("listFactoryStepRuns", { params: { runId } });
           verify(context, harness, steps);
           const stepRunId = stepRunIds(jsonBody(steps))[0];
           if (stepRunId !== undefined) {
             const step = await harness.primary.call("getFactoryStepRun", { params: { runId, stepRunId } });
             verify(context, harness, step);
-            const hydrated = await harness.primary.call("getHydratedFactoryStepRun", { params: { runId, stepRunId } });
+            const hydrated = await harness.primary.call("getHydratedFactoryStepRun", {
+              params: { runId, stepRunId },
+            });
             verify(context, harness, hydrated);
           }
           const pause = await harness.primary.call("pauseFactoryRun", { params: { runId } });
           verify(context, harness, pause, {
             kind: "body-rule",
             rule: "Pausing a run that already ended changes nothing and answers noop: true.",
-            problems: (body) => (field(body, "noop") === true ? [] : [`noop ${JSON.stringify(field(body, "noop"))}`]),
+            problems: (body) =>
+              field(body, "noop") === true ? [] : [`noop ${JSON.stringify(field(body, "noop"))}`],
           });
           const stream2 = await harness.primary.call("streamFactoryRun", { params: { runId } });
           verify(context, harness, stream2);
         });
 
         test("paused run streams heartbeats, resumes and is cancelled", async (context) => {
-          const checks = [covers("cancelFactoryRun", "lifecycle-run-finishes"), covers("streamFactoryRun", "sse-comment-conformance")];
+          const checks = [
+            covers("cancelFactoryRun", "lifecycle-run-finishes"),
+            covers("streamFactoryRun", "sse-comment-conformance"),
+          ];
           // On a real deployment a long reply keeps the run going; the mock loops a step instead.
           const mock = harness.target.mockFeatures;
-          const factory = await createFactory(context, harness, tracker, checks, mock ? 16 : 3_000, mock ? 10_000 : undefined);
+          const factory = await createFactory(
+            context,
+            harness,
+            tracker,
+            checks,
+            mock ? 16 : 3_000,
+            mock ? 10_000 : undefined,
+          );
           const runId = await startRun(context, harness, factory.id);
           const pause = await harness.primary.call("pauseFactoryRun", { params: { runId } });
           verify(context, harness, pause);
@@ -215,31 +300,53 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
         });
 
         test("second account cannot reach the run", async (context) => {
-          const checks = [covers("getFactoryRun", "namespacing-foreign-read-rejected"), covers("cancelFactoryRun", "namespacing-foreign-change-rejected")];
+          const checks = [
+            covers("getFactoryRun", "namespacing-foreign-read-rejected"),
+            covers("cancelFactoryRun", "namespacing-foreign-change-rejected"),
+          ];
           const other = requireSecondAccount(context, harness, checks);
           const factory = await createFactory(context, harness, tracker, checks);
           const runId = await startRun(context, harness, factory.id);
           for (const operationId of ["getFactoryRun", "listFactoryStepRuns", "streamFactoryRun"] as const) {
             const call = await other.call(operationId, { params: { runId } });
-            verify(context, harness, call, { kind: "foreign-access", action: "read", resource: "factory run", id: runId });
+            verify(context, harness, call, {
+              kind: "foreign-access",
+              action: "read",
+              resource: "factory run",
+              id: runId,
+            });
           }
           for (const operationId of ["pauseFactoryRun", "cancelFactoryRun"] as const) {
             const call = await other.call(operationId, { params: { runId } });
-            verify(context, harness, call, { kind: "foreign-access", action: "change", resource: "factory run", id: runId });
+            verify(context, harness, call, {
+              kind: "foreign-access",
+              action: "change",
+              resource: "factory run",
+              id: runId,
+            });
           }
           const foreignConfig = await other.call("getFactory", { params: { id: factory.id } });
-          verify(context, harness, foreignConfig, { kind: "foreign-access", action: "read", resource: "factory", id: factory.id });
+          verify(context, harness, foreignConfig, {
+            kind: "foreign-access",
+            action: "read",
+            resource: "factory",
+            id: factory.id,
+          });
         });
       });
 
       describe.sequential("factory schedules", () => {
         test("create, update, toggle, list, delete", async (context) => {
-          const checks = [covers("createFactorySchedule", "response-body-rule"), covers("deleteFactorySchedule", "lifecycle-delete-succeeds")];
+          const checks = [
+            covers("createFactorySchedule", "response-body-rule"),
+            covers("deleteFactorySchedule", "lifecycle-delete-succeeds"),
+          ];
           const factory = await createFactory(context, harness, tracker, checks);
           const nextRunRule = {
             kind: "body-rule" as const,
             rule: "A factory schedule carries the nextRunAt the server computed.",
-            problems: (body: unknown) => (field(field(body, "data"), "nextRunAt") === undefined ? ["no data.nextRunAt"] : []),
+            problems: (body: unknown) =>
+              field(field(body, "data"), "nextRunAt") === undefined ? ["no data.nextRunAt"] : [],
           };
           const startDate = Date.now() + 7 * 86_400_000;
           const created = await harness.primary.call("createFactorySchedule", {
@@ -253,21 +360,52 @@ for (const { harness, tracker } of setupSuite(["factories", "agents", "common"])
               status: "disabled",
             },
           });
-          verify(context, harness, created, [{ kind: "lifecycle", step: "create", resource: "factory schedule" }, nextRunRule]);
+          verify(context, harness, created, [
+            { kind: "lifecycle", step: "create", resource: "factory schedule" },
+            nextRunRule,
+          ]);
           const id = field(field(jsonBody(created), "data"), "id");
           if (typeof id !== "string") throw new Error("createFactorySchedule returned no data.id.");
-          const entry = tracker.track("factory schedule", id, "primary", { operationId: "deleteFactorySchedule", params: { id } });
-          const updated = await harness.primary.call("updateFactorySchedule", { params: { id }, json: { label: harness.uniqueName("schedule") } });
-          verify(context, harness, updated, [{ kind: "lifecycle", step: "update", resource: "factory schedule", id }, nextRunRule]);
+          const entry = tracker.track("factory schedule", id, "primary", {
+            operationId: "deleteFactorySchedule",
+            params: { id },
+          });
+          const updated = await harness.primary.call("updateFactorySchedule", {
+            params: { id },
+            json: { label: harness.uniqueName("schedule") },
+          });
+          verify(context, harness, updated, [
+            { kind: "lifecycle", step: "update", resource: "factory schedule", id },
+            nextRunRule,
+          ]);
           const toggled = await harness.primary.call("toggleFactorySchedule", { params: { id } });
           verify(context, harness, toggled, nextRunRule);
           const listed = await harness.primary.call("listFactorySchedules");
-          verify(context, harness, listed, { kind: "lifecycle", step: "list", resource: "factory schedule", id, expected: "present", listedIds: ids });
+          verify(context, harness, listed, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "factory schedule",
+            id,
+            expected: "present",
+            listedIds: ids,
+          });
           const deleted = await harness.primary.call("deleteFactorySchedule", { params: { id } });
-          verify(context, harness, deleted, { kind: "lifecycle", step: "delete", resource: "factory schedule", id });
+          verify(context, harness, deleted, {
+            kind: "lifecycle",
+            step: "delete",
+            resource: "factory schedule",
+            id,
+          });
           tracker.forget(entry);
           const after = await harness.primary.call("listFactorySchedules");
-          verify(context, harness, after, { kind: "lifecycle", step: "list", resource: "factory schedule", id, expected: "absent", listedIds: ids });
+          verify(context, harness, after, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "factory schedule",
+            id,
+            expected: "absent",
+            listedIds: ids,
+          });
         });
       });
     });

@@ -8,7 +8,7 @@ import { covers, requireResource } from "./support/requirements.ts";
 import { setupSuite } from "./support/suite-setup.ts";
 import { assertContract, verify } from "./support/verify.ts";
 
-/** An openai SDK client for the primary account whose exchanges are recorded. */
+/** Creates an openai SDK client for the primary account whose exchanges are recorded. */
 function sdkClient(harness: Harness): { client: OpenAI; exchanges: Exchange[] } {
   const exchanges: Exchange[] = [];
   const account = harness.target.primary;
@@ -17,8 +17,10 @@ function sdkClient(harness: Harness): { client: OpenAI; exchanges: Exchange[] } 
     baseURL: `${harness.target.root}/v1`,
     maxRetries: 0,
     timeout: harness.target.requestTimeoutMs,
-    fetch: createRecordingFetch(harness.http, { key: account.apiKey, variable: account.keyVariable }, (exchange) =>
-      exchanges.push(exchange),
+    fetch: createRecordingFetch(
+      harness.http,
+      { key: account.apiKey, variable: account.keyVariable },
+      (exchange) => exchanges.push(exchange),
     ),
   });
   return { client, exchanges };
@@ -41,11 +43,14 @@ async function verifySdkCall(
   } catch (error) {
     problems = [error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
   }
-  if (exchanges.length === 0) throw new Error(`The openai SDK sent no request for ${call}: ${problems.join("; ")}`);
+  if (exchanges.length === 0)
+    throw new Error(`The openai SDK sent no request for ${call}: ${problems.join("; ")}`);
   for (const exchange of exchanges) {
     const operation = harness.validators.findOperation(exchange.request.method, exchange.request.path);
     if (operation === undefined) {
-      throw new Error(`The openai SDK called ${exchange.request.method} ${exchange.request.path}, which the spec lacks.`);
+      throw new Error(
+        `The openai SDK called ${exchange.request.method} ${exchange.request.path}, which the spec lacks.`,
+      );
     }
     verify(context, harness, { operation, exchange }, { kind: "sdk-call", call, problems }, { soft: true });
   }
@@ -69,11 +74,19 @@ for (const { harness } of setupSuite(["chat", "embeddings", "common"])) {
   describe(harness.label, () => {
     describe("openai SDK", () => {
       test("chat completion", async (context) => {
-        const model = requireResource(context, harness, "chatModel", [covers("createChatCompletion", "compatibility-openai-sdk-chat")]);
+        const model = requireResource(context, harness, "chatModel", [
+          covers("createChatCompletion", "compatibility-openai-sdk-chat"),
+        ]);
         await verifySdkCall(context, harness, "chat", async (client) => {
-          const completion = await client.chat.completions.create({ model, messages: MESSAGES, max_tokens: 16 });
+          const completion = await client.chat.completions.create({
+            model,
+            messages: MESSAGES,
+            max_tokens: 16,
+          });
           const content = completion.choices[0]?.message.content;
-          return typeof content === "string" && content.length > 0 ? [] : [`choices[0].message.content is ${JSON.stringify(content)}`];
+          return typeof content === "string" && content.length > 0
+            ? []
+            : [`choices[0].message.content is ${JSON.stringify(content)}`];
         });
       });
 
@@ -99,7 +112,8 @@ for (const { harness } of setupSuite(["chat", "embeddings", "common"])) {
           }
           const problems: string[] = [];
           if (text === "") problems.push("the stream carried no content");
-          if (finishReason === undefined || finishReason === null) problems.push("no chunk carried a finish_reason");
+          if (finishReason === undefined || finishReason === null)
+            problems.push("no chunk carried a finish_reason");
           if (usage === undefined) problems.push("include_usage was set but no chunk carried usage");
           return problems;
         });
@@ -120,7 +134,9 @@ for (const { harness } of setupSuite(["chat", "embeddings", "common"])) {
           if (call === undefined || call.type !== "function") return ["the reply has no function tool call"];
           try {
             JSON.parse(call.function.arguments);
-            return call.function.name === "get_weather" ? [] : [`the tool call names ${call.function.name}, not get_weather`];
+            return call.function.name === "get_weather"
+              ? []
+              : [`the tool call names ${call.function.name}, not get_weather`];
           } catch {
             return [`the tool call arguments ${JSON.stringify(call.function.arguments)} are not JSON`];
           }
@@ -132,12 +148,16 @@ for (const { harness } of setupSuite(["chat", "embeddings", "common"])) {
           covers("createEmbeddings", "compatibility-openai-sdk-embeddings"),
         ]);
         await verifySdkCall(context, harness, "embeddings", async (client) => {
-          // The SDK asks for base64 and decodes the vectors itself.
+          // The SDK requests base64 and decodes the vectors itself.
           const result = await client.embeddings.create({ model, input: ["first", "second"] });
           const problems: string[] = [];
           if (result.data.length !== 2) problems.push(`${result.data.length} embeddings for 2 inputs`);
           for (const item of result.data) {
-            if (!Array.isArray(item.embedding) || item.embedding.length === 0 || item.embedding.some((value) => !Number.isFinite(value))) {
+            if (
+              !Array.isArray(item.embedding) ||
+              item.embedding.length === 0 ||
+              item.embedding.some((value) => !Number.isFinite(value))
+            ) {
               problems.push(`embedding ${item.index} is not a non-empty list of numbers`);
             }
           }

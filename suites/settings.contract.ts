@@ -5,7 +5,7 @@ import { covers, requireSecondAccount, requireWrites } from "./support/requireme
 import { setupSuite } from "./support/suite-setup.ts";
 import { skipChecks, verify } from "./support/verify.ts";
 
-/** The utility agent selections of a settings body. */
+/** Returns the utility agent selections of a settings body. */
 function utilityAgents(body: unknown): Record<string, unknown> {
   const agents = field(field(body, "settings"), "utilityAgents");
   return agents !== null && typeof agents === "object" ? (agents as Record<string, unknown>) : {};
@@ -21,7 +21,10 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
 
       describe.sequential("settings update", () => {
         test("update, read back, invisible to others, restore", async (context) => {
-          const checks = [covers("updateUserSettings", "lifecycle-update-succeeds"), covers("getUserSettings", "lifecycle-update-applied")];
+          const checks = [
+            covers("updateUserSettings", "lifecycle-update-succeeds"),
+            covers("getUserSettings", "lifecycle-update-applied"),
+          ];
           requireWrites(context, harness, checks);
           const original = await harness.primary.call("getUserSettings");
           verify(context, harness, original);
@@ -32,8 +35,15 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
           });
 
           const titleAgent = harness.uniqueName("title-agent");
-          const update = await harness.primary.call("updateUserSettings", { json: { utilityAgents: { titleAgent } } });
-          verify(context, harness, update, { kind: "lifecycle", step: "update", resource: "settings", id: "utilityAgents" });
+          const update = await harness.primary.call("updateUserSettings", {
+            json: { utilityAgents: { titleAgent } },
+          });
+          verify(context, harness, update, {
+            kind: "lifecycle",
+            step: "update",
+            resource: "settings",
+            id: "utilityAgents",
+          });
           const read = await harness.primary.call("getUserSettings");
           verify(context, harness, read, {
             kind: "lifecycle",
@@ -42,7 +52,9 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
             id: "utilityAgents",
             unapplied: (body) => {
               const value = utilityAgents(body)["titleAgent"];
-              return value === titleAgent ? [] : [`titleAgent ${JSON.stringify(value)} instead of ${titleAgent}`];
+              return value === titleAgent
+                ? []
+                : [`titleAgent ${JSON.stringify(value)} instead of ${titleAgent}`];
             },
           });
           if (harness.secondary !== undefined) {
@@ -52,7 +64,10 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
               action: "list",
               resource: "settings",
               id: titleAgent,
-              listedIds: (body) => Object.values(utilityAgents(body)).filter((value): value is string => typeof value === "string"),
+              listedIds: (body) =>
+                Object.values(utilityAgents(body)).filter(
+                  (value): value is string => typeof value === "string",
+                ),
             });
           }
         });
@@ -96,7 +111,9 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
             kind: "body-rule",
             rule: "ready is true only when the config agent is provisioned.",
             problems: (body) =>
-              field(body, "ready") === true && field(body, "provisioned") !== true ? ["ready: true with provisioned: false"] : [],
+              field(body, "ready") === true && field(body, "provisioned") !== true
+                ? ["ready: true with provisioned: false"]
+                : [],
           },
         ]);
       });
@@ -104,7 +121,11 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
       test("provision without providerKey", async (context) => {
         requireWrites(context, harness, [covers("provisionConfigAgent", "documented-error-status")]);
         const call = await harness.primary.call("provisionConfigAgent", { json: {} });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "providerKey is missing" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "providerKey is missing",
+        });
       });
 
       describe.sequential("provisioning", () => {
@@ -118,18 +139,32 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
           const providerKey = Array.isArray(providers) ? field(providers[0], "providerKey") : undefined;
           if (field(body, "provisioned") !== true) {
             if (typeof providerKey !== "string") {
-              skipChecks(context, harness, "the account has no provider that can back a config agent", checks);
+              skipChecks(
+                context,
+                harness,
+                "the account has no provider that can back a config agent",
+                checks,
+              );
             }
             const first = await harness.primary.call("provisionConfigAgent", { json: { providerKey } });
             verify(context, harness, first, { kind: "lifecycle", step: "create", resource: "config agent" });
             const after = await harness.primary.call("getConfigAgentStatus");
             const agentName = field(jsonBody(after), "agentName");
             if (typeof agentName === "string") {
-              tracker.track("agent", agentName, "primary", { operationId: "deleteAgent", json: { name: agentName } });
+              tracker.track("agent", agentName, "primary", {
+                operationId: "deleteAgent",
+                json: { name: agentName },
+              });
             }
           }
-          const again = await harness.primary.call("provisionConfigAgent", { json: { providerKey: typeof providerKey === "string" ? providerKey : "openai" } });
-          verify(context, harness, again, { kind: "expected-status", statuses: [409], reason: "the account already has a config agent" });
+          const again = await harness.primary.call("provisionConfigAgent", {
+            json: { providerKey: typeof providerKey === "string" ? providerKey : "openai" },
+          });
+          verify(context, harness, again, {
+            kind: "expected-status",
+            statuses: [409],
+            reason: "the account already has a config agent",
+          });
         });
       });
 
@@ -141,7 +176,11 @@ for (const { harness, tracker } of setupSuite(["settings", "common"])) {
       test("save chat without messages", async (context) => {
         requireWrites(context, harness, [covers("saveConfigAgentChat", "documented-error-status")]);
         const call = await harness.primary.call("saveConfigAgentChat", { json: {} });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "messages is missing" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "messages is missing",
+        });
       });
     });
   });

@@ -5,15 +5,21 @@ import { covers, requireResource, requireSecondAccount, requireWrites } from "./
 import { setupSuite } from "./support/suite-setup.ts";
 import { verify } from "./support/verify.ts";
 
-const USAGE_OPERATIONS = ["listUsageRecords", "getUsageSummary", "listUsageByModel", "getUsageTimeseries", "getUsageBilling"] as const;
+const USAGE_OPERATIONS = [
+  "listUsageRecords",
+  "getUsageSummary",
+  "listUsageByModel",
+  "getUsageTimeseries",
+  "getUsageBilling",
+] as const;
 const MESSAGES = [{ role: "user", content: "Count this call." }];
 
-/** The interval query parameter that the timeseries route requires. */
+/** Returns the interval query parameter that the timeseries route requires. */
 function intervalFor(operationId: string): { interval?: string } {
   return operationId === "getUsageTimeseries" ? { interval: "day" } : {};
 }
 
-/** The call count of a usage summary body. */
+/** Returns the call count of a usage summary body. */
 function callCount(body: unknown): number {
   const count = field(field(body, "data"), "callCount");
   return typeof count === "number" ? count : Number.NaN;
@@ -23,7 +29,9 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
   describe(harness.label, () => {
     describe("usage", () => {
       test.for(USAGE_OPERATIONS)("%s over the last day", async (operationId, context) => {
-        const call = await harness.primary.call(operationId, { query: { last: "24h", ...intervalFor(operationId) } });
+        const call = await harness.primary.call(operationId, {
+          query: { last: "24h", ...intervalFor(operationId) },
+        });
         verify(context, harness, call);
       });
 
@@ -42,7 +50,9 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
       });
 
       test("raw records filtered and paged", async (context) => {
-        const call = await harness.primary.call("listUsageRecords", { query: { last: "7d", tools: false, limit: 5, offset: 0 } });
+        const call = await harness.primary.call("listUsageRecords", {
+          query: { last: "7d", tools: false, limit: 5, offset: 0 },
+        });
         verify(context, harness, call);
       });
     });
@@ -53,17 +63,31 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
         const call = await harness.primary.call(operationId, {
           query: { start: String(now), end: String(now - 60_000), ...intervalFor(operationId) },
         });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "end is earlier than start" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "end is earlier than start",
+        });
       });
 
       test.for(USAGE_OPERATIONS)("%s rejects a query without a range", async (operationId, context) => {
         const call = await harness.primary.call(operationId);
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "neither start and end nor last is given" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "neither start and end nor last is given",
+        });
       });
 
       test("timeseries rejects an unknown interval", async (context) => {
-        const call = await harness.primary.call("getUsageTimeseries", { query: { last: "24h", interval: "week" } });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "interval is not hour, day or month" });
+        const call = await harness.primary.call("getUsageTimeseries", {
+          query: { last: "24h", interval: "week" },
+        });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "interval is not hour, day or month",
+        });
       });
     });
 
@@ -76,7 +100,9 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
         verify(context, harness, before);
         const startCount = callCount(jsonBody(before));
         for (let index = 0; index < 2; index += 1) {
-          const chat = await harness.primary.call("createChatCompletion", { json: { model, messages: MESSAGES, max_tokens: 4 } });
+          const chat = await harness.primary.call("createChatCompletion", {
+            json: { model, messages: MESSAGES, max_tokens: 4 },
+          });
           verify(context, harness, chat);
         }
         const after = await harness.primary.call("getUsageSummary", { query });
@@ -85,7 +111,9 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
           rule: "usage-growth",
           documented: "a callCount that grows by at least the 2 chat calls made in between",
           mismatches: (body) =>
-            callCount(body) >= startCount + 2 ? [] : [`callCount ${callCount(body)} after 2 calls, up from ${startCount}`],
+            callCount(body) >= startCount + 2
+              ? []
+              : [`callCount ${callCount(body)} after 2 calls, up from ${startCount}`],
         });
       });
     });
@@ -97,11 +125,22 @@ for (const { harness, tracker } of setupSuite(["usage", "chat", "common"])) {
         const other = requireSecondAccount(context, harness, checks);
         const provider = await createTestProvider(context, harness, tracker, harness.primary);
         const model = await createTestModel(context, harness, tracker, harness.primary, provider);
-        const chat = await harness.primary.call("createChatCompletion", { json: { model, messages: MESSAGES, max_tokens: 4 } });
+        const chat = await harness.primary.call("createChatCompletion", {
+          json: { model, messages: MESSAGES, max_tokens: 4 },
+        });
         verify(context, harness, chat);
         const usageModels = (body: unknown): string[] => stringsOf(arrayField(body, "data"), "modelName");
-        const own = await harness.primary.call("listUsageRecords", { query: { last: "1h", modelName: model } });
-        verify(context, harness, own, { kind: "lifecycle", step: "list", resource: "usage record", id: model, expected: "present", listedIds: usageModels });
+        const own = await harness.primary.call("listUsageRecords", {
+          query: { last: "1h", modelName: model },
+        });
+        verify(context, harness, own, {
+          kind: "lifecycle",
+          step: "list",
+          resource: "usage record",
+          id: model,
+          expected: "present",
+          listedIds: usageModels,
+        });
         const foreign = await other.call("listUsageRecords", { query: { last: "1h", modelName: model } });
         verify(context, harness, foreign, {
           kind: "foreign-access",

@@ -34,13 +34,24 @@ for (const { harness, tracker } of setupSuite(["utilities", "mcp-servers", "comm
         });
         verify(context, harness, registered, { kind: "lifecycle", step: "create", resource: "MCP server" });
         tracker.track("MCP server", name, "primary", { operationId: "uninstallMcpServer", params: { name } });
-        const disabled = await harness.primary.call("updateMcpServerInstall", { params: { name }, json: { enabled: false } });
-        verify(context, harness, disabled, { kind: "lifecycle", step: "update", resource: "MCP server", id: name });
+        const disabled = await harness.primary.call("updateMcpServerInstall", {
+          params: { name },
+          json: { enabled: false },
+        });
+        verify(context, harness, disabled, {
+          kind: "lifecycle",
+          step: "update",
+          resource: "MCP server",
+          id: name,
+        });
         const call = await harness.primary.call("listCoreServers");
         verify(context, harness, call, {
           kind: "body-rule",
           rule: "GET /v1/core/servers lists only enabled servers, and external servers only when installed.",
-          problems: (body) => (stringsOf(arrayField(body, "servers"), "name").includes(name) ? [`the disabled server ${name} is listed`] : []),
+          problems: (body) =>
+            stringsOf(arrayField(body, "servers"), "name").includes(name)
+              ? [`the disabled server ${name} is listed`]
+              : [],
         });
       });
 
@@ -52,7 +63,11 @@ for (const { harness, tracker } of setupSuite(["utilities", "mcp-servers", "comm
       test("generates a prompt", async (context) => {
         const model = requireResource(context, harness, "chatModel", [covers("generatePrompt")]);
         const call = await harness.primary.call("generatePrompt", {
-          json: { model, messages: [{ role: "user", content: "An agent that summarizes support tickets." }], type: "agent" },
+          json: {
+            model,
+            messages: [{ role: "user", content: "An agent that summarizes support tickets." }],
+            type: "agent",
+          },
         });
         verify(context, harness, call);
       });
@@ -68,7 +83,11 @@ for (const { harness, tracker } of setupSuite(["utilities", "mcp-servers", "comm
 
       test("generate prompt rejects a body without messages", async (context) => {
         const call = await harness.primary.call("generatePrompt", { json: { model: "any-model" } });
-        verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "messages is missing" });
+        verify(context, harness, call, {
+          kind: "expected-status",
+          statuses: [400],
+          reason: "messages is missing",
+        });
       });
     });
   });

@@ -35,11 +35,18 @@ async function createWorkflow(
   requireWrites(context, harness, checks);
   const model = requireResource(context, harness, "chatModel", checks);
   const agent = await createTestAgent(context, harness, tracker, harness.primary, model);
-  const options = await harness.primary.call("updateAgent", { json: { name: agent.name, modelOptions: { maxTokens } } });
+  const options = await harness.primary.call("updateAgent", {
+    json: { name: agent.name, modelOptions: { maxTokens } },
+  });
   verify(context, harness, options, { kind: "lifecycle", step: "update", resource: "agent", id: agent.name });
   const name = harness.uniqueName("workflow");
   const call = await harness.primary.call("createWorkflow", {
-    json: { name, mainAgentRef: `agent/${agent.id}`, mainPrompt: "Summarize {{ topic }} in one line.", dataPayload: '{"topic":"contract tests"}' },
+    json: {
+      name,
+      mainAgentRef: `agent/${agent.id}`,
+      mainPrompt: "Summarize {{ topic }} in one line.",
+      dataPayload: '{"topic":"contract tests"}',
+    },
   });
   verify(context, harness, call, [
     { kind: "lifecycle", step: "create", resource: "workflow" },
@@ -49,8 +56,10 @@ async function createWorkflow(
       problems: (body) => {
         const data = field(body, "data");
         const problems: string[] = [];
-        if (field(data, "concurrency") !== 1) problems.push(`concurrency ${JSON.stringify(field(data, "concurrency"))}`);
-        if (field(data, "delimiter") !== "|#|") problems.push(`delimiter ${JSON.stringify(field(data, "delimiter"))}`);
+        if (field(data, "concurrency") !== 1)
+          problems.push(`concurrency ${JSON.stringify(field(data, "concurrency"))}`);
+        if (field(data, "delimiter") !== "|#|")
+          problems.push(`delimiter ${JSON.stringify(field(data, "delimiter"))}`);
         return problems;
       },
     },
@@ -92,13 +101,31 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
 
       describe.sequential("workflow config lifecycle", () => {
         test("create, list, update, delete, gone", async (context) => {
-          const checks = [covers("createWorkflow", "lifecycle-create-succeeds"), covers("deleteWorkflow", "lifecycle-delete-succeeds")];
+          const checks = [
+            covers("createWorkflow", "lifecycle-create-succeeds"),
+            covers("deleteWorkflow", "lifecycle-delete-succeeds"),
+          ];
           const workflow = await createWorkflow(context, harness, tracker, checks, 16);
           const listed = await harness.primary.call("listWorkflows");
-          verify(context, harness, listed, { kind: "lifecycle", step: "list", resource: "workflow", id: workflow.id, expected: "present", listedIds: workflowIds });
+          verify(context, harness, listed, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "workflow",
+            id: workflow.id,
+            expected: "present",
+            listedIds: workflowIds,
+          });
           const renamed = `${workflow.name}-renamed`;
-          const updated = await harness.primary.call("updateWorkflow", { params: { id: workflow.id }, json: { name: renamed } });
-          verify(context, harness, updated, { kind: "lifecycle", step: "update", resource: "workflow", id: workflow.id });
+          const updated = await harness.primary.call("updateWorkflow", {
+            params: { id: workflow.id },
+            json: { name: renamed },
+          });
+          verify(context, harness, updated, {
+            kind: "lifecycle",
+            step: "update",
+            resource: "workflow",
+            id: workflow.id,
+          });
           const reread = await harness.primary.call("listWorkflows");
           verify(context, harness, reread, {
             kind: "lifecycle",
@@ -111,10 +138,22 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
             },
           });
           const deleted = await harness.primary.call("deleteWorkflow", { params: { id: workflow.id } });
-          verify(context, harness, deleted, { kind: "lifecycle", step: "delete", resource: "workflow", id: workflow.id });
+          verify(context, harness, deleted, {
+            kind: "lifecycle",
+            step: "delete",
+            resource: "workflow",
+            id: workflow.id,
+          });
           tracker.forget(workflow.entry);
           const after = await harness.primary.call("listWorkflows");
-          verify(context, harness, after, { kind: "lifecycle", step: "list", resource: "workflow", id: workflow.id, expected: "absent", listedIds: workflowIds });
+          verify(context, harness, after, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "workflow",
+            id: workflow.id,
+            expected: "absent",
+            listedIds: workflowIds,
+          });
         });
       });
 
@@ -128,26 +167,45 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
               kind: "body-rule",
               rule: "Deleting an unknown config answers success: false with message Not found.",
               problems: (body) =>
-                field(body, "success") === false && field(body, "message") === "Not found" ? [] : [`body ${JSON.stringify(body)}`],
+                field(body, "success") === false && field(body, "message") === "Not found"
+                  ? []
+                  : [`body ${JSON.stringify(body)}`],
             },
           ]);
         });
 
         test.for([
-          ["updateWorkflow", 404, "the config does not exist", { params: { id: "wf_msqh_absent" }, json: { name: "x" } }],
+          [
+            "updateWorkflow",
+            404,
+            "the config does not exist",
+            { params: { id: "wf_msqh_absent" }, json: { name: "x" } },
+          ],
           ["startWorkflowRun", 400, "workflowId is missing", { json: {} }],
           ["startWorkflowRun", 404, "the config does not exist", { json: { workflowId: "wf_msqh_absent" } }],
           ["getWorkflowRun", 404, "the run does not exist", { params: { runId: "wf_run_msqh_absent" } }],
-          ["createWorkflow", 400, "dataPayload is not a JSON object", { json: { name: "msqh-never-created", dataPayload: "[1,2]" } }],
+          [
+            "createWorkflow",
+            400,
+            "dataPayload is not a JSON object",
+            { json: { name: "msqh-never-created", dataPayload: "[1,2]" } },
+          ],
         ] as const)("%s answers %i when %s", async ([operationId, status, reason, options], context) => {
-          if (operationId !== "getWorkflowRun") requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
+          if (operationId !== "getWorkflowRun")
+            requireWrites(context, harness, [covers(operationId, "documented-error-status")]);
           const call = await harness.primary.call(operationId, options);
           verify(context, harness, call, { kind: "expected-status", statuses: [status], reason });
         });
 
         test("agent workflow without messages", async (context) => {
-          const call = await harness.primary.call("streamAgentWorkflow", { json: { agentName: "msqh-absent-agent" } });
-          verify(context, harness, call, { kind: "expected-status", statuses: [400], reason: "messages is missing" });
+          const call = await harness.primary.call("streamAgentWorkflow", {
+            json: { agentName: "msqh-absent-agent" },
+          });
+          verify(context, harness, call, {
+            kind: "expected-status",
+            statuses: [400],
+            reason: "messages is missing",
+          });
         });
       });
 
@@ -173,10 +231,24 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
           const hydrated = await harness.primary.call("getHydratedWorkflowRun", { params: { runId } });
           verify(context, harness, hydrated);
           const runs = await harness.primary.call("listWorkflowRuns", { params: { id: workflow.id } });
-          verify(context, harness, runs, { kind: "lifecycle", step: "list", resource: "workflow run", id: runId, expected: "present", listedIds: runIds });
+          verify(context, harness, runs, {
+            kind: "lifecycle",
+            step: "list",
+            resource: "workflow run",
+            id: runId,
+            expected: "present",
+            listedIds: runIds,
+          });
           for (const limit of [0, 500]) {
-            const clamped = await harness.primary.call("listWorkflowRuns", { params: { id: workflow.id }, query: { limit } });
-            verify(context, harness, clamped, { kind: "expected-status", statuses: [200], reason: `limit ${limit} is clamped into 1..100` });
+            const clamped = await harness.primary.call("listWorkflowRuns", {
+              params: { id: workflow.id },
+              query: { limit },
+            });
+            verify(context, harness, clamped, {
+              kind: "expected-status",
+              statuses: [200],
+              reason: `limit ${limit} is clamped into 1..100`,
+            });
           }
           const late = await harness.primary.call("cancelWorkflowRun", { params: { runId } });
           verify(context, harness, late, {
@@ -185,7 +257,9 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
             problems: (body) =>
               field(body, "found") === true && field(body, "cancelled") === false
                 ? []
-                : [`found ${JSON.stringify(field(body, "found"))} and cancelled ${JSON.stringify(field(body, "cancelled"))}`],
+                : [
+                    `found ${JSON.stringify(field(body, "found"))} and cancelled ${JSON.stringify(field(body, "cancelled"))}`,
+                  ],
           });
         });
 
@@ -209,18 +283,40 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
         });
 
         test("second account cannot reach the run", async (context) => {
-          const checks = [covers("getWorkflowRun", "namespacing-foreign-read-rejected"), covers("cancelWorkflowRun", "namespacing-foreign-change-rejected")];
+          const checks = [
+            covers("getWorkflowRun", "namespacing-foreign-read-rejected"),
+            covers("cancelWorkflowRun", "namespacing-foreign-change-rejected"),
+          ];
           const other = requireSecondAccount(context, harness, checks);
           const workflow = await createWorkflow(context, harness, tracker, checks, 16);
           const runId = await startRun(context, harness, workflow.id);
-          for (const operationId of ["getWorkflowRun", "getHydratedWorkflowRun", "streamWorkflowRun"] as const) {
+          for (const operationId of [
+            "getWorkflowRun",
+            "getHydratedWorkflowRun",
+            "streamWorkflowRun",
+          ] as const) {
             const call = await other.call(operationId, { params: { runId } });
-            verify(context, harness, call, { kind: "foreign-access", action: "read", resource: "workflow run", id: runId });
+            verify(context, harness, call, {
+              kind: "foreign-access",
+              action: "read",
+              resource: "workflow run",
+              id: runId,
+            });
           }
           const cancel = await other.call("cancelWorkflowRun", { params: { runId } });
-          verify(context, harness, cancel, { kind: "foreign-access", action: "change", resource: "workflow run", id: runId });
+          verify(context, harness, cancel, {
+            kind: "foreign-access",
+            action: "change",
+            resource: "workflow run",
+            id: runId,
+          });
           const runs = await other.call("listWorkflowRuns", { params: { id: workflow.id } });
-          verify(context, harness, runs, { kind: "foreign-access", action: "read", resource: "workflow", id: workflow.id });
+          verify(context, harness, runs, {
+            kind: "foreign-access",
+            action: "read",
+            resource: "workflow",
+            id: workflow.id,
+          });
           const stillMine = await awaitRunEnd(harness.primary, runId);
           verify(context, harness, stillMine, {
             kind: "lifecycle",
@@ -239,7 +335,11 @@ for (const { harness, tracker } of setupSuite(["workflows", "agents", "common"])
         const model = requireResource(context, harness, "chatModel", checks);
         const agent = await createTestAgent(context, harness, tracker, harness.primary, model);
         const call = await harness.primary.call("streamAgentWorkflow", {
-          json: { agentName: agent.name, messages: [{ role: "user", content: "Summarize {{ topic }}." }], data: { topic: "tests" } },
+          json: {
+            agentName: agent.name,
+            messages: [{ role: "user", content: "Summarize {{ topic }}." }],
+            data: { topic: "tests" },
+          },
         });
         verify(context, harness, call);
       });

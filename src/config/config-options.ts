@@ -4,16 +4,9 @@
  * built from this list, so they cannot disagree.
  */
 
-/** How a setting's text is parsed and checked. */
+/** Kind of value of a setting, which selects its parser and validation. */
 export type OptionKind =
-  | "url"
-  | "secret"
-  | "string"
-  | "boolean"
-  | "milliseconds"
-  | "run-prefix"
-  | "path"
-  | "list";
+  "url" | "secret" | "string" | "boolean" | "milliseconds" | "run-prefix" | "path" | "list";
 
 export interface ConfigOption {
   /** Property of `HarnessSettings` and key in the config file. */
@@ -26,7 +19,7 @@ export interface ConfigOption {
   readonly kind: OptionKind;
   /** Help text: what the option sets, in which unit. */
   readonly description: string;
-  /** Default shown in help text; the resolver holds the actual default values. */
+  /** Default shown in help text; the actual default values are set in the resolver. */
   readonly defaultText?: string;
 }
 
@@ -86,7 +79,8 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     valueName: undefined,
     env: "MSQ_API_KEY_LEGACY",
     kind: "secret",
-    description: "A valid key of the first account that does not start with msq-, to check that Bearer rejects it",
+    description:
+      "A valid key of the first account that does not start with msq-, to check that Bearer rejects it",
   },
   {
     key: "secondUsername",

@@ -21,7 +21,12 @@ const BOOLEAN_FALSE = new Set(["0", "false", "no", "off", ""]);
  * @throws ConfigError naming the option, where the value came from, the value received (never a
  *   secret's value) and the fix.
  */
-export function parseSettingValue(option: ConfigOption, raw: unknown, source: ValueSource, cwd: string): SettingValue {
+export function parseSettingValue(
+  option: ConfigOption,
+  raw: unknown,
+  source: ValueSource,
+  cwd: string,
+): SettingValue {
   switch (option.kind) {
     case "url":
       return parseTargetUrl(option, raw, source);
@@ -43,7 +48,12 @@ export function parseSettingValue(option: ConfigOption, raw: unknown, source: Va
 }
 
 /** Builds the ConfigError of an invalid value. `received` is already safe to print. */
-export function invalidValue(option: ConfigOption, source: ValueSource, received: string, fix: string): ConfigError {
+export function invalidValue(
+  option: ConfigOption,
+  source: ValueSource,
+  received: string,
+  fix: string,
+): ConfigError {
   return new ConfigError(
     `Invalid ${option.key} from ${source.name}: received ${received}. ${fix} ` +
       `The setting is read from ${describeOptionSources(option)}.`,
@@ -86,7 +96,8 @@ function parseSecret(option: ConfigOption, raw: unknown, source: ValueSource): s
   if (typeof raw !== "string") {
     throw invalidValue(option, source, describeType(raw), `Set ${option.env} to the key as a string.`);
   }
-  if (raw === "") throw invalidValue(option, source, "an empty value", `Set ${option.env} to the key, or unset it.`);
+  if (raw === "")
+    throw invalidValue(option, source, "an empty value", `Set ${option.env} to the key, or unset it.`);
   if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
     throw invalidValue(
       option,
@@ -96,7 +107,12 @@ function parseSecret(option: ConfigOption, raw: unknown, source: ValueSource): s
     );
   }
   if (raw.length > 512) {
-    throw invalidValue(option, source, `a value of ${raw.length} characters`, "API keys are at most 512 characters; check the value.");
+    throw invalidValue(
+      option,
+      source,
+      `a value of ${raw.length} characters`,
+      "API keys are at most 512 characters; check the value.",
+    );
   }
   return raw;
 }
@@ -115,7 +131,12 @@ function parseBoolean(option: ConfigOption, raw: unknown, source: ValueSource): 
     if (BOOLEAN_TRUE.has(text)) return true;
     if (BOOLEAN_FALSE.has(text)) return false;
   }
-  throw invalidValue(option, source, describeRaw(raw), "Use true or false (1/0, yes/no and on/off also work).");
+  throw invalidValue(
+    option,
+    source,
+    describeRaw(raw),
+    "Use true or false (1/0, yes/no and on/off also work).",
+  );
 }
 
 function parseMilliseconds(option: ConfigOption, raw: unknown, source: ValueSource): number {
@@ -148,7 +169,12 @@ function parseRunPrefix(option: ConfigOption, raw: unknown, source: ValueSource)
 function parseList(option: ConfigOption, raw: unknown, source: ValueSource): readonly string[] {
   const items = typeof raw === "string" ? raw.split(",") : Array.isArray(raw) ? raw : undefined;
   if (items === undefined || items.some((item) => typeof item !== "string")) {
-    throw invalidValue(option, source, describeRaw(raw), "Give a comma-separated list, or a JSON array of strings in the config file.");
+    throw invalidValue(
+      option,
+      source,
+      describeRaw(raw),
+      "Give a comma-separated list, or a JSON array of strings in the config file.",
+    );
   }
   return (items as string[]).map((item) => item.trim()).filter((item) => item !== "");
 }

@@ -40,14 +40,15 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
  * the JSON config file, which wins over the defaults. Every API key is registered with
  * `registerSecret` as soon as it is read, so no output can print it.
  * @throws ConfigError for an unreadable config file, an unknown file key, an invalid value or a
- *   contradicting combination; the message names the option, its environment variable and the fix.
+ *   contradicting combination. The message names the option, its environment variable and the fix.
  */
 export function resolveConfig(sources: ConfigSources = {}): HarnessConfig {
   const env = sources.env ?? process.env;
   const cwd = sources.cwd ?? process.cwd();
   const configPath = sources.configFlag ?? emptyToUndefined(env[CONFIG_FILE_ENV]);
   const configFile = configPath === undefined ? undefined : resolve(cwd, configPath);
-  const fileValues = configFile === undefined ? {} : readConfigFile(configFile, sources.configFlag !== undefined);
+  const fileValues =
+    configFile === undefined ? {} : readConfigFile(configFile, sources.configFlag !== undefined);
 
   const values = new Map<keyof HarnessSettings, SettingValue>();
   for (const option of CONFIG_OPTIONS) {
@@ -111,7 +112,10 @@ function pickRawValue(
     return { raw: envValue, source: { name: `environment variable ${option.env}` } };
   }
   if (option.key in fileValues) {
-    return { raw: fileValues[option.key], source: { name: `config file ${configFile ?? ""}, key "${option.key}"` } };
+    return {
+      raw: fileValues[option.key],
+      source: { name: `config file ${configFile ?? ""}, key "${option.key}"` },
+    };
   }
   return undefined;
 }
@@ -122,7 +126,8 @@ function readConfigFile(path: string, fromFlag: boolean): Record<string, unknown
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(error);
     throw new ConfigError(
       `Cannot read the config file ${path} (${origin}): ${reason}. Check the path, or omit it to use flags and environment variables only.`,
     );

@@ -1,7 +1,11 @@
 import { CHECK_FAMILIES, type CheckFamily } from "./check-family.ts";
 import type { ContractCheck } from "./contract-check.ts";
 import * as auth from "./checks/auth-rules.ts";
-import { binaryContentMatchesType, binaryContentMatchesUpload, streamAudioMatchesFormat } from "./checks/binary-content-rules.ts";
+import {
+  binaryContentMatchesType,
+  binaryContentMatchesUpload,
+  streamAudioMatchesFormat,
+} from "./checks/binary-content-rules.ts";
 import { responseBodyRule, responseHeaderValue } from "./checks/body-rules.ts";
 import * as chatStream from "./checks/chat-stream-rules.ts";
 import * as compatibility from "./checks/compatibility-rules.ts";
@@ -91,7 +95,8 @@ if (byId.size !== CHECK_REGISTRY.length) throw new Error("Two contract checks sh
 /** Returns the check with this id; throws for an unknown id, listing the valid ones. */
 export function checkById(id: string): ContractCheck {
   const check = byId.get(id);
-  if (check === undefined) throw new Error(`Unknown contract check "${id}". Valid checks: ${[...byId.keys()].join(", ")}.`);
+  if (check === undefined)
+    throw new Error(`Unknown contract check "${id}". Valid checks: ${[...byId.keys()].join(", ")}.`);
   return check;
 }
 
@@ -102,7 +107,10 @@ export function familyOf(id: string): CheckFamily | undefined {
 
 /** Number of checks per family, for coverage reports. */
 export function checksPerFamily(): Record<CheckFamily, number> {
-  const counts = Object.fromEntries(CHECK_FAMILIES.map((family) => [family, 0])) as Record<CheckFamily, number>;
+  const counts = Object.fromEntries(CHECK_FAMILIES.map((family) => [family, 0])) as Record<
+    CheckFamily,
+    number
+  >;
   for (const check of CHECK_REGISTRY) counts[check.family] += 1;
   return counts;
 }

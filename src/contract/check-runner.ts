@@ -17,7 +17,7 @@ export interface CheckOutcome {
 
 /**
  * Runs every registered check that applies to the exchange under any of the intents and returns
- * one outcome per check; a check that applies under several intents runs under the first.
+ * one outcome per check. A check that applies under several intents runs under the first.
  * A check that throws is reported as a failure of that check rather than aborting the others.
  * Failure texts are redacted here, before they reach a test error or a report; unmasked
  * credential fields of the body are registered as secrets first, so they are redacted too.
@@ -77,7 +77,11 @@ function runOne(
 }
 
 function redactFailure(failure: ContractFailure): ContractFailure {
-  const redacted: ContractFailure = { ...failure, title: redactText(failure.title), message: redactText(failure.message) };
+  const redacted: ContractFailure = {
+    ...failure,
+    title: redactText(failure.title),
+    message: redactText(failure.message),
+  };
   if (failure.received !== undefined) redacted.received = redactText(failure.received);
   if (failure.documented !== undefined) redacted.documented = redactText(failure.documented);
   return redacted;

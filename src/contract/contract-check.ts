@@ -4,15 +4,15 @@ import type { OperationInfo, ValidatorRegistry } from "../validation/validator-r
 import type { CheckFamily } from "./check-family.ts";
 import type { ExchangeIntent } from "./exchange-intent.ts";
 
-/** What a check reads besides the operation and the exchange. */
+/** Inputs of a check besides the operation and the exchange. */
 export interface CheckContext {
   readonly intent: ExchangeIntent;
   readonly validators: ValidatorRegistry;
 }
 
 /**
- * One contract rule. `appliesTo` decides whether the rule concerns an exchange (every response,
- * SSE responses only, or exchanges with a given intent); `run` returns one failure per defect and
+ * One contract rule. `appliesTo` decides whether the rule concerns an exchange: every response,
+ * SSE responses only, or exchanges with a given intent. `run` returns one failure per defect, and
  * an empty list when the exchange keeps the rule.
  */
 export interface ContractCheck {
@@ -42,7 +42,9 @@ export function failureOf(
 }
 
 /** True when the exchange got a status line. */
-export function hasResponse(exchange: Exchange): exchange is Exchange & { response: NonNullable<Exchange["response"]> } {
+export function hasResponse(
+  exchange: Exchange,
+): exchange is Exchange & { response: NonNullable<Exchange["response"]> } {
   return exchange.response !== undefined;
 }
 
@@ -58,7 +60,7 @@ export function isSuccess(exchange: Exchange): boolean {
   return status !== undefined && status >= 200 && status < 300;
 }
 
-/** The response body as text on one line, cut to `maxLength` characters, for messages. */
+/** Returns the response body as text on one line, cut to `maxLength` characters, for messages. */
 export function bodyExcerpt(exchange: Exchange, maxLength = 160): string {
   const text = responseText(exchange).replace(/\s+/g, " ").trim();
   if (text === "") return "an empty body";

@@ -29,13 +29,20 @@ export function renderContractMarkdown(report: ContractReport): string {
   lines.push("| Family | Operations checked | Pass | Fail | Skip |", "| --- | ---: | ---: | ---: | ---: |");
   for (const family of CHECK_FAMILIES) {
     const coverage = summary.byFamily[family];
-    lines.push(`| ${family} | ${coverage.operationsChecked} | ${coverage.pass} | ${coverage.fail} | ${coverage.skip} |`);
+    lines.push(
+      `| ${family} | ${coverage.operationsChecked} | ${coverage.pass} | ${coverage.fail} | ${coverage.skip} |`,
+    );
   }
   lines.push("");
 
   const failing = summary.entries.filter((entry) => entry.outcome === "fail");
   if (failing.length > 0) {
-    lines.push("### Failures", "", "| Operation | Check | Received | Documented | Basis |", "| --- | --- | --- | --- | --- |");
+    lines.push(
+      "### Failures",
+      "",
+      "| Operation | Check | Received | Documented | Basis |",
+      "| --- | --- | --- | --- | --- |",
+    );
     for (const entry of failing.slice(0, MAX_FAILURE_ROWS)) {
       const first = entry.failures[0];
       lines.push(
@@ -43,7 +50,8 @@ export function renderContractMarkdown(report: ContractReport): string {
           `| ${cell(first?.documented ?? "")} | ${entry.basis} |`,
       );
     }
-    if (failing.length > MAX_FAILURE_ROWS) lines.push("", `${failing.length - MAX_FAILURE_ROWS} more failures are listed in contract.json.`);
+    if (failing.length > MAX_FAILURE_ROWS)
+      lines.push("", `${failing.length - MAX_FAILURE_ROWS} more failures are listed in contract.json.`);
     lines.push("");
     for (const entry of failing.slice(0, MAX_FAILURE_ROWS)) {
       const first = entry.failures[0];
@@ -73,7 +81,12 @@ export function renderContractMarkdown(report: ContractReport): string {
     lines.push("### Skipped", "", "| Reason | Operations |", "| --- | --- |");
     for (const [reason, operations] of reasons) {
       const list = [...operations].sort();
-      lines.push(`| ${cell(reason)} | ${list.slice(0, 8).map((id) => `\`${id}\``).join(", ")}${list.length > 8 ? ` and ${list.length - 8} more` : ""} |`);
+      lines.push(
+        `| ${cell(reason)} | ${list
+          .slice(0, 8)
+          .map((id) => `\`${id}\``)
+          .join(", ")}${list.length > 8 ? ` and ${list.length - 8} more` : ""} |`,
+      );
     }
     lines.push("");
   }
@@ -82,8 +95,13 @@ export function renderContractMarkdown(report: ContractReport): string {
       `### Not checked`,
       "",
       `${summary.uncovered.length} operations had no check that ran: ` +
-        summary.uncovered.slice(0, 30).map((operation) => `\`${operation.operationId}\``).join(", ") +
-        (summary.uncovered.length > 30 ? `, and ${summary.uncovered.length - 30} more (see contract.json)` : "") +
+        summary.uncovered
+          .slice(0, 30)
+          .map((operation) => `\`${operation.operationId}\``)
+          .join(", ") +
+        (summary.uncovered.length > 30
+          ? `, and ${summary.uncovered.length - 30} more (see contract.json)`
+          : "") +
         ".",
       "",
     );

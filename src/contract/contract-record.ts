@@ -23,12 +23,12 @@ export interface CheckRecord {
   readonly outcome: CheckResult;
   /** True when the checked response or schema is marked x-inferred in the spec. */
   readonly inferred: boolean;
-  /** Why the check was skipped. */
+  /** Reason the check was skipped. */
   readonly reason?: string;
   readonly failures: readonly ReportedFailure[];
 }
 
-/** What a contract test stores in its vitest task meta for the reporter. */
+/** Data a contract test stores in its vitest task meta for the reporter. */
 export interface ContractTaskMeta {
   records: CheckRecord[];
 }

@@ -21,11 +21,14 @@ export const CONTRACT_MARKDOWN = "contract.md";
 
 /**
  * Writes contract.json and contract.md into `directory` and returns their paths. Every string
- * passes through `redactText` as a last guard, so no registered key reaches a file; curl commands
- * are left as renderCurl made them, because they name the key's variable (`$MSQ_API_KEY`), which
- * `redactText` would blank.
+ * passes through `redactText` as a last guard, so no registered key reaches a file. Curl commands
+ * are the exception: renderCurl has redacted them already, and `redactText` would blank the key's
+ * variable (`$MSQ_API_KEY`) that they name.
  */
-export function writeContractReports(directory: string, report: ContractReport): { json: string; markdown: string } {
+export function writeContractReports(
+  directory: string,
+  report: ContractReport,
+): { json: string; markdown: string } {
   mkdirSync(directory, { recursive: true });
   const json = join(directory, CONTRACT_JSON);
   const markdown = join(directory, CONTRACT_MARKDOWN);

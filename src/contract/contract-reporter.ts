@@ -14,7 +14,10 @@ export interface ContractReporterOptions {
   readonly readOnly: boolean;
   readonly mockFaults: readonly string[];
   /** Receives the records of each target label (see NamedTarget) when the run ends. */
-  readonly onRecords?: (recordsByRun: ReadonlyMap<string, readonly CheckRecord[]>, failedTestsByRun: ReadonlyMap<string, number>) => void;
+  readonly onRecords?: (
+    recordsByRun: ReadonlyMap<string, readonly CheckRecord[]>,
+    failedTestsByRun: ReadonlyMap<string, number>,
+  ) => void;
   /** Receives the paths of the written reports. */
   readonly onReportsWritten?: (paths: { json: string; markdown: string }) => void;
 }
@@ -53,7 +56,11 @@ export class ContractReporter implements Reporter {
     if (this.options.reportDir === undefined) return;
 
     const spec = await loadSpec(this.options.specPath);
-    const operations = listOperations(spec.document).map(({ operationId, method, path }) => ({ operationId, method, path }));
+    const operations = listOperations(spec.document).map(({ operationId, method, path }) => ({
+      operationId,
+      method,
+      path,
+    }));
     const report: ContractReport = {
       generatedAt: new Date().toISOString(),
       target: this.options.target,

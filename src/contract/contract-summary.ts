@@ -33,7 +33,12 @@ export interface ContractSummary {
   readonly byFamily: Readonly<Record<CheckFamily, FamilyCoverage>>;
   readonly totals: Record<CheckResult, number>;
   /** Operations of the spec that no check ran on, with the skip reasons seen for them. */
-  readonly uncovered: readonly { operationId: string; method: string; path: string; skipReasons: readonly string[] }[];
+  readonly uncovered: readonly {
+    operationId: string;
+    method: string;
+    path: string;
+    skipReasons: readonly string[];
+  }[];
 }
 
 /** Failures kept per entry; the rest are counted only. */
@@ -70,13 +75,17 @@ export function summarizeRecords(
     }
   }
 
+  const outcomeOf = (counts: Record<CheckResult, number>): CheckResult => {
+    if (counts.fail > 0) return "fail";
+    return counts.pass > 0 ? "pass" : "skip";
+  };
   const finished: ContractEntry[] = [...entries.values()].map((entry) => ({
     operationId: entry.operationId,
     method: entry.method,
     path: entry.path,
     check: entry.check,
     family: entry.family,
-    outcome: entry.counts.fail > 0 ? "fail" : entry.counts.pass > 0 ? "pass" : "skip",
+    outcome: outcomeOf(entry.counts),
     basis: entry.inferred ? "inferred" : "documented",
     counts: entry.counts,
     skipReasons: [...entry.skipReasons],
@@ -87,7 +96,9 @@ export function summarizeRecords(
   const byFamily = Object.fromEntries(
     CHECK_FAMILIES.map((family) => {
       const ofFamily = finished.filter((entry) => entry.family === family);
-      const checked = new Set(ofFamily.filter((entry) => entry.outcome !== "skip").map((entry) => entry.operationId));
+      const checked = new Set(
+        ofFamily.filter((entry) => entry.outcome !== "skip").map((entry) => entry.operationId),
+      );
       return [
         family,
         {
@@ -100,18 +111,31 @@ export function summarizeRecords(
     }),
   ) as Record<CheckFamily, FamilyCoverage>;
 
-  const covered = new Set(finished.filter((entry) => entry.outcome !== "skip").map((entry) => entry.operationId));
+  const covered = new Set(
+    finished.filter((entry) => entry.outcome !== "skip").map((entry) => entry.operationId),
+  );
   const uncovered = operations
     .filter((operation) => !covered.has(operation.operationId))
     .map((operation) => ({
       ...operation,
       skipReasons: [
-        ...new Set(finished.filter((entry) => entry.operationId === operation.operationId).flatMap((entry) => entry.skipReasons)),
+        ...new Set(
+          finished
+            .filter((entry) => entry.operationId === operation.operationId)
+            .flatMap((entry) => entry.skipReasons),
+        ),
       ],
     }));
   const totals = { pass: 0, fail: 0, skip: 0 };
   for (const entry of finished) totals[entry.outcome] += 1;
-  return { operations: operations.length, operationsCovered: covered.size, entries: finished, byFamily, totals, uncovered };
+  return {
+    operations: operations.length,
+    operationsCovered: covered.size,
+    entries: finished,
+    byFamily,
+    totals,
+    uncovered,
+  };
 }
 
 interface MutableEntry {

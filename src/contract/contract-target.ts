@@ -4,7 +4,7 @@ import type { HarnessConfig } from "../config/resolve-config.ts";
 export interface TargetAccount {
   readonly label: "primary" | "secondary" | "third";
   readonly apiKey: string;
-  /** Environment variable that holds the key, shown as `$VAR` in curl reproductions. */
+  /** Environment variable that contains the key, shown as `$VAR` in curl reproductions. */
   readonly keyVariable: string;
   readonly username: string | undefined;
   readonly email: string | undefined;
@@ -45,7 +45,7 @@ export interface ContractTarget {
 }
 
 /**
- * A target with the name its tests are grouped under. A contract run has one; the mutation check
+ * A target with the name its tests are grouped under. A contract run has one. The mutation check
  * has one per mock fault plus a baseline, and each suite file runs only against the targets of
  * the API areas it covers.
  */
@@ -67,7 +67,13 @@ export function liveTarget(config: HarnessConfig, ledgerPath: string | undefined
   return {
     kind: "live",
     root: config.target,
-    primary: { label: "primary", apiKey: config.apiKey, keyVariable: "MSQ_API_KEY", username: undefined, email: undefined },
+    primary: {
+      label: "primary",
+      apiKey: config.apiKey,
+      keyVariable: "MSQ_API_KEY",
+      username: undefined,
+      email: undefined,
+    },
     secondary:
       config.apiKey2 === undefined
         ? undefined
@@ -81,7 +87,13 @@ export function liveTarget(config: HarnessConfig, ledgerPath: string | undefined
     third:
       config.thirdApiKey === undefined
         ? undefined
-        : { label: "third", apiKey: config.thirdApiKey, keyVariable: "MSQ_API_KEY_3", username: undefined, email: config.thirdEmail },
+        : {
+            label: "third",
+            apiKey: config.thirdApiKey,
+            keyVariable: "MSQ_API_KEY_3",
+            username: undefined,
+            email: config.thirdEmail,
+          },
     legacyApiKey: config.legacyApiKey,
     resources: {
       chatModel: config.chatModel,
@@ -100,10 +112,14 @@ export function liveTarget(config: HarnessConfig, ledgerPath: string | undefined
   };
 }
 
-/** What the embedded mock offers a run: its address, seeded accounts and their keys without msq-. */
+/** Description of the embedded mock: its address, seeded accounts and their keys without msq-. */
 export interface MockDescription {
   readonly origin: string;
-  readonly accounts: readonly { readonly username: string; readonly email: string; readonly apiKey: string }[];
+  readonly accounts: readonly {
+    readonly username: string;
+    readonly email: string;
+    readonly apiKey: string;
+  }[];
   readonly legacyKeys: Readonly<Record<string, string>>;
 }
 
@@ -120,12 +136,20 @@ const MOCK_RESOURCES: TargetResources = {
 };
 
 /** Builds the target of the embedded mock: its first three seeded accounts act as the three accounts. */
-export function mockTarget(config: HarnessConfig, mock: MockDescription, ledgerPath: string | undefined): ContractTarget {
+export function mockTarget(
+  config: HarnessConfig,
+  mock: MockDescription,
+  ledgerPath: string | undefined,
+): ContractTarget {
   const [first, second, third] = mock.accounts;
   if (first === undefined || second === undefined || third === undefined) {
     throw new Error(`The mock must seed three accounts, but it has ${mock.accounts.length}.`);
   }
-  const account = (label: TargetAccount["label"], seeded: typeof first, keyVariable: string): TargetAccount => ({
+  const account = (
+    label: TargetAccount["label"],
+    seeded: typeof first,
+    keyVariable: string,
+  ): TargetAccount => ({
     label,
     apiKey: seeded.apiKey,
     keyVariable,

@@ -1,9 +1,9 @@
 import type { SniffedType } from "./binary-sniff.ts";
 
 /**
- * What a suite expects of one exchange. Generic checks (status, schema, SSE framing) apply to every
- * exchange; the checks of a rule (auth, namespacing, lifecycle, ...) apply only to exchanges whose
- * intent asks for that rule, and read their expected values from the intent.
+ * The expectation of a suite for one exchange. Generic checks (status, schema, SSE framing) apply
+ * to every exchange. The checks of a rule (auth, namespacing, lifecycle, ...) apply only to
+ * exchanges whose intent names that rule, and read their expected values from the intent.
  */
 export type ExchangeIntent =
   | SuccessIntent
@@ -59,12 +59,18 @@ export interface ExpectedStatusIntent {
   readonly reason: string;
 }
 
-/** How a list response is searched for a resource. */
+/** Extractor of the resource ids that a list response contains. */
 export type ListedIds = (body: unknown) => readonly string[];
 
 export type LifecycleIntent =
   | { readonly kind: "lifecycle"; readonly step: "create"; readonly resource: string; readonly id?: string }
-  | { readonly kind: "lifecycle"; readonly step: "read"; readonly resource: string; readonly id: string; readonly idIn: ListedIds }
+  | {
+      readonly kind: "lifecycle";
+      readonly step: "read";
+      readonly resource: string;
+      readonly id: string;
+      readonly idIn: ListedIds;
+    }
   | {
       readonly kind: "lifecycle";
       readonly step: "list";
@@ -88,7 +94,12 @@ export type LifecycleIntent =
       readonly unapplied: (body: unknown) => readonly string[];
     }
   | { readonly kind: "lifecycle"; readonly step: "delete"; readonly resource: string; readonly id: string }
-  | { readonly kind: "lifecycle"; readonly step: "read-after-delete"; readonly resource: string; readonly id: string }
+  | {
+      readonly kind: "lifecycle";
+      readonly step: "read-after-delete";
+      readonly resource: string;
+      readonly id: string;
+    }
   | {
       readonly kind: "lifecycle";
       readonly step: "run-finished";

@@ -28,5 +28,7 @@ export function isResponseInferred(
 }
 
 function marked(value: unknown): boolean {
-  return value !== null && typeof value === "object" && (value as Record<string, unknown>)["x-inferred"] === true;
+  return (
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)["x-inferred"] === true
+  );
 }

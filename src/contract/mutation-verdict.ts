@@ -1,7 +1,7 @@
 import type { CheckFamily } from "./check-family.ts";
 import type { CheckRecord } from "./contract-record.ts";
 
-/** What the mutation check needs to know of a mock fault. */
+/** The facts of a mock fault that the mutation check uses. */
 export interface FaultSummary {
   readonly name: string;
   readonly area: string;
@@ -12,7 +12,7 @@ export interface FaultSummary {
   readonly operations?: readonly string[];
 }
 
-/** How one fault fared: the checks that caught it, or the failures that did not count. */
+/** Outcome for one fault: the checks that caught it, or the failures that did not count. */
 export interface FaultVerdict {
   readonly fault: FaultSummary;
   readonly caught: boolean;
@@ -30,13 +30,21 @@ export function judgeFault(fault: FaultSummary, records: readonly CheckRecord[])
   const failing = records.filter((record) => record.outcome === "fail");
   const matching = failing.filter(
     (record) =>
-      record.family === fault.kind && (fault.operations === undefined || fault.operations.includes(record.operationId)),
+      record.family === fault.kind &&
+      (fault.operations === undefined || fault.operations.includes(record.operationId)),
   );
   const byCheck = new Map<string, Set<string>>();
-  for (const record of matching) byCheck.set(record.check, (byCheck.get(record.check) ?? new Set()).add(record.operationId));
+  for (const record of matching)
+    byCheck.set(record.check, (byCheck.get(record.check) ?? new Set()).add(record.operationId));
   const caughtBy = [...byCheck].map(([check, operations]) => ({ check, operations: operations.size }));
   caughtBy.sort((a, b) => b.operations - a.operations || a.check.localeCompare(b.check));
-  const otherFailures = [...new Set(failing.filter((record) => !matching.includes(record)).map((record) => `${record.check} (${record.family}) on ${record.operationId}`))];
+  const otherFailures = [
+    ...new Set(
+      failing
+        .filter((record) => !matching.includes(record))
+        .map((record) => `${record.check} (${record.family}) on ${record.operationId}`),
+    ),
+  ];
   return { fault, caught: caughtBy.length > 0, caughtBy, otherFailures: otherFailures.slice(0, 5) };
 }
 
@@ -46,11 +54,16 @@ export function renderMutationTable(verdicts: readonly FaultVerdict[]): string {
     verdict.fault.name,
     verdict.fault.kind,
     verdict.caught
-      ? verdict.caughtBy.slice(0, 3).map((entry) => `${entry.check} (${entry.operations} op${entry.operations === 1 ? "" : "s"})`).join(", ")
+      ? verdict.caughtBy
+          .slice(0, 3)
+          .map((entry) => `${entry.check} (${entry.operations} op${entry.operations === 1 ? "" : "s"})`)
+          .join(", ")
       : `SURVIVED${verdict.otherFailures.length > 0 ? `; other failures: ${verdict.otherFailures.join("; ")}` : ""}`,
   ]);
   const header = ["Fault", "Kind", "Caught by"];
-  const widths = [0, 1].map((column) => Math.max(header[column]?.length ?? 0, ...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = [0, 1].map((column) =>
+    Math.max(header[column]?.length ?? 0, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
   const line = (cells: readonly string[]): string =>
     cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column] ?? 0) : cell)).join("  ");
   const caught = verdicts.filter((verdict) => verdict.caught).length;

@@ -37,7 +37,11 @@ const views = new WeakMap<Exchange, StreamView | null>();
  * Returns the stream view of an exchange whose response is an SSE stream with documented rules,
  * or undefined for any other exchange. The events are validated once and the result is cached.
  */
-export function streamView(operation: OperationInfo, exchange: Exchange, validators: ValidatorRegistry): StreamView | undefined {
+export function streamView(
+  operation: OperationInfo,
+  exchange: Exchange,
+  validators: ValidatorRegistry,
+): StreamView | undefined {
   const cached = views.get(exchange);
   if (cached !== undefined) return cached ?? undefined;
   const view = buildView(operation, exchange, validators);
@@ -45,7 +49,11 @@ export function streamView(operation: OperationInfo, exchange: Exchange, validat
   return view;
 }
 
-function buildView(operation: OperationInfo, exchange: Exchange, validators: ValidatorRegistry): StreamView | undefined {
+function buildView(
+  operation: OperationInfo,
+  exchange: Exchange,
+  validators: ValidatorRegistry,
+): StreamView | undefined {
   const response = exchange.response;
   const transcript = response?.sse;
   if (response === undefined || transcript === undefined) return undefined;
@@ -60,7 +68,11 @@ function buildView(operation: OperationInfo, exchange: Exchange, validators: Val
   const events: StreamEvent[] = [];
   const eventFailures: ContractFailure[] = [];
   for (const event of transcript.events) {
-    const result = validators.validateEvent({ operationId: operation.operationId, status: response.status, data: event.data });
+    const result = validators.validateEvent({
+      operationId: operation.operationId,
+      status: response.status,
+      data: event.data,
+    });
     eventFailures.push(...result.failures);
     const terminator = result.terminator === true;
     let payload: unknown;
@@ -72,10 +84,28 @@ function buildView(operation: OperationInfo, exchange: Exchange, validators: Val
         parseError = error instanceof Error ? error.message : String(error);
       }
     }
-    events.push({ index: event.index, data: event.data, payload, parseError, terminator, name: result.event });
+    events.push({
+      index: event.index,
+      data: event.data,
+      payload,
+      parseError,
+      terminator,
+      name: result.event,
+    });
   }
   const commentFailures = transcript.comments.flatMap((comment) =>
-    validators.validateComment({ operationId: operation.operationId, status: response.status, comment: comment.text }),
+    validators.validateComment({
+      operationId: operation.operationId,
+      status: response.status,
+      comment: comment.text,
+    }),
   );
-  return { rules, transcript, events, eventFailures, commentFailures, text: new TextDecoder().decode(response.body) };
+  return {
+    rules,
+    transcript,
+    events,
+    eventFailures,
+    commentFailures,
+    text: new TextDecoder().decode(response.body),
+  };
 }

@@ -25,7 +25,12 @@ export interface CredentialLabel {
 /** One part of a `multipart/form-data` body. */
 export type MultipartField =
   | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly filename: string; readonly contentType: string; readonly data: Uint8Array };
+  | {
+      readonly name: string;
+      readonly filename: string;
+      readonly contentType: string;
+      readonly data: Uint8Array;
+    };
 
 /** A request body as sent. */
 export type RequestBody =
@@ -92,7 +97,8 @@ export function responseText(exchange: Exchange): string {
 }
 
 /** A response body parsed as JSON, or the parse error. */
-export type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type JsonBody =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 /** Parses the response body as JSON once and caches the result. */
 export function responseJson(exchange: Exchange): JsonBody {

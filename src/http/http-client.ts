@@ -164,7 +164,9 @@ export class HttpClient {
     }
     const body = Buffer.concat(chunks);
     const response: ExchangeResponse =
-      sse === undefined ? { status: result.statusCode, headers, body } : { status: result.statusCode, headers, body, sse };
+      sse === undefined
+        ? { status: result.statusCode, headers, body }
+        : { status: result.statusCode, headers, body, sse };
     return { response, error };
   }
 }
@@ -199,7 +201,8 @@ function recordedBody(request: HttpRequest): RequestBody {
   }
   if (request.json !== undefined) return { kind: "json", value: request.json };
   if (request.multipart !== undefined) return { kind: "multipart", fields: request.multipart };
-  if (request.bytes !== undefined) return { kind: "bytes", contentType: request.bytes.contentType, data: request.bytes.data };
+  if (request.bytes !== undefined)
+    return { kind: "bytes", contentType: request.bytes.contentType, data: request.bytes.data };
   return { kind: "none" };
 }
 
@@ -215,7 +218,12 @@ function wireBody(body: RequestBody): string | Uint8Array | FormData | undefined
       const form = new FormData();
       for (const field of body.fields) {
         if ("value" in field) form.append(field.name, field.value);
-        else form.append(field.name, new Blob([Buffer.from(field.data)], { type: field.contentType }), field.filename);
+        else
+          form.append(
+            field.name,
+            new Blob([Buffer.from(field.data)], { type: field.contentType }),
+            field.filename,
+          );
       }
       return form;
     }
@@ -235,7 +243,9 @@ function lowercaseKeys(headers: Readonly<Record<string, string>>): Record<string
 }
 
 /** Flattens undici's response headers into lowercase names with repeated values joined by `, `. */
-export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function flattenHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -247,10 +257,16 @@ export function flattenHeaders(headers: Record<string, string | string[] | undef
 /** Maps undici and abort errors to the kinds a report names. */
 export function classifyError(error: unknown, timeoutMs: number, connectTimeoutMs: number): ExchangeError {
   if (error instanceof BodyTooLargeError) {
-    return { kind: "body-too-large", message: `${error.message}; the harness keeps at most that much of a body` };
+    return {
+      kind: "body-too-large",
+      message: `${error.message}; the harness keeps at most that much of a body`,
+    };
   }
   if (error instanceof errors.ConnectTimeoutError) {
-    return { kind: "connect-timeout", message: `no connection within ${connectTimeoutMs} ms; check the target URL and the network` };
+    return {
+      kind: "connect-timeout",
+      message: `no connection within ${connectTimeoutMs} ms; check the target URL and the network`,
+    };
   }
   if (
     error instanceof errors.HeadersTimeoutError ||
@@ -261,9 +277,20 @@ export function classifyError(error: unknown, timeoutMs: number, connectTimeoutM
     return { kind: "timeout", message: `no complete response within ${timeoutMs} ms` };
   }
   const code = (error as { code?: unknown }).code;
-  if (error instanceof errors.SocketError || code === "ECONNREFUSED" || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
+  if (
+    error instanceof errors.SocketError ||
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "UND_ERR_SOCKET"
+  ) {
     const reason = typeof code === "string" ? `${code}: ` : "";
-    return { kind: "connection", message: `${reason}${error instanceof Error ? error.message : String(error)}` };
+    return {
+      kind: "connection",
+      message: `${reason}${error instanceof Error ? error.message : String(error)}`,
+    };
   }
-  return { kind: "other", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  return {
+    kind: "other",
+    message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  };
 }

@@ -2,7 +2,7 @@ import type { Exchange } from "./exchange.ts";
 import type { HttpClient } from "./http-client.ts";
 
 /**
- * A `fetch` for clients such as the openai SDK that sends through an HttpClient, so their
+ * Creates a `fetch` for clients such as the openai SDK that sends through an HttpClient, so their
  * requests get the same timeouts and are recorded like the suites' own. The client's
  * Authorization header is dropped and replaced by `credential`, so the key stays out of the record.
  * Each exchange is passed to `onExchange` before the response is handed back.
@@ -16,11 +16,14 @@ export function createRecordingFetch(
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (!url.href.startsWith(client.root)) {
-      throw new TypeError(`The recording fetch only sends to ${client.root}; received a request for ${url.origin}.`);
+      throw new TypeError(
+        `The recording fetch only sends to ${client.root}; received a request for ${url.origin}.`,
+      );
     }
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
-      if (name !== "authorization" && name !== "x-api-key" && name !== "content-length") headers[name] = value;
+      if (name !== "authorization" && name !== "x-api-key" && name !== "content-length")
+        headers[name] = value;
     });
     const contentType = request.headers.get("content-type") ?? "";
     const bodyText = request.body === null ? undefined : await request.text();
@@ -43,11 +46,14 @@ export function createRecordingFetch(
       credential: { scheme: "bearer", key: credential.key, variable: credential.variable },
     });
     onExchange(exchange);
-    if (exchange.response === undefined) throw new TypeError(`fetch failed: ${exchange.error?.message ?? "no response"}`);
-    return new Response(exchange.response.body.byteLength === 0 ? null : Buffer.from(exchange.response.body), {
-      status: exchange.response.status,
-      headers: exchange.response.headers,
-    });
+    if (exchange.response === undefined)
+      throw new TypeError(`fetch failed: ${exchange.error?.message ?? "no response"}`);
+    return new Response(
+      exchange.response.body.byteLength === 0 ? null : Buffer.from(exchange.response.body),
+      {
+        status: exchange.response.status,
+        headers: exchange.response.headers,
+      },
+    );
   };
 }
-

@@ -7,7 +7,7 @@ export interface ListedResource {
   readonly name: string;
 }
 
-/** How `msq-harness cleanup` finds and deletes one kind of resource the suites create. */
+/** Instructions for `msq-harness cleanup` to find and delete one kind of resource the suites create. */
 export interface ResourceKind {
   readonly kind: string;
   /** The read-only operation that lists the account's resources of this kind. */
@@ -87,7 +87,12 @@ export const RESOURCE_CATALOG: readonly ResourceKind[] = [
   {
     kind: "model",
     listOperationId: "listModels",
-    listed: (body) => pairs(arrayField(body, "data").filter((item) => field(item, "object") === "model"), "id", "id"),
+    listed: (body) =>
+      pairs(
+        arrayField(body, "data").filter((item) => field(item, "object") === "model"),
+        "id",
+        "id",
+      ),
     deleteRequest: ({ id }) => ({ operationId: "deleteModel", json: { modelId: id } }),
   },
   {

@@ -8,7 +8,7 @@ import { RESOURCE_CATALOG } from "../resources/resource-catalog.ts";
 import { AccountClient } from "../support/account-client.ts";
 import { replayLedger } from "./replay-ledger.ts";
 
-/** What cleanup did with one resource. */
+/** Result of cleanup for one resource. */
 export interface CleanupOutcome {
   readonly account: TargetAccount["label"];
   readonly kind: string;
@@ -36,21 +36,37 @@ export async function cleanupByPrefix(
   options: CleanupOptions,
 ): Promise<CleanupOutcome[]> {
   if (!options.dryRun) {
-    for (const ledger of ledgerFiles(options.reportDir, options.prefix)) await replayLedger(ledger, target, validators);
+    for (const ledger of ledgerFiles(options.reportDir, options.prefix))
+      await replayLedger(ledger, target, validators);
   }
-  const http = new HttpClient({ root: target.root, requestTimeoutMs: target.requestTimeoutMs, connectTimeoutMs: target.connectTimeoutMs });
+  const http = new HttpClient({
+    root: target.root,
+    requestTimeoutMs: target.requestTimeoutMs,
+    connectTimeoutMs: target.connectTimeoutMs,
+  });
   const outcomes: CleanupOutcome[] = [];
   try {
     for (const account of [target.primary, target.secondary, target.third]) {
       if (account === undefined) continue;
-      const client = new AccountClient(http, validators, { key: account.apiKey, variable: account.keyVariable });
+      const client = new AccountClient(http, validators, {
+        key: account.apiKey,
+        variable: account.keyVariable,
+      });
       for (const kind of RESOURCE_CATALOG) {
         const list = await client.call(kind.listOperationId);
         const body = responseJson(list.exchange);
         if (list.exchange.response?.status !== 200 || !body.ok) continue;
-        for (const resource of kind.listed(body.value).filter((item) => item.name.startsWith(options.prefix))) {
+        for (const resource of kind
+          .listed(body.value)
+          .filter((item) => item.name.startsWith(options.prefix))) {
           if (options.dryRun) {
-            outcomes.push({ account: account.label, kind: kind.kind, name: resource.name, result: "would-delete", detail: "" });
+            outcomes.push({
+              account: account.label,
+              kind: kind.kind,
+              name: resource.name,
+              result: "would-delete",
+              detail: "",
+            });
             continue;
           }
           const request = kind.deleteRequest(resource);

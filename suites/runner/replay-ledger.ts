@@ -16,7 +16,11 @@ export async function replayLedger(
 ): Promise<LedgerEntry[]> {
   const entries = readOpenEntries(ledgerPath);
   if (entries.length === 0) return [];
-  const http = new HttpClient({ root: target.root, requestTimeoutMs: target.requestTimeoutMs, connectTimeoutMs: target.connectTimeoutMs });
+  const http = new HttpClient({
+    root: target.root,
+    requestTimeoutMs: target.requestTimeoutMs,
+    connectTimeoutMs: target.connectTimeoutMs,
+  });
   const ledger = new ResourceLedger(ledgerPath);
   const left: LedgerEntry[] = [];
   try {
@@ -26,14 +30,20 @@ export async function replayLedger(
         left.push(entry);
         continue;
       }
-      const client = new AccountClient(http, validators, { key: account.apiKey, variable: account.keyVariable });
+      const client = new AccountClient(http, validators, {
+        key: account.apiKey,
+        variable: account.keyVariable,
+      });
       const { exchange } = await client.call(entry.deleteRequest.operationId, {
         ...(entry.deleteRequest.params === undefined ? {} : { params: entry.deleteRequest.params }),
         ...(entry.deleteRequest.json === undefined ? {} : { json: entry.deleteRequest.json }),
       });
       const status = exchange.response?.status;
       const body = responseJson(exchange);
-      const value = body.ok && body.value !== null && typeof body.value === "object" ? (body.value as Record<string, unknown>) : {};
+      const value =
+        body.ok && body.value !== null && typeof body.value === "object"
+          ? (body.value as Record<string, unknown>)
+          : {};
       // `{ success: false, message: "Not found" }` means the resource is already gone.
       const failed = value["success"] === false && value["message"] !== "Not found";
       if (status === 404 || (status !== undefined && status < 300 && !failed)) ledger.deleted(entry.entryId);

@@ -23,7 +23,7 @@ export interface SuiteRunOptions {
   /** vitest file filters: only suite files whose path contains one of them run. */
   readonly filters: readonly string[];
   readonly logger: Logger;
-  /** Where progress and summaries are written; process.stdout by default. */
+  /** Writer of progress and summaries; process.stdout by default. */
   readonly write?: (text: string) => void;
 }
 
@@ -43,7 +43,10 @@ export interface SuiteRunResult {
  * started for the run, and writes junit.xml, contract.json and contract.md into the report
  * directory. Resources left by interrupted or failed teardowns are deleted from the run's ledger.
  */
-export async function runContractSuites(config: HarnessConfig, options: SuiteRunOptions): Promise<SuiteRunResult> {
+export async function runContractSuites(
+  config: HarnessConfig,
+  options: SuiteRunOptions,
+): Promise<SuiteRunResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const started = performance.now();
   mkdirSync(config.reportDir, { recursive: true });
@@ -53,11 +56,18 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
   let target: ContractTarget;
   if (config.target === undefined) {
     mock = await startMock({ faults: config.mockFaults, logger: options.logger, timing: SUITE_MOCK_TIMING });
-    target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
+    target = mockTarget(
+      config,
+      { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS },
+      ledgerPath,
+    );
   } else {
     target = liveTarget(config, ledgerPath);
   }
-  options.logger.info({ target: redactText(target.root), kind: target.kind, runPrefix: target.runPrefix }, "contract run started");
+  options.logger.info(
+    { target: redactText(target.root), kind: target.kind, runPrefix: target.runPrefix },
+    "contract run started",
+  );
 
   const spec = await loadSpec(config.specPath);
   let interrupted = false;
@@ -79,7 +89,10 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
         },
         reporters: [
           "default",
-          ["junit", { outputFile: join(config.reportDir, "junit.xml"), suiteName: "msq-harness contract suites" }],
+          [
+            "junit",
+            { outputFile: join(config.reportDir, "junit.xml"), suiteName: "msq-harness contract suites" },
+          ],
           new ContractReporter({
             reportDir: config.reportDir,
             specPath: config.specPath,
@@ -87,7 +100,8 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
             runPrefix: config.runPrefix,
             readOnly: config.readOnly,
             mockFaults: config.mockFaults,
-            onReportsWritten: (paths) => write(`Reports: ${paths.json}, ${paths.markdown}, ${join(config.reportDir, "junit.xml")}\n`),
+            onReportsWritten: (paths) =>
+              write(`Reports: ${paths.json}, ${paths.markdown}, ${join(config.reportDir, "junit.xml")}\n`),
           }),
         ],
       },
@@ -117,7 +131,8 @@ export async function runContractSuites(config: HarnessConfig, options: SuiteRun
           `Run \`msq-harness cleanup --prefix ${config.runPrefix}\` to remove them.\n`,
       );
     }
-    const exitCode = interrupted ? EXIT_INTERRUPTED : failedTests > 0 || errors > 0 ? 1 : 0;
+    let exitCode: SuiteRunResult["exitCode"] = failedTests > 0 || errors > 0 ? 1 : 0;
+    if (interrupted) exitCode = EXIT_INTERRUPTED;
     return { exitCode, failedTests, interrupted, wallTimeMs: performance.now() - started };
   } finally {
     await mock?.close();

@@ -7,7 +7,12 @@ import type { HarnessConfig } from "../../src/config/resolve-config.ts";
 import { ContractReporter } from "../../src/contract/contract-reporter.ts";
 import type { CheckRecord } from "../../src/contract/contract-record.ts";
 import { mockTarget, type NamedTarget } from "../../src/contract/contract-target.ts";
-import { judgeFault, renderMutationTable, type FaultSummary, type FaultVerdict } from "../../src/contract/mutation-verdict.ts";
+import {
+  judgeFault,
+  renderMutationTable,
+  type FaultSummary,
+  type FaultVerdict,
+} from "../../src/contract/mutation-verdict.ts";
 import type { Logger } from "../../src/log/logger.ts";
 import { createFaultRegistry } from "../../src/mock/deployment.ts";
 import { SEEDED_LEGACY_KEYS } from "../../src/mock/seeded-accounts.ts";
@@ -38,11 +43,14 @@ export interface MutationResult {
 /**
  * Runs the suites once per fault of the mock's fault registry, plus once against a mock without
  * faults, and checks that each fault is caught by a failing check of the fault's kind while the
- * baseline has no failure. All runs share one vitest run: each fault gets its own mock, provided
- * as one more target, and each suite file runs against the baseline and the faults of the API
- * areas it covers (a fault of an area no suite covers is run by every suite).
+ * baseline has no failure. All runs share one vitest run, in which each fault gets its own mock,
+ * provided as one more target. Each suite file runs against the baseline and the faults of the
+ * API areas it covers. A fault of an area that no suite covers runs with every suite.
  */
-export async function runMutationCheck(config: HarnessConfig, options: MutationOptions): Promise<MutationResult> {
+export async function runMutationCheck(
+  config: HarnessConfig,
+  options: MutationOptions,
+): Promise<MutationResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   if (config.target !== undefined) {
     throw new ConfigError(
@@ -66,7 +74,13 @@ export async function runMutationCheck(config: HarnessConfig, options: MutationO
   try {
     const names = [BASELINE, ...faults.map((fault) => fault.name)];
     const running = await Promise.all(
-      names.map((name) => startMock({ faults: name === BASELINE ? [] : [name], logger: options.logger, timing: SUITE_MOCK_TIMING })),
+      names.map((name) =>
+        startMock({
+          faults: name === BASELINE ? [] : [name],
+          logger: options.logger,
+          timing: SUITE_MOCK_TIMING,
+        }),
+      ),
     );
     names.forEach((name, index) => mocks.set(name, running[index] as RunningMock));
     const targets: NamedTarget[] = names.map((name) => {
@@ -131,7 +145,12 @@ export async function runMutationCheck(config: HarnessConfig, options: MutationO
       `${JSON.stringify({ generatedAt: new Date().toISOString(), wallTimeMs: Math.round(wallTimeMs), workers, baselineFailures, verdicts }, null, 2)}\n`,
     );
     const survived = verdicts.some((verdict) => !verdict.caught);
-    return { exitCode: survived || baselineFailures > 0 || unhandled > 0 ? 1 : 0, verdicts, baselineFailures, wallTimeMs };
+    return {
+      exitCode: survived || baselineFailures > 0 || unhandled > 0 ? 1 : 0,
+      verdicts,
+      baselineFailures,
+      wallTimeMs,
+    };
   } finally {
     await Promise.all([...mocks.values()].map((mock) => mock.close()));
   }

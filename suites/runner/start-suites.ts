@@ -7,7 +7,10 @@ type VitestOptions = Parameters<typeof createVitest>[1];
  * handlers exit the process at once, which would skip the deletion of the resources a run
  * created. `onSignal` runs instead; the caller cancels the run and cleans up.
  */
-export async function createSuiteVitest(options: VitestOptions, onSignal: (signal: NodeJS.Signals) => void): Promise<Vitest> {
+export async function createSuiteVitest(
+  options: VitestOptions,
+  onSignal: (signal: NodeJS.Signals) => void,
+): Promise<Vitest> {
   const before = new Map<NodeJS.Signals, Function[]>([
     ["SIGINT", process.listeners("SIGINT")],
     ["SIGTERM", process.listeners("SIGTERM")],

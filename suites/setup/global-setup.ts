@@ -27,11 +27,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   };
   if (config.target !== undefined) {
     const target = liveTarget(config, ledgerPath);
-    project.provide("msqTargets", [{ label: "contract", faultArea: undefined, faultKind: undefined, target }]);
+    project.provide("msqTargets", [
+      { label: "contract", faultArea: undefined, faultKind: undefined, target },
+    ]);
     return async () => removeEmptyLedger();
   }
   const mock = await startMock({ faults: config.mockFaults, timing: SUITE_MOCK_TIMING });
-  const target = mockTarget(config, { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS }, ledgerPath);
+  const target = mockTarget(
+    config,
+    { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS },
+    ledgerPath,
+  );
   project.provide("msqTargets", [{ label: "contract", faultArea: undefined, faultKind: undefined, target }]);
   return async () => {
     await mock.close();

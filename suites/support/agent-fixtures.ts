@@ -31,9 +31,14 @@ export async function createTestAgent(
   let voice: { savedVoiceName: string; responseFormat: string } | undefined;
   if (ttsProvider !== undefined && ttsVoice !== undefined) {
     const savedVoiceName = harness.uniqueName("agent-voice");
-    const saved = await client.call("addVoice", { json: { name: savedVoiceName, providerKey: ttsProvider, voiceId: ttsVoice } });
+    const saved = await client.call("addVoice", {
+      json: { name: savedVoiceName, providerKey: ttsProvider, voiceId: ttsVoice },
+    });
     verify(context, harness, saved, { kind: "lifecycle", step: "create", resource: "voice" });
-    tracker.track("voice", savedVoiceName, "primary", { operationId: "deleteVoice", json: { name: savedVoiceName } });
+    tracker.track("voice", savedVoiceName, "primary", {
+      operationId: "deleteVoice",
+      json: { name: savedVoiceName },
+    });
     voice = { savedVoiceName, responseFormat: "mp3" };
   }
   const call = await client.call("createAgent", {
@@ -58,7 +63,9 @@ export async function publishTestAgent(
   harness: Harness,
   agent: { name: string; id: string },
 ): Promise<PublishedAgent> {
-  const call = await harness.primary.call("publishAgent", { json: { agentId: agent.id, agentName: agent.name } });
+  const call = await harness.primary.call("publishAgent", {
+    json: { agentId: agent.id, agentName: agent.name },
+  });
   verify(context, harness, call, { kind: "lifecycle", step: "create", resource: "publish record" });
   const record = field(jsonBody(call), "data");
   const slug = field(record, "slug");
@@ -69,7 +76,7 @@ export async function publishTestAgent(
   return { ...agent, slug, owner };
 }
 
-/** The second account's username or e-mail for shares, or a skip naming the options that set them. */
+/** Returns the second account's username or e-mail for shares, or skips naming the options that set them. */
 export function shareRecipient(context: TestContext, harness: Harness, covers: readonly Coverage[]): string {
   const recipient = harness.target.secondary?.username ?? harness.target.secondary?.email;
   if (recipient !== undefined) return recipient;

@@ -2,7 +2,9 @@
 
 /** Returns `value[key]` when `value` is an object, else undefined. */
 export function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** Returns `value[key]` as an array, or an empty array. */

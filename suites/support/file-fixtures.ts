@@ -40,7 +40,8 @@ export async function uploadTestFile(
     {
       kind: "body-rule",
       rule: "A file object carries the filename as uploaded.",
-      problems: (body) => (field(body, "filename") === filename ? [] : [`filename ${JSON.stringify(field(body, "filename"))}`]),
+      problems: (body) =>
+        field(body, "filename") === filename ? [] : [`filename ${JSON.stringify(field(body, "filename"))}`],
     },
   ]);
   const id = field(jsonBody(call), "id");

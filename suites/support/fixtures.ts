@@ -39,7 +39,9 @@ export async function createTestProvider(
 ): Promise<TestProvider> {
   const providerKey = harness.uniqueName("prov");
   const secret = fakeSecret("prov");
-  const call = await client.call("addProvider", { json: { providerKey, apiKey: secret, url: UNREACHABLE_PROVIDER_URL } });
+  const call = await client.call("addProvider", {
+    json: { providerKey, apiKey: secret, url: UNREACHABLE_PROVIDER_URL },
+  });
   verify(context, harness, call, { kind: "lifecycle", step: "create", resource: "provider" });
   tracker.track("provider", providerKey, account, { operationId: "deleteProvider", json: { providerKey } });
   return { providerKey, secret };
@@ -65,7 +67,10 @@ export async function createTestModel(
     },
   });
   verify(context, harness, call, { kind: "lifecycle", step: "create", resource: "model" });
-  tracker.track("model", name, options.account ?? "primary", { operationId: "deleteModel", json: { modelId: name } });
+  tracker.track("model", name, options.account ?? "primary", {
+    operationId: "deleteModel",
+    json: { modelId: name },
+  });
   return name;
 }
 

@@ -23,7 +23,7 @@ declare module "vitest" {
   }
 }
 
-/** What every contract suite works with: the target, its accounts and the validators. */
+/** Context of every contract suite: the target, its accounts and the validators. */
 export interface Harness {
   /** Label of the target, which names the top-level describe of its tests. */
   readonly label: string;
@@ -49,14 +49,17 @@ const harnesses = new Map<string, Harness>();
 
 /**
  * Returns the harnesses of the provided targets that a suite covering `areas` and rule `kinds`
- * runs against: targets without a fault, targets whose fault lies in an area no suite declares,
- * and targets whose fault lies in one of the areas or is of one of the kinds. One harness is built
- * per target and worker, so files in a worker share connections and compiled validators.
+ * runs against. Those are the targets without a fault, targets whose fault lies in an area no
+ * suite declares, and targets whose fault lies in one of the areas or is of one of the kinds.
+ * One harness is built per target and worker, so files in a worker share connections and
+ * compiled validators.
  */
 export function useHarnesses(areas: readonly string[], kinds: readonly string[] = []): Harness[] {
   const targets = inject("msqTargets");
   if (targets === undefined || targets.length === 0) {
-    throw new Error("No target was provided. Run the suites with `msq-harness test` or through suites/vitest.config.ts.");
+    throw new Error(
+      "No target was provided. Run the suites with `msq-harness test` or through suites/vitest.config.ts.",
+    );
   }
   validators ??= createValidators(inject("msqSpec"));
   const registry = validators;
@@ -81,7 +84,11 @@ export function useHarnesses(areas: readonly string[], kinds: readonly string[] 
 
 function createValidators(spec: ProvidedSpec | undefined): ValidatorRegistry {
   if (spec === undefined) throw new Error("No spec was provided; run the suites with `msq-harness test`.");
-  return new ValidatorRegistry({ specPath: spec.specPath, document: spec.document, locator: new SourceLocator(spec.specPath) });
+  return new ValidatorRegistry({
+    specPath: spec.specPath,
+    document: spec.document,
+    locator: new SourceLocator(spec.specPath),
+  });
 }
 
 function buildHarness(named: NamedTarget, registry: ValidatorRegistry): Harness {
@@ -94,7 +101,9 @@ function buildHarness(named: NamedTarget, registry: ValidatorRegistry): Harness 
     connectTimeoutMs: target.connectTimeoutMs,
   });
   const client = (account: TargetAccount | undefined): AccountClient | undefined =>
-    account === undefined ? undefined : new AccountClient(http, registry, { key: account.apiKey, variable: account.keyVariable });
+    account === undefined
+      ? undefined
+      : new AccountClient(http, registry, { key: account.apiKey, variable: account.keyVariable });
   return {
     label: named.label,
     faulty: named.faultKind !== undefined,

@@ -12,7 +12,8 @@ export const PROBE_ID = "msqh-probe-missing";
 export function probeRequest(operation: OperationInfo): CallOptions {
   const params: Record<string, string> = {};
   for (const match of operation.path.matchAll(/\{([^}/]+)\}/g)) params[match[1] as string] = PROBE_ID;
-  const content = (operation.operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content ?? {};
+  const content =
+    (operation.operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content ?? {};
   const types = Object.keys(content);
   if (types.includes("application/json")) return { params, json: {} };
   if (types.includes("multipart/form-data")) return { params, multipart: [] };

@@ -40,27 +40,55 @@ export function requireResource(
 
 /** Skips the test in a read-only run, because it creates, changes or deletes data. */
 export function requireWrites(context: TestContext, harness: Harness, covers: readonly Coverage[]): void {
-  if (harness.target.readOnly) skipChecks(context, harness, "read-only run: the test creates or changes data", covers);
+  if (harness.target.readOnly)
+    skipChecks(context, harness, "read-only run: the test creates or changes data", covers);
 }
 
 /** Returns the second account's client, or skips the test naming MSQ_API_KEY_2. */
-export function requireSecondAccount(context: TestContext, harness: Harness, covers: readonly Coverage[]): AccountClient {
+export function requireSecondAccount(
+  context: TestContext,
+  harness: Harness,
+  covers: readonly Coverage[],
+): AccountClient {
   if (harness.secondary !== undefined) return harness.secondary;
-  return skipChecks(context, harness, "no second account; set MSQ_API_KEY_2 to a key of another account", covers);
+  return skipChecks(
+    context,
+    harness,
+    "no second account; set MSQ_API_KEY_2 to a key of another account",
+    covers,
+  );
 }
 
 /** Returns the third account's client, or skips the test naming MSQ_API_KEY_3. */
-export function requireThirdAccount(context: TestContext, harness: Harness, covers: readonly Coverage[]): AccountClient {
+export function requireThirdAccount(
+  context: TestContext,
+  harness: Harness,
+  covers: readonly Coverage[],
+): AccountClient {
   if (harness.third !== undefined) return harness.third;
-  return skipChecks(context, harness, "no third account; set MSQ_API_KEY_3 to a key of a third account", covers);
+  return skipChecks(
+    context,
+    harness,
+    "no third account; set MSQ_API_KEY_3 to a key of a third account",
+    covers,
+  );
 }
 
 /** Skips a test that needs a behaviour only the embedded mock offers on demand. */
-export function requireMockFeatures(context: TestContext, harness: Harness, what: string, covers: readonly Coverage[]): void {
-  if (!harness.target.mockFeatures) skipChecks(context, harness, `needs ${what}, which only the embedded mock offers on demand`, covers);
+export function requireMockFeatures(
+  context: TestContext,
+  harness: Harness,
+  what: string,
+  covers: readonly Coverage[],
+): void {
+  if (!harness.target.mockFeatures)
+    skipChecks(context, harness, `needs ${what}, which only the embedded mock offers on demand`, covers);
 }
 
 /** A coverage entry: the operation and the checks a test would have run on it. */
 export function covers(operationId: string, ...checks: string[]): Coverage {
-  return { operationId, checks: checks.length > 0 ? checks : ["status-code-conformance", "response-schema-conformance"] };
+  return {
+    operationId,
+    checks: checks.length > 0 ? checks : ["status-code-conformance", "response-schema-conformance"],
+  };
 }

@@ -20,7 +20,8 @@ export interface LedgerEntry {
   readonly deleteRequest: DeleteRequest;
 }
 
-type LedgerLine = ({ readonly event: "created" } & LedgerEntry) | { readonly event: "deleted"; readonly entryId: string };
+type LedgerLine =
+  ({ readonly event: "created" } & LedgerEntry) | { readonly event: "deleted"; readonly entryId: string };
 
 /**
  * An append-only JSON-lines file of created and deleted resources. Workers append one short line

@@ -41,9 +41,13 @@ export class ResourceTracker {
       });
       const status = call.exchange.response?.status;
       const body = responseJson(call.exchange);
-      const gone = status === 404 || (status !== undefined && status < 300 && !(body.ok && isFailedResult(body.value)));
+      const gone =
+        status === 404 || (status !== undefined && status < 300 && !(body.ok && isFailedResult(body.value)));
       if (gone) this.forget(entry.entryId);
-      else failures.push(`${entry.kind} ${entry.resourceId}: delete received ${status ?? call.exchange.error?.kind ?? "nothing"}`);
+      else
+        failures.push(
+          `${entry.kind} ${entry.resourceId}: delete received ${status ?? call.exchange.error?.kind ?? "nothing"}`,
+        );
     }
     return failures;
   }

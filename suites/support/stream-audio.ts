@@ -9,7 +9,8 @@ export function streamAudio(exchange: Exchange): { response: ExchangeResponse; b
   for (const event of exchange.response?.sse?.events ?? []) {
     try {
       const payload = JSON.parse(event.data) as { type?: unknown; b64?: unknown };
-      if (payload.type === "audio_chunk" && typeof payload.b64 === "string") pieces.push(Buffer.from(payload.b64, "base64"));
+      if (payload.type === "audio_chunk" && typeof payload.b64 === "string")
+        pieces.push(Buffer.from(payload.b64, "base64"));
     } catch {
       // Not JSON: the framing checks report it.
     }

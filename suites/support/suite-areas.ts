@@ -1,7 +1,7 @@
 /**
- * API areas (the mock's area names, which are the spec's lowercase tags) that some suite file
- * declares in `setupSuite`. The mutation check runs a fault of one of these areas only with the
- * suites that declare it; a fault of any other area runs with every suite.
+ * API areas that some suite file declares in `setupSuite`, named like the mock's areas (the
+ * spec's lowercase tags). The mutation check runs a fault of one of these areas only with the
+ * suites that declare it. A fault of any other area runs with every suite.
  */
 export const SUITE_AREAS: ReadonlySet<string> = new Set([
   "auth",

@@ -17,7 +17,8 @@ export interface SuiteTarget {
  */
 export function setupSuite(areas: readonly string[], kinds: readonly string[] = []): SuiteTarget[] {
   const unknown = areas.filter((area) => !SUITE_AREAS.has(area));
-  if (unknown.length > 0) throw new Error(`setupSuite: add ${unknown.join(", ")} to SUITE_AREAS in suites/support/suite-areas.ts.`);
+  if (unknown.length > 0)
+    throw new Error(`setupSuite: add ${unknown.join(", ")} to SUITE_AREAS in suites/support/suite-areas.ts.`);
   return useHarnesses(areas, kinds).map((harness) => {
     const tracker = new ResourceTracker(harness);
     afterAll(async () => {

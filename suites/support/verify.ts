@@ -37,16 +37,17 @@ export function verify(
   const { operation, exchange } = call;
   const outcomes = runChecks(operation, exchange, intent, harness.validators);
   if (harness.target.kind === "mock" && exchange.response?.status === 501) {
-    // The embedded mock answers 501 for operations no mock area implements yet.
+    // The embedded mock responds 501 to operations no mock area implements yet.
     skipChecks(context, harness, "the embedded mock does not implement this operation yet", [
       { operationId: operation.operationId, checks: outcomes.map((outcome) => outcome.check) },
     ]);
   }
   const status = exchange.response?.status;
   const inferredResponse =
-    status !== undefined && isResponseInferred(harness.validators, operation, status, exchange.response?.headers["content-type"]);
-  // renderCurl redacts every part but the credential header, which names the key's variable;
-  // redactText would turn `$MSQ_API_KEY` into `***`, so the command is not passed through it again.
+    status !== undefined &&
+    isResponseInferred(harness.validators, operation, status, exchange.response?.headers["content-type"]);
+  // renderCurl redacts every part but the credential header, which names the key's variable.
+  // redactText would turn `$MSQ_API_KEY` into `***`, so the command does not pass through it again.
   const curl = renderCurl(exchange.request);
   const line = redactText(describeExchange(exchange));
   const records = metaRecords(context);
@@ -82,7 +83,12 @@ export interface Coverage {
 }
 
 /** Records the checks a test cannot run as skipped with `reason`, then skips the test. */
-export function skipChecks(context: TestContext, harness: Harness, reason: string, covers: readonly Coverage[]): never {
+export function skipChecks(
+  context: TestContext,
+  harness: Harness,
+  reason: string,
+  covers: readonly Coverage[],
+): never {
   const records = metaRecords(context);
   for (const cover of covers) {
     const operation = harness.validators.operation(cover.operationId);
@@ -114,11 +120,16 @@ function metaRecords(context: TestContext): CheckRecord[] {
 }
 
 function describeFailures(failures: readonly ReportedFailure[]): string {
-  const shown = failures.slice(0, 6).map(
-    (failure) =>
-      `[${failure.check}] ${failure.operationId} ${failure.method} ${failure.path}: ${failure.title}\n` +
-      `  ${failure.message}\n  reproduce: ${failure.curl}`,
-  );
-  const more = failures.length > shown.length ? `\n(${failures.length - shown.length} more failures in contract.json)` : "";
+  const shown = failures
+    .slice(0, 6)
+    .map(
+      (failure) =>
+        `[${failure.check}] ${failure.operationId} ${failure.method} ${failure.path}: ${failure.title}\n` +
+        `  ${failure.message}\n  reproduce: ${failure.curl}`,
+    );
+  const more =
+    failures.length > shown.length
+      ? `\n(${failures.length - shown.length} more failures in contract.json)`
+      : "";
   return `${failures.length} contract failure(s):\n${shown.join("\n")}${more}`;
 }

@@ -99,7 +99,9 @@ describe("resolveConfig", () => {
   });
 
   test("target with credentials in it", () => {
-    const message = configError({ env: { MSQ_BASE_URL: "https://user:hunter22secret@example.com/v1", MSQ_API_KEY: KEY } });
+    const message = configError({
+      env: { MSQ_BASE_URL: "https://user:hunter22secret@example.com/v1", MSQ_API_KEY: KEY },
+    });
     expect(message).toContain("received a URL with a user name or password in it");
     expect(message).not.toContain("hunter22secret");
   });
@@ -127,9 +129,9 @@ describe("resolveConfig", () => {
   });
 
   test.each([
-    ["0", "Invalid requestTimeoutMs from option --timeout-ms: received \"0\"."],
-    ["1.5", "Invalid requestTimeoutMs from option --timeout-ms: received \"1.5\"."],
-    ["soon", "Invalid requestTimeoutMs from option --timeout-ms: received \"soon\"."],
+    ["0", 'Invalid requestTimeoutMs from option --timeout-ms: received "0".'],
+    ["1.5", 'Invalid requestTimeoutMs from option --timeout-ms: received "1.5".'],
+    ["soon", 'Invalid requestTimeoutMs from option --timeout-ms: received "soon".'],
   ])("timeout %s is rejected", (value, start) => {
     expect(configError({ flags: { requestTimeoutMs: value } })).toBe(
       `${start} Give a whole number of milliseconds from 1 to 3600000. ` +
@@ -159,7 +161,9 @@ describe("resolveConfig", () => {
 
   test("mock faults with a target", () => {
     expect(
-      configError({ env: { MSQ_BASE_URL: "https://api.example.com", MSQ_API_KEY: KEY, MSQ_MOCK_FAULTS: "a,b" } }),
+      configError({
+        env: { MSQ_BASE_URL: "https://api.example.com", MSQ_API_KEY: KEY, MSQ_MOCK_FAULTS: "a,b" },
+      }),
     ).toBe(
       "Mock faults (option --mock-fault, environment variable MSQ_MOCK_FAULTS) apply only to the embedded mock, " +
         "but a target is set. Remove the faults, or drop --target / MSQ_BASE_URL.",
@@ -179,7 +183,9 @@ describe("resolveConfig", () => {
 
   test("config file with invalid JSON", () => {
     const file = writeConfigFile("{ target: ");
-    expect(configError({ configFlag: file })).toContain(`The config file ${file} (option --config) is not valid JSON:`);
+    expect(configError({ configFlag: file })).toContain(
+      `The config file ${file} (option --config) is not valid JSON:`,
+    );
   });
 
   test("config file with an array", () => {
@@ -193,7 +199,9 @@ describe("resolveConfig", () => {
   test("config file with a misspelt key", () => {
     const file = writeConfigFile(JSON.stringify({ chatModle: "x" }));
     expect(configError({ configFlag: file })).toMatch(
-      new RegExp(`^Unknown key "chatModle" in the config file ${file}\\. Did you mean "chatModel"\\? Valid keys: target, apiKey,`),
+      new RegExp(
+        `^Unknown key "chatModle" in the config file ${file}\\. Did you mean "chatModel"\\? Valid keys: target, apiKey,`,
+      ),
     );
   });
 

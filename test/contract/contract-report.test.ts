@@ -47,8 +47,18 @@ describe("summarizeRecords", () => {
     [
       record({}),
       record({}),
-      record({ check: "response-schema-conformance", family: "body-schema", outcome: "fail", failures: [FAILURE] }),
-      record({ check: "response-schema-conformance", family: "body-schema", outcome: "pass", inferred: true }),
+      record({
+        check: "response-schema-conformance",
+        family: "body-schema",
+        outcome: "fail",
+        failures: [FAILURE],
+      }),
+      record({
+        check: "response-schema-conformance",
+        family: "body-schema",
+        outcome: "pass",
+        inferred: true,
+      }),
       record({
         operationId: "createEmbeddings",
         method: "POST",
@@ -87,7 +97,10 @@ describe("summarizeRecords", () => {
     expect(summary.operations).toBe(3);
     expect(summary.operationsCovered).toBe(1);
     expect(summary.byFamily["body-schema"]).toEqual({ operationsChecked: 1, pass: 0, fail: 1, skip: 1 });
-    expect(summary.uncovered.map((operation) => operation.operationId)).toEqual(["createEmbeddings", "listFiles"]);
+    expect(summary.uncovered.map((operation) => operation.operationId)).toEqual([
+      "createEmbeddings",
+      "listFiles",
+    ]);
   });
 });
 
@@ -95,7 +108,14 @@ describe("writeContractReports", () => {
   const secret = "msq-report-canary-0000000000000042";
   registerSecret(secret);
   const summary = summarizeRecords(
-    [record({ check: "response-schema-conformance", family: "body-schema", outcome: "fail", failures: [{ ...FAILURE, message: `saw ${secret} in the body` }] })],
+    [
+      record({
+        check: "response-schema-conformance",
+        family: "body-schema",
+        outcome: "fail",
+        failures: [{ ...FAILURE, message: `saw ${secret} in the body` }],
+      }),
+    ],
     OPERATIONS,
   );
   const report: ContractReport = {
@@ -125,15 +145,26 @@ describe("writeContractReports", () => {
 
   test("markdown names the verdict and the failure", () => {
     expect(markdown.split("\n")[0]).toBe("## Contract report: failed");
-    expect(markdown).toContain("| `listModels` GET /v1/models | response-schema-conformance | {} | {\"required\":[\"object\"]} | inferred |");
+    expect(markdown).toContain(
+      '| `listModels` GET /v1/models | response-schema-conformance | {} | {"required":["object"]} | inferred |',
+    );
   });
 
   test("table cells escape pipes", () => {
     const piped = summarizeRecords(
-      [record({ outcome: "fail", failures: [{ ...FAILURE, check: "status-code-conformance", received: "a|b" }] })],
+      [
+        record({
+          outcome: "fail",
+          failures: [{ ...FAILURE, check: "status-code-conformance", received: "a|b" }],
+        }),
+      ],
       OPERATIONS,
     );
-    const text = readFileSync(writeContractReports(mkdtempSync(join(tmpdir(), "msqh-report-")), { ...report, summary: piped }).markdown, "utf8");
+    const text = readFileSync(
+      writeContractReports(mkdtempSync(join(tmpdir(), "msqh-report-")), { ...report, summary: piped })
+        .markdown,
+      "utf8",
+    );
     expect(text).toContain("a\\|b");
   });
 });

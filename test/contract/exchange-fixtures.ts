@@ -74,17 +74,25 @@ export function transcriptOf(chunks: readonly string[]): SseTranscript {
 
 const BASE = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_764_860_000, model: "m" };
 
-/** A chat chunk payload with one choice. */
-export function chunk(delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}): string {
+/** Returns a chat chunk payload with one choice. */
+export function chunk(
+  delta: Record<string, unknown>,
+  finishReason: string | null = null,
+  extra: Record<string, unknown> = {},
+): string {
   return JSON.stringify({ ...BASE, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra });
 }
 
-/** The usage chunk that ends a stream with include_usage. */
+/** Returns the usage chunk that ends a stream with include_usage. */
 export function usageChunk(): string {
-  return JSON.stringify({ ...BASE, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+  return JSON.stringify({
+    ...BASE,
+    choices: [],
+    usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+  });
 }
 
-/** SSE frames of a valid chat stream: role, two content deltas, finish, optional usage, [DONE]. */
+/** Returns the SSE frames of a valid chat stream: role, two content deltas, finish, optional usage, [DONE]. */
 export function validChatFrames(options: { usage?: boolean; lineEnding?: string } = {}): string[] {
   const end = options.lineEnding ?? "\n";
   const frame = (data: string): string => `data: ${data}${end}${end}`;

@@ -3,30 +3,57 @@ import type { CheckRecord } from "../../src/contract/contract-record.ts";
 import { judgeFault, renderMutationTable, type FaultSummary } from "../../src/contract/mutation-verdict.ts";
 
 function failing(check: string, family: CheckRecord["family"], operationId: string): CheckRecord {
-  return { run: "f", operationId, method: "GET", path: "/", check, family, outcome: "fail", inferred: false, failures: [] };
+  return {
+    run: "f",
+    operationId,
+    method: "GET",
+    path: "/",
+    check,
+    family,
+    outcome: "fail",
+    inferred: false,
+    failures: [],
+  };
 }
 
-const FAULT: FaultSummary = { name: "chat-stream-id-changes", area: "chat", kind: "sse-order", rule: "Same id.", operations: ["createChatCompletion"] };
+const FAULT: FaultSummary = {
+  name: "chat-stream-id-changes",
+  area: "chat",
+  kind: "sse-order",
+  rule: "Same id.",
+  operations: ["createChatCompletion"],
+};
 
 describe("judgeFault", () => {
   test("caught by a check of its kind on its operation", () => {
-    const verdict = judgeFault(FAULT, [failing("chat-stream-stable-identity", "sse-order", "createChatCompletion")]);
+    const verdict = judgeFault(FAULT, [
+      failing("chat-stream-stable-identity", "sse-order", "createChatCompletion"),
+    ]);
     expect(verdict.caught).toBe(true);
     expect(verdict.caughtBy).toEqual([{ check: "chat-stream-stable-identity", operations: 1 }]);
   });
 
   test("a failure of another kind does not count", () => {
-    const verdict = judgeFault(FAULT, [failing("response-schema-conformance", "body-schema", "createChatCompletion")]);
+    const verdict = judgeFault(FAULT, [
+      failing("response-schema-conformance", "body-schema", "createChatCompletion"),
+    ]);
     expect(verdict.caught).toBe(false);
-    expect(verdict.otherFailures).toEqual(["response-schema-conformance (body-schema) on createChatCompletion"]);
+    expect(verdict.otherFailures).toEqual([
+      "response-schema-conformance (body-schema) on createChatCompletion",
+    ]);
   });
 
   test("a failure on another operation does not count", () => {
-    expect(judgeFault(FAULT, [failing("sse-first-event", "sse-order", "streamWorkflowRun")]).caught).toBe(false);
+    expect(judgeFault(FAULT, [failing("sse-first-event", "sse-order", "streamWorkflowRun")]).caught).toBe(
+      false,
+    );
   });
 
   test("passing records do not count", () => {
-    const pass = { ...failing("chat-stream-stable-identity", "sse-order", "createChatCompletion"), outcome: "pass" as const };
+    const pass = {
+      ...failing("chat-stream-stable-identity", "sse-order", "createChatCompletion"),
+      outcome: "pass" as const,
+    };
     expect(judgeFault(FAULT, [pass]).caught).toBe(false);
   });
 });

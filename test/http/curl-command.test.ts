@@ -84,7 +84,9 @@ describe("renderCurl", () => {
 
   test("registered secrets in URLs are redacted", () => {
     registerSecret("webhook-secret-value-42");
-    const line = renderCurl(request({ url: "http://127.0.0.1:4010/webhooks/trigger/wh_1?token=webhook-secret-value-42" }));
+    const line = renderCurl(
+      request({ url: "http://127.0.0.1:4010/webhooks/trigger/wh_1?token=webhook-secret-value-42" }),
+    );
     expect(line).not.toContain("webhook-secret-value-42");
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { HttpClient } from "../../src/http/http-client.ts";
-import { responseJson } from "../../src/http/exchange.ts";
+import { responseJson, type Exchange } from "../../src/http/exchange.ts";
 import {
   neverReply,
   replyJson,
@@ -19,6 +19,13 @@ const echo: Responder = (request, response) => {
   response.end(text);
 };
 
+/** Returns the request headers that the echo route sent back. */
+function echoedHeaders(exchange: Exchange): Record<string, string> {
+  const echoed = responseJson(exchange);
+  if (!echoed.ok) throw new Error(`The echo route sent no JSON: ${echoed.error}`);
+  return (echoed.value as { headers: Record<string, string> }).headers;
+}
+
 let server: TestServer;
 let client: HttpClient;
 
@@ -30,8 +37,8 @@ beforeAll(async () => {
     "GET /v1/never": neverReply(),
     "GET /v1/reset": resetSocket(),
     "GET /v1/stream": sendSse([
-      { atMs: 0, text: "data: {\"n\":1}\r\n\r\n: keepalive\n" },
-      { atMs: 5, text: "\ndata:{\"n\":2}\n\ndata: [DONE]\n\n" },
+      { atMs: 0, text: 'data: {"n":1}\r\n\r\n: keepalive\n' },
+      { atMs: 5, text: '\ndata:{"n":2}\n\ndata: [DONE]\n\n' },
     ]),
   });
   client = new HttpClient({ root: server.origin, requestTimeoutMs: 300, connectTimeoutMs: 300 });
@@ -58,8 +65,7 @@ describe("HttpClient", () => {
       json: { hello: "world" },
       credential: { scheme: "x-api-key", key: KEY, variable: "MSQ_API_KEY" },
     });
-    const echoed = responseJson(exchange);
-    expect(echoed.ok && (echoed.value as { headers: Record<string, string> }).headers["x-api-key"]).toBe(KEY);
+    expect(echoedHeaders(exchange)["x-api-key"]).toBe(KEY);
     expect(JSON.stringify(exchange.request)).not.toContain(KEY);
     expect(exchange.request.credential).toEqual({ scheme: "x-api-key", variable: "MSQ_API_KEY" });
     expect(exchange.request.headers["content-type"]).toBe("application/json");
@@ -71,10 +77,7 @@ describe("HttpClient", () => {
       path: "/v1/echo",
       credential: { scheme: "bearer", key: KEY, variable: "MSQ_API_KEY" },
     });
-    const echoed = responseJson(exchange);
-    expect(echoed.ok && (echoed.value as { headers: Record<string, string> }).headers["authorization"]).toBe(
-      `Bearer ${KEY}`,
-    );
+    expect(echoedHeaders(exchange)["authorization"]).toBe(`Bearer ${KEY}`);
   });
 
   test("drops credential headers given as plain headers", async () => {
@@ -84,8 +87,7 @@ describe("HttpClient", () => {
       headers: { "X-Api-Key": KEY },
       credential: { scheme: "none" },
     });
-    const echoed = responseJson(exchange);
-    expect(echoed.ok && (echoed.value as { headers: Record<string, string> }).headers["x-api-key"]).toBeUndefined();
+    expect(echoedHeaders(exchange)["x-api-key"]).toBeUndefined();
   });
 
   test("sends multipart fields and files", async () => {
@@ -94,12 +96,19 @@ describe("HttpClient", () => {
       path: "/v1/echo",
       multipart: [
         { name: "purpose", value: "assistants" },
-        { name: "file", filename: "note.txt", contentType: "text/plain", data: new TextEncoder().encode("hi there") },
+        {
+          name: "file",
+          filename: "note.txt",
+          contentType: "text/plain",
+          data: new TextEncoder().encode("hi there"),
+        },
       ],
       credential: { scheme: "none" },
     });
     const echoed = responseJson(exchange);
-    const received = echoed.ok ? (echoed.value as { headers: Record<string, string>; body: string }) : undefined;
+    const received = echoed.ok
+      ? (echoed.value as { headers: Record<string, string>; body: string })
+      : undefined;
     expect(received?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     expect(received?.body).toContain('name="file"; filename="note.txt"');
     expect(received?.body).toContain("hi there");
@@ -113,7 +122,12 @@ describe("HttpClient", () => {
   });
 
   test("times out a server that never replies", async () => {
-    const exchange = await client.send({ method: "GET", path: "/v1/never", credential: { scheme: "none" }, timeoutMs: 150 });
+    const exchange = await client.send({
+      method: "GET",
+      path: "/v1/never",
+      credential: { scheme: "none" },
+      timeoutMs: 150,
+    });
     expect(exchange.error?.kind).toBe("timeout");
     expect(exchange.durationMs).toBeLessThan(1_000);
   });
@@ -124,7 +138,11 @@ describe("HttpClient", () => {
   });
 
   test("records a refused connection", async () => {
-    const closed = new HttpClient({ root: "http://127.0.0.1:1", requestTimeoutMs: 300, connectTimeoutMs: 300 });
+    const closed = new HttpClient({
+      root: "http://127.0.0.1:1",
+      requestTimeoutMs: 300,
+      connectTimeoutMs: 300,
+    });
     const exchange = await closed.send({ method: "GET", path: "/v1/models", credential: { scheme: "none" } });
     await closed.close();
     expect(exchange.error?.kind).toBe("connection");

@@ -20,7 +20,8 @@ let canaries: string[];
 beforeAll(async () => {
   mock = await startMock({ faults: ["not-found-answered-500"], timing: SUITE_MOCK_TIMING });
   const [alice, bob, carol] = mock.accounts;
-  if (alice === undefined || bob === undefined || carol === undefined) throw new Error("the mock seeds three accounts");
+  if (alice === undefined || bob === undefined || carol === undefined)
+    throw new Error("the mock seeds three accounts");
   const legacy = SEEDED_LEGACY_KEYS[alice.username] ?? "";
   canaries = [alice.apiKey, bob.apiKey, carol.apiKey, legacy];
   reportDir = mkdtempSync(join(tmpdir(), "msqh-canary-"));
@@ -45,7 +46,7 @@ afterAll(async () => {
   await mock.close();
 });
 
-/** Every file under `directory`, including hidden ones such as ledgers. */
+/** Lists every file under `directory`, including hidden ones such as ledgers. */
 function filesUnder(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
     const path = join(directory, name);

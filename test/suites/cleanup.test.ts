@@ -6,7 +6,11 @@ const PREFIX = "msqh-cleanup-test";
 let mock: RunningMock;
 let key: string;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${mock.origin}${path}`, {
     method,
     headers: { "x-api-key": key, "content-type": "application/json" },
@@ -27,7 +31,11 @@ beforeAll(async () => {
   for (const name of [`${PREFIX}-voice-1`, `${PREFIX}-voice-2`, "kept-voice"]) {
     await call("POST", "/v1/core/add/voice", { name, providerKey: "openai", voiceId: "alloy" });
   }
-  await call("POST", "/v1/core/add/provider", { providerKey: `${PREFIX}-prov`, url: "http://127.0.0.1:9/v1", apiKey: "sk-cleanup-test-0000000000" });
+  await call("POST", "/v1/core/add/provider", {
+    providerKey: `${PREFIX}-prov`,
+    url: "http://127.0.0.1:9/v1",
+    apiKey: "sk-cleanup-test-0000000000",
+  });
 });
 
 afterAll(async () => {
@@ -36,14 +44,18 @@ afterAll(async () => {
 
 describe("msq-harness cleanup", () => {
   test("dry run deletes nothing", { timeout: 60_000 }, async () => {
-    const result = await runCli(["cleanup", "--prefix", PREFIX, "--dry-run", "--target", mock.baseUrl], { MSQ_API_KEY: key });
+    const result = await runCli(["cleanup", "--prefix", PREFIX, "--dry-run", "--target", mock.baseUrl], {
+      MSQ_API_KEY: key,
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`would-delete primary   voice            ${PREFIX}-voice-1`);
     expect(await voiceNames()).toContain(`${PREFIX}-voice-1`);
   });
 
   test("deletes what carries the prefix", { timeout: 60_000 }, async () => {
-    const result = await runCli(["cleanup", "--prefix", PREFIX, "--target", mock.baseUrl], { MSQ_API_KEY: key });
+    const result = await runCli(["cleanup", "--prefix", PREFIX, "--target", mock.baseUrl], {
+      MSQ_API_KEY: key,
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`3 matched ${PREFIX}`);
     const names = await voiceNames();

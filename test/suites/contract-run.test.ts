@@ -9,7 +9,8 @@ describe("msq-harness test", () => {
     const reportDir = mkdtempSync(join(tmpdir(), "msqh-run-"));
     const result = await runCli(["test", "--report-dir", reportDir]);
     expect(result.exitCode, result.stdout.slice(-3000)).toBe(0);
-    for (const name of ["junit.xml", "contract.json", "contract.md"]) expect(existsSync(join(reportDir, name)), name).toBe(true);
+    for (const name of ["junit.xml", "contract.json", "contract.md"])
+      expect(existsSync(join(reportDir, name)), name).toBe(true);
     const report = JSON.parse(readFileSync(join(reportDir, "contract.json"), "utf8")) as {
       summary: { totals: { fail: number; pass: number }; operations: number; operationsCovered: number };
       tests: { failed: number };
@@ -22,10 +23,19 @@ describe("msq-harness test", () => {
 
   test("fails a broken target with an actionable message", { timeout: 240_000 }, async () => {
     const reportDir = mkdtempSync(join(tmpdir(), "msqh-broken-"));
-    const result = await runCli(["test", "auth", "--mock-fault", "auth-missing-key-accepted", "--report-dir", reportDir]);
+    const result = await runCli([
+      "test",
+      "auth",
+      "--mock-fault",
+      "auth-missing-key-accepted",
+      "--report-dir",
+      reportDir,
+    ]);
     expect(result.exitCode).toBe(1);
     const output = result.stdout + result.stderr;
-    expect(output).toContain("[auth-missing-key-rejected] listModels GET /v1/models: Request without an API key was accepted");
+    expect(output).toContain(
+      "[auth-missing-key-rejected] listModels GET /v1/models: Request without an API key was accepted",
+    );
     expect(output).toContain("the spec documents 401 for every protected operation");
     expect(output).toContain("reproduce: curl -sS -X GET");
     const markdown = readFileSync(join(reportDir, "contract.md"), "utf8");

@@ -29,7 +29,10 @@ async function prefixedResources(): Promise<string[]> {
     ["/v1/core/agents", (body: any) => Object.keys(body.data ?? {})],
     ["/v1/core/providers", (body: any) => (body.data ?? []).map((item: any) => item.providerKey)],
   ] as const) {
-    const response = await fetch(`${mock.origin}${path}`, { headers: { "x-api-key": key }, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${mock.origin}${path}`, {
+      headers: { "x-api-key": key },
+      signal: AbortSignal.timeout(10_000),
+    });
     names.push(...(pick(await response.json()) as string[]));
   }
   return names.filter((name) => name.startsWith(PREFIX));
@@ -39,21 +42,25 @@ describe("interrupted run", () => {
   test("SIGINT deletes what the run created", { timeout: 240_000 }, async () => {
     const reportDir = mkdtempSync(join(tmpdir(), "msqh-interrupt-"));
     const [alice, bob, carol] = mock.accounts;
-    const child = spawn(process.execPath, [CLI, "test", "agents", "voices", "--report-dir", reportDir, "--run-prefix", PREFIX], {
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        NO_COLOR: "1",
-        MSQ_BASE_URL: mock.baseUrl,
-        MSQ_API_KEY: alice?.apiKey ?? "",
-        MSQ_API_KEY_2: bob?.apiKey ?? "",
-        MSQ_API_KEY_3: carol?.apiKey ?? "",
-        MSQ_SECOND_USERNAME: bob?.username ?? "",
-        MSQ_CHAT_MODEL: "msq-mock-chat",
-        MSQ_TTS_PROVIDER: "openai",
-        MSQ_TTS_VOICE: "alloy",
+    const child = spawn(
+      process.execPath,
+      [CLI, "test", "agents", "voices", "--report-dir", reportDir, "--run-prefix", PREFIX],
+      {
+        env: {
+          PATH: process.env["PATH"] ?? "",
+          NO_COLOR: "1",
+          MSQ_BASE_URL: mock.baseUrl,
+          MSQ_API_KEY: alice?.apiKey ?? "",
+          MSQ_API_KEY_2: bob?.apiKey ?? "",
+          MSQ_API_KEY_3: carol?.apiKey ?? "",
+          MSQ_SECOND_USERNAME: bob?.username ?? "",
+          MSQ_CHAT_MODEL: "msq-mock-chat",
+          MSQ_TTS_PROVIDER: "openai",
+          MSQ_TTS_VOICE: "alloy",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -61,7 +68,11 @@ describe("interrupted run", () => {
 
     // Interrupt as soon as the ledger shows a created resource, at most 60 s after the start.
     const ledger = join(reportDir, `.ledger-${PREFIX}.jsonl`);
-    for (let attempt = 0; attempt < 600 && !(existsSync(ledger) && readFileSync(ledger, "utf8").includes('"created"')); attempt += 1) {
+    for (
+      let attempt = 0;
+      attempt < 600 && !(existsSync(ledger) && readFileSync(ledger, "utf8").includes('"created"'));
+      attempt += 1
+    ) {
       await sleep(100);
     }
     expect(existsSync(ledger), output.slice(-2000)).toBe(true);

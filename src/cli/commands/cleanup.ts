@@ -15,7 +15,10 @@ export function registerCleanupCommand(program: Command): void {
   const command = program
     .command("cleanup")
     .description("Delete the resources whose names start with a run prefix, in every configured account")
-    .requiredOption("--prefix <PREFIX>", "run prefix of the resources to delete, as printed by msq-harness test")
+    .requiredOption(
+      "--prefix <PREFIX>",
+      "run prefix of the resources to delete, as printed by msq-harness test",
+    )
     .option("--dry-run", "list what would be deleted without deleting it");
   addConfigOptions(command, ["target", "reportDir", "specPath", "requestTimeoutMs", "connectTimeoutMs"]);
   command.action(async (options: Record<string, unknown>) => {
@@ -26,7 +29,10 @@ export function registerCleanupCommand(program: Command): void {
           "lowercase letters, digits and hyphens, such as msqh-lzx3k0-a1b2.",
       );
     }
-    const config = resolveConfig({ flags: flagValues(options), configFlag: options["config"] as string | undefined });
+    const config = resolveConfig({
+      flags: flagValues(options),
+      configFlag: options["config"] as string | undefined,
+    });
     if (config.target === undefined) {
       throw new ConfigError(
         "cleanup needs a target: set --target or MSQ_BASE_URL, and the keys in MSQ_API_KEY (and MSQ_API_KEY_2, " +
@@ -42,7 +48,9 @@ export function registerCleanupCommand(program: Command): void {
     });
     for (const outcome of outcomes) {
       const detail = outcome.detail === "" ? "" : ` (${outcome.detail})`;
-      process.stdout.write(`${outcome.result.padEnd(12)} ${outcome.account.padEnd(9)} ${outcome.kind.padEnd(16)} ${redactText(outcome.name)}${detail}\n`);
+      process.stdout.write(
+        `${outcome.result.padEnd(12)} ${outcome.account.padEnd(9)} ${outcome.kind.padEnd(16)} ${redactText(outcome.name)}${detail}\n`,
+      );
     }
     const failed = outcomes.filter((outcome) => outcome.result === "failed").length;
     process.stdout.write(

@@ -14,12 +14,21 @@ export function registerTestCommand(program: Command): void {
       "Run the contract suites against a deployment or the embedded mock; exit 0 when all pass, " +
         "1 when a check fails, 2 on a configuration error",
     )
-    .argument("[filters...]", "run only suite files whose path contains one of these words, such as auth or chat")
+    .argument(
+      "[filters...]",
+      "run only suite files whose path contains one of these words, such as auth or chat",
+    )
     .option("--mutation", "run the suites once per mock fault and require every fault to be caught")
-    .option("--mutation-workers <N>", "vitest worker threads of the mutation check (default: the CPU count, at most 4)");
+    .option(
+      "--mutation-workers <N>",
+      "vitest worker threads of the mutation check (default: the CPU count, at most 4)",
+    );
   addConfigOptions(command);
   command.action(async (filters: string[], options: Record<string, unknown>) => {
-    const config = resolveConfig({ flags: flagValues(options), configFlag: options["config"] as string | undefined });
+    const config = resolveConfig({
+      flags: flagValues(options),
+      configFlag: options["config"] as string | undefined,
+    });
     const logger = createLogger();
     if (options["mutation"] === true) {
       const result = await runMutationCheck(config, {

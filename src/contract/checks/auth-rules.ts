@@ -17,13 +17,16 @@ function rejectionCheck(id: string, probe: AuthProbe, description: string): Cont
     id,
     family: "auth",
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-probe" && context.intent.probe === probe,
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "auth-probe" && context.intent.probe === probe,
     run(operation, exchange) {
       if (exchange.response?.status === 401) return [];
       const accepted = exchange.response !== undefined && exchange.response.status < 400;
       return [
         failureOf(operation, id, {
-          title: accepted ? `Request ${PROBE_WORDING[probe]} was accepted` : `Request ${PROBE_WORDING[probe]} not answered 401`,
+          title: accepted
+            ? `Request ${PROBE_WORDING[probe]} was accepted`
+            : `Request ${PROBE_WORDING[probe]} not answered 401`,
           message:
             `A request ${PROBE_WORDING[probe]} received ${receivedStatus(exchange)}` +
             `${accepted ? ` and ${bodyExcerpt(exchange, 120)}` : ""}; the spec documents 401 for ` +
@@ -41,11 +44,13 @@ function acceptanceCheck(id: string, probe: AuthProbe, description: string): Con
     id,
     family: "auth",
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-probe" && context.intent.probe === probe,
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "auth-probe" && context.intent.probe === probe,
     run(operation, exchange) {
       const status = exchange.response?.status;
       // 403 alone can mean "authenticated, but not allowed here"; only AUTH_REQUIRED marks a rejected key.
-      const keyRejected = status === 401 || (status === 403 && responseText(exchange).includes("AUTH_REQUIRED"));
+      const keyRejected =
+        status === 401 || (status === 403 && responseText(exchange).includes("AUTH_REQUIRED"));
       if (status !== undefined && !keyRejected) return [];
       return [
         failureOf(operation, id, {
@@ -92,12 +97,13 @@ export const authBearerMsqKeyAccepted = acceptanceCheck(
   "A valid msq- key in Authorization: Bearer authenticates the request.",
 );
 
-/** Operations documented with `security: []` answer without any credential. */
+/** Operations documented with `security: []` respond without any credential. */
 export const authPublicOperationOpen: ContractCheck = {
   id: "auth-public-operation-open",
   family: "auth",
-  description: "An operation documented as public (security: []) answers a request without credentials.",
-  appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-probe" && context.intent.probe === "public-without-key",
+  description: "An operation documented as public (security: []) responds to a request without credentials.",
+  appliesTo: (_operation, _exchange, context) =>
+    context.intent.kind === "auth-probe" && context.intent.probe === "public-without-key",
   run(operation, exchange) {
     const status = exchange.response?.status;
     if (status !== undefined && status !== 401 && status !== 403) return [];
@@ -118,7 +124,8 @@ export const authPublicOperationOpen: ContractCheck = {
 export const authInvalidCredentialRejected: ContractCheck = {
   id: "auth-invalid-credential-rejected",
   family: "auth",
-  description: "Requests with a wrong secret, signature or OAuth state, or for another owner's resources, are refused.",
+  description:
+    "Requests with a wrong secret, signature or OAuth state, or for another owner's resources, are rejected.",
   appliesTo: (_operation, _exchange, context) => context.intent.kind === "auth-rejection",
   run(operation, exchange, context) {
     if (context.intent.kind !== "auth-rejection") return [];

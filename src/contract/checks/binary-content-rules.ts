@@ -24,7 +24,8 @@ export const binaryContentMatchesType: ContractCheck = {
   id: "binary-content-matches-type",
   family: "binary-content",
   description: "The bytes of a binary response are non-empty and in the format its Content-Type declares.",
-  appliesTo: (_operation, exchange, context) => context.intent.kind === "binary-content" && exchange.response !== undefined,
+  appliesTo: (_operation, exchange, context) =>
+    context.intent.kind === "binary-content" && exchange.response !== undefined,
   run(operation, exchange, context) {
     if (context.intent.kind !== "binary-content" || exchange.response === undefined) return [];
     const { sniffed } = context.intent;
@@ -48,11 +49,22 @@ export const binaryContentMatchesType: ContractCheck = {
     if (expected === undefined) {
       const family = declared.split("/")[0];
       if (sniffed.mime === undefined || sniffed.mime.startsWith(`${family}/`)) return [];
-      return fail("Binary body in another format", `${size} bytes detected as ${sniffed.mime}`, `${declared} bytes`);
+      return fail(
+        "Binary body in another format",
+        `${size} bytes detected as ${sniffed.mime}`,
+        `${declared} bytes`,
+      );
     }
     if (expected.includes(sniffed.ext ?? null)) return [];
-    const received = sniffed.ext === undefined ? `${size} bytes with no known signature` : `${size} bytes detected as ${sniffed.mime ?? sniffed.ext}`;
-    return fail("Binary body does not match its Content-Type", received, `${declared} bytes (${expected.map((ext) => ext ?? "raw").join(" or ")})`);
+    const received =
+      sniffed.ext === undefined
+        ? `${size} bytes with no known signature`
+        : `${size} bytes detected as ${sniffed.mime ?? sniffed.ext}`;
+    return fail(
+      "Binary body does not match its Content-Type",
+      received,
+      `${declared} bytes (${expected.map((ext) => ext ?? "raw").join(" or ")})`,
+    );
   },
 };
 
@@ -62,14 +74,17 @@ export const binaryContentMatchesUpload: ContractCheck = {
   family: "binary-content",
   description: "A download returns exactly the bytes that were uploaded.",
   appliesTo: (_operation, exchange, context) =>
-    context.intent.kind === "binary-content" && context.intent.expectedBytes !== undefined && exchange.response !== undefined,
+    context.intent.kind === "binary-content" &&
+    context.intent.expectedBytes !== undefined &&
+    exchange.response !== undefined,
   run(operation, exchange, context) {
     if (context.intent.kind !== "binary-content" || context.intent.expectedBytes === undefined) return [];
     const expected = Buffer.from(context.intent.expectedBytes);
     const received = Buffer.from(exchange.response?.body ?? new Uint8Array());
     if (expected.equals(received)) return [];
     let offset = 0;
-    while (offset < Math.min(expected.length, received.length) && expected[offset] === received[offset]) offset += 1;
+    while (offset < Math.min(expected.length, received.length) && expected[offset] === received[offset])
+      offset += 1;
     const difference = `${received.length} bytes that differ from the ${expected.length} uploaded bytes at offset ${offset}`;
     return [
       failureOf(operation, "binary-content-matches-upload", {
@@ -93,7 +108,8 @@ export const streamAudioMatchesFormat: ContractCheck = {
     const { mediaType, sniffed, bytes } = context.intent;
     const expected = EXPECTED_EXTENSIONS[mediaType.toLowerCase()];
     if (bytes > 0 && (expected === undefined || expected.includes(sniffed.ext ?? null))) return [];
-    const received = bytes === 0 ? "no audio bytes" : `${bytes} bytes detected as ${sniffed.mime ?? "no known format"}`;
+    const received =
+      bytes === 0 ? "no audio bytes" : `${bytes} bytes detected as ${sniffed.mime ?? "no known format"}`;
     return [
       failureOf(operation, "stream-audio-matches-format", {
         title: "Streamed audio is not the requested format",

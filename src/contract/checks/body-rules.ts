@@ -6,7 +6,8 @@ import { failureOf, receivedStatus, type ContractCheck } from "../contract-check
 export const responseBodyRule: ContractCheck = {
   id: "response-body-rule",
   family: "body-schema",
-  description: "A response body keeps the documented rules its schema cannot express (defaults, normalization, flags).",
+  description:
+    "A response body keeps the documented rules its schema cannot express (defaults, normalization, flags).",
   appliesTo: (_operation, _exchange, context) => context.intent.kind === "body-rule",
   run(operation, exchange, context) {
     if (context.intent.kind !== "body-rule") return [];
@@ -28,12 +29,14 @@ export const responseBodyRule: ContractCheck = {
   },
 };
 
-/** A response header holds the value the request determines. */
+/** A response header has the value the request determines. */
 export const responseHeaderValue: ContractCheck = {
   id: "response-header-value",
   family: "header",
-  description: "A response header holds the value the request determines, such as the Content-Type of an upload.",
-  appliesTo: (_operation, exchange, context) => context.intent.kind === "header-value" && exchange.response !== undefined,
+  description:
+    "A response header has the value the request determines, such as the Content-Type of an upload.",
+  appliesTo: (_operation, exchange, context) =>
+    context.intent.kind === "header-value" && exchange.response !== undefined,
   run(operation, exchange, context) {
     if (context.intent.kind !== "header-value") return [];
     const { header, expected } = context.intent;
@@ -41,7 +44,8 @@ export const responseHeaderValue: ContractCheck = {
     const matches =
       value !== undefined &&
       value !== "" &&
-      (expected === undefined || (header === "content-type" ? essenceOf(value) === essenceOf(expected) : value === expected));
+      (expected === undefined ||
+        (header === "content-type" ? essenceOf(value) === essenceOf(expected) : value === expected));
     if (matches) return [];
     const received = value === undefined ? `no ${header} header` : `${header}: ${value}`;
     const documentedValue = expected ?? "a non-empty value";

@@ -16,16 +16,25 @@ interface Chunk {
   readonly choices: readonly Record<string, unknown>[];
 }
 
-/** The chat chunks of a stream, in order; payloads that are not chunk objects are left out. */
+/** Returns the chat chunks of a stream in order, leaving out payloads that are not chunk objects. */
 function chunksOf(view: StreamView): Chunk[] {
   const chunks: Chunk[] = [];
   for (const event of view.events) {
     const payload = event.payload as Record<string, unknown> | undefined;
-    if (payload === null || typeof payload !== "object" || payload["object"] !== "chat.completion.chunk") continue;
+    if (payload === null || typeof payload !== "object" || payload["object"] !== "chat.completion.chunk")
+      continue;
     const choices = Array.isArray(payload["choices"])
-      ? (payload["choices"] as unknown[]).filter((choice): choice is Record<string, unknown> => choice !== null && typeof choice === "object")
+      ? (payload["choices"] as unknown[]).filter(
+          (choice): choice is Record<string, unknown> => choice !== null && typeof choice === "object",
+        )
       : [];
-    chunks.push({ index: event.index, id: payload["id"], created: payload["created"], usage: payload["usage"], choices });
+    chunks.push({
+      index: event.index,
+      id: payload["id"],
+      created: payload["created"],
+      usage: payload["usage"],
+      choices,
+    });
   }
   return chunks;
 }
@@ -140,7 +149,8 @@ export const chatStreamSingleFinishReason = chatCheck(
         const index = choiceIndex(choice);
         lastDelta.set(index, chunk.index);
         const reason = choice["finish_reason"];
-        if (reason !== null && reason !== undefined) finishes.set(index, [...(finishes.get(index) ?? []), chunk.index]);
+        if (reason !== null && reason !== undefined)
+          finishes.set(index, [...(finishes.get(index) ?? []), chunk.index]);
       }
     }
     const failures: ContractFailure[] = [];
@@ -156,7 +166,8 @@ export const chatStreamSingleFinishReason = chatCheck(
             : `finish_reason in event ${events[0] ?? ""} and a later delta in event ${last}`;
       failures.push(
         failureOf(operation, "chat-stream-single-finish-reason", {
-          title: events.length > 1 ? "finish_reason sent more than once" : "finish_reason missing or not last",
+          title:
+            events.length > 1 ? "finish_reason sent more than once" : "finish_reason missing or not last",
           message:
             `Choice ${index} has ${received}; the spec documents exactly one finish_reason per choice, on its last ` +
             "delta. Send finish_reason once, after the last content of the choice.",
@@ -222,7 +233,11 @@ export const chatStreamToolCallDeltas = chatCheck(
                 "Send the id and the function name in the call's first delta.",
               );
             }
-            calls.set(key, { id: call["id"], name: fn["name"], args: typeof fn["arguments"] === "string" ? fn["arguments"] : "" });
+            calls.set(key, {
+              id: call["id"],
+              name: fn["name"],
+              args: typeof fn["arguments"] === "string" ? fn["arguments"] : "",
+            });
             continue;
           }
           if (typeof call["id"] === "string" && call["id"] !== known.id) {
@@ -261,7 +276,8 @@ export const chatStreamUsagePlacement = chatCheck(
   "chat-stream-usage-placement",
   "Usage comes once, in the last chunk; on /v1/chat/completions only when stream_options.include_usage is true, with empty choices.",
   (operation, chunks, view, exchange) => {
-    const body = exchange.request.body.kind === "json" ? (exchange.request.body.value as Record<string, unknown>) : {};
+    const body =
+      exchange.request.body.kind === "json" ? (exchange.request.body.value as Record<string, unknown>) : {};
     const options = body["stream_options"] as Record<string, unknown> | undefined;
     const openAiRoute = operation.operationId === INCLUDE_USAGE_OPERATION;
     const requested = options?.["include_usage"] === true;

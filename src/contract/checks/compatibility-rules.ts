@@ -13,7 +13,8 @@ function sdkCheck(id: string, call: SdkCallIntent["call"], description: string):
     id,
     family: "compatibility",
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "sdk-call" && context.intent.call === call,
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "sdk-call" && context.intent.call === call,
     run(operation, _exchange, context) {
       if (context.intent.kind !== "sdk-call" || context.intent.problems.length === 0) return [];
       const received = context.intent.problems.join("; ");
@@ -31,7 +32,11 @@ function sdkCheck(id: string, call: SdkCallIntent["call"], description: string):
   };
 }
 
-export const compatibilitySdkChat = sdkCheck("compatibility-openai-sdk-chat", "chat", "The openai SDK completes a chat.");
+export const compatibilitySdkChat = sdkCheck(
+  "compatibility-openai-sdk-chat",
+  "chat",
+  "The openai SDK completes a chat.",
+);
 export const compatibilitySdkChatStream = sdkCheck(
   "compatibility-openai-sdk-chat-stream",
   "chat-stream",

@@ -7,7 +7,8 @@ function consistencyCheck(id: string, rule: ConsistencyIntent["rule"], descripti
     id,
     family: "consistency",
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "consistency" && context.intent.rule === rule,
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "consistency" && context.intent.rule === rule,
     run(operation, exchange, context) {
       if (context.intent.kind !== "consistency") return [];
       const status = exchange.response?.status;
@@ -21,7 +22,7 @@ function consistencyCheck(id: string, rule: ConsistencyIntent["rule"], descripti
       if (mismatches.length === 0) return [];
       return [
         failureOf(operation, id, {
-          title: description.replace(/\.$/, "") + " (violated)",
+          title: `Broken rule: ${description.replace(/\.$/, "")}`,
           message: `Received ${mismatches.join("; ")}; the spec documents ${context.intent.documented}. Check that both endpoints read the same data.`,
           received: mismatches.join("; "),
           documented: context.intent.documented,

@@ -14,15 +14,18 @@ export const KNOWN_EMBEDDING_DIMENSIONS: Readonly<Record<string, number>> = {
 };
 
 function requestObject(body: { kind: string; value?: unknown }): Record<string, unknown> {
-  return body.kind === "json" && body.value !== null && typeof body.value === "object" ? (body.value as Record<string, unknown>) : {};
+  return body.kind === "json" && body.value !== null && typeof body.value === "object"
+    ? (body.value as Record<string, unknown>)
+    : {};
 }
 
 function asksForJson(request: Record<string, unknown>): boolean {
-  const format = (request["response_format"] ?? request["responseFormat"]) as Record<string, unknown> | undefined;
+  const format = (request["response_format"] ?? request["responseFormat"]) as
+    Record<string, unknown> | undefined;
   return format?.["type"] === "json_object" || format?.["type"] === "json_schema";
 }
 
-/** The reply texts of a chat response, one per choice: from the message, or joined from stream deltas. */
+/** Returns the reply text of each choice of a chat response: its message, or its joined stream deltas. */
 function replyTexts(body: unknown, streamPayloads: readonly unknown[] | undefined): Map<number, string> {
   const texts = new Map<number, string>();
   if (streamPayloads !== undefined) {
@@ -41,7 +44,8 @@ function replyTexts(body: unknown, streamPayloads: readonly unknown[] | undefine
   if (!Array.isArray(choices)) return texts;
   for (const choice of choices as Record<string, unknown>[]) {
     const content = (choice["message"] as Record<string, unknown> | undefined)?.["content"];
-    if (typeof content === "string") texts.set(typeof choice["index"] === "number" ? choice["index"] : 0, content);
+    if (typeof content === "string")
+      texts.set(typeof choice["index"] === "number" ? choice["index"] : 0, content);
   }
   return texts;
 }
@@ -52,11 +56,16 @@ export const chatJsonModeContent: ContractCheck = {
   family: "body-schema",
   description: "With a json_object or json_schema response_format, every reply's content parses as JSON.",
   appliesTo: (operation, exchange) =>
-    operation.operationId === "createChatCompletion" && isSuccess(exchange) && asksForJson(requestObject(exchange.request.body)),
+    operation.operationId === "createChatCompletion" &&
+    isSuccess(exchange) &&
+    asksForJson(requestObject(exchange.request.body)),
   run(operation, exchange, context) {
     const view = streamView(operation, exchange, context.validators);
     const parsed = responseJson(exchange);
-    const texts = replyTexts(parsed.ok ? parsed.value : undefined, view?.events.map((event) => event.payload));
+    const texts = replyTexts(
+      parsed.ok ? parsed.value : undefined,
+      view?.events.map((event) => event.payload),
+    );
     const failures: ContractFailure[] = [];
     for (const [index, text] of texts) {
       try {
@@ -91,12 +100,16 @@ export const embeddingDimensions: ContractCheck = {
     if (!Array.isArray(data)) return [];
     const request = requestObject(exchange.request.body);
     const model = typeof request["model"] === "string" ? request["model"] : "";
-    const expected = typeof request["dimensions"] === "number" ? request["dimensions"] : KNOWN_EMBEDDING_DIMENSIONS[model];
+    const expected =
+      typeof request["dimensions"] === "number" ? request["dimensions"] : KNOWN_EMBEDDING_DIMENSIONS[model];
     const sizes = data.map((item) => vectorSize((item as Record<string, unknown> | null)?.["embedding"]));
     const distinct = [...new Set(sizes.filter((size): size is number => size !== undefined))];
-    const wrong = expected === undefined ? (distinct.length > 1 ? distinct : []) : distinct.filter((size) => size !== expected);
+    let wrong: number[];
+    if (expected !== undefined) wrong = distinct.filter((size) => size !== expected);
+    else wrong = distinct.length > 1 ? distinct : [];
     if (wrong.length === 0) return [];
-    const documented = expected === undefined ? "one vector size for every input" : `${expected} dimensions for ${model}`;
+    const documented =
+      expected === undefined ? "one vector size for every input" : `${expected} dimensions for ${model}`;
     return [
       failureOf(operation, "embedding-dimensions", {
         title: "Embedding vectors have the wrong size",

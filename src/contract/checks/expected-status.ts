@@ -1,10 +1,10 @@
 import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
 
-/** A documented error case answers its documented status. */
+/** A documented error case returns its documented status. */
 export const documentedErrorStatus: ContractCheck = {
   id: "documented-error-status",
   family: "status-code",
-  description: "Each documented error case (400, 404, 409, ...) is answered with its documented status.",
+  description: "Each documented error case (400, 404, 409, ...) returns its documented status.",
   appliesTo: (_operation, _exchange, context) => context.intent.kind === "expected-status",
   run(operation, exchange, context) {
     if (context.intent.kind !== "expected-status") return [];

@@ -17,8 +17,10 @@ function lifecycleCheck(
     id,
     family: "lifecycle",
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "lifecycle" && context.intent.step === step,
-    run: (operation, exchange, context) => (context.intent.kind === "lifecycle" ? run(operation, exchange, context.intent) : []),
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "lifecycle" && context.intent.step === step,
+    run: (operation, exchange, context) =>
+      context.intent.kind === "lifecycle" ? run(operation, exchange, context.intent) : [],
   };
 }
 
@@ -27,8 +29,22 @@ function bodyOf(exchange: Exchange): unknown {
   return parsed.ok ? parsed.value : undefined;
 }
 
-function fail(operation: OperationInfo, id: string, title: string, received: string, documented: string, advice: string): ContractFailure[] {
-  return [failureOf(operation, id, { title, message: `${received}; the spec documents ${documented}. ${advice}`, received, documented })];
+function fail(
+  operation: OperationInfo,
+  id: string,
+  title: string,
+  received: string,
+  documented: string,
+  advice: string,
+): ContractFailure[] {
+  return [
+    failureOf(operation, id, {
+      title,
+      message: `${received}; the spec documents ${documented}. ${advice}`,
+      received,
+      documented,
+    }),
+  ];
 }
 
 /** True for a 200 body `{ success: false, ... }`, which some deletes send when nothing was deleted. */
@@ -134,7 +150,9 @@ export const lifecycleUpdateApplied = lifecycleCheck(
   "A read after an update shows the updated values.",
   (operation, exchange, intent) => {
     if (intent.step !== "read-after-update") return [];
-    const problems = isSuccess(exchange) ? intent.unapplied(bodyOf(exchange)) : [`read received ${receivedStatus(exchange)}`];
+    const problems = isSuccess(exchange)
+      ? intent.unapplied(bodyOf(exchange))
+      : [`read received ${receivedStatus(exchange)}`];
     if (problems.length === 0) return [];
     return fail(
       operation,

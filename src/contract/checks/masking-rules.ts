@@ -5,7 +5,16 @@ import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { failureOf, type ContractCheck } from "../contract-check.ts";
 
 /** Field names that hold credentials in read responses, lowercase. */
-const CREDENTIAL_FIELDS = new Set(["apikey", "api_key", "secret", "clientsecret", "client_secret", "password", "accesstoken", "refreshtoken"]);
+const CREDENTIAL_FIELDS = new Set([
+  "apikey",
+  "api_key",
+  "secret",
+  "clientsecret",
+  "client_secret",
+  "password",
+  "accesstoken",
+  "refreshtoken",
+]);
 /** Characters a masked value shows in place of the hidden part. */
 const MASK_MARKERS = /[*•…]|\.\.\./;
 
@@ -16,8 +25,10 @@ const REVEALING_SHARE = 0.75;
 export const maskingStoredSecretHidden: ContractCheck = {
   id: "masking-stored-secret-hidden",
   family: "masking",
-  description: "Reads never return a stored credential, whole, with most of it visible, or as its SHA-256 digest.",
-  appliesTo: (_operation, exchange, context) => context.intent.kind === "masking" && exchange.response !== undefined,
+  description:
+    "Reads never return a stored credential, whole, with most of it visible, or as its SHA-256 digest.",
+  appliesTo: (_operation, exchange, context) =>
+    context.intent.kind === "masking" && exchange.response !== undefined,
   run(operation, exchange, context) {
     if (context.intent.kind !== "masking") return [];
     const text = responseText(exchange);
@@ -28,7 +39,9 @@ export const maskingStoredSecretHidden: ContractCheck = {
       const digest = createHash("sha256").update(secret).digest("hex");
       const inClear = text.includes(secret.slice(0, part)) || text.includes(secret.slice(-part));
       if (!inClear && !lower.includes(digest)) continue;
-      const form = inClear ? `at least ${part} of its ${secret.length} characters in clear` : "its SHA-256 digest";
+      const form = inClear
+        ? `at least ${part} of its ${secret.length} characters in clear`
+        : "its SHA-256 digest";
       failures.push(
         failureOf(operation, "masking-stored-secret-hidden", {
           title: inClear ? "Stored credential returned unmasked" : "Digest of a stored credential returned",
@@ -49,7 +62,8 @@ export const maskingCredentialFieldsMasked: ContractCheck = {
   id: "masking-credential-fields-masked",
   family: "masking",
   description: "Credential fields (apiKey, secret, ...) of read responses are empty or masked.",
-  appliesTo: (_operation, exchange, context) => context.intent.kind === "masking" && exchange.response !== undefined,
+  appliesTo: (_operation, exchange, context) =>
+    context.intent.kind === "masking" && exchange.response !== undefined,
   run(operation, exchange) {
     const parsed = responseJson(exchange);
     if (!parsed.ok) return [];
@@ -70,7 +84,7 @@ export const maskingCredentialFieldsMasked: ContractCheck = {
 };
 
 /**
- * Returns the JSON path and length of each credential-named field that holds an unmasked value,
+ * Returns the JSON path and length of each credential-named field that contains an unmasked value,
  * and registers each such value as a secret, so that no later output of this process prints it.
  */
 export function findUnmaskedCredentials(body: unknown): { path: string; length: number }[] {
@@ -84,7 +98,11 @@ export function findUnmaskedCredentials(body: unknown): { path: string; length: 
   return unmasked;
 }
 
-function visit(value: unknown, path: string, onField: (path: string, key: string, value: unknown) => void): void {
+function visit(
+  value: unknown,
+  path: string,
+  onField: (path: string, key: string, value: unknown) => void,
+): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => visit(item, `${path}/${index}`, onField));
     return;

@@ -5,8 +5,22 @@ import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck }
 import type { CheckFamily } from "../check-family.ts";
 import type { ForeignAccessIntent, ShareAccessIntent } from "../exchange-intent.ts";
 
-function fail(operation: OperationInfo, id: string, title: string, received: string, documented: string, advice: string): ContractFailure[] {
-  return [failureOf(operation, id, { title, message: `${received}; the spec documents ${documented}. ${advice}`, received, documented })];
+function fail(
+  operation: OperationInfo,
+  id: string,
+  title: string,
+  received: string,
+  documented: string,
+  advice: string,
+): ContractFailure[] {
+  return [
+    failureOf(operation, id, {
+      title,
+      message: `${received}; the spec documents ${documented}. ${advice}`,
+      received,
+      documented,
+    }),
+  ];
 }
 
 /** True for a client error other than 401: the caller was identified and refused. */
@@ -17,7 +31,12 @@ function isRefused(exchange: Exchange): boolean {
 
 function reportsNoSuccess(exchange: Exchange): boolean {
   const parsed = responseJson(exchange);
-  return parsed.ok && parsed.value !== null && typeof parsed.value === "object" && (parsed.value as Record<string, unknown>)["success"] === false;
+  return (
+    parsed.ok &&
+    parsed.value !== null &&
+    typeof parsed.value === "object" &&
+    (parsed.value as Record<string, unknown>)["success"] === false
+  );
 }
 
 function foreignCheck(
@@ -30,12 +49,19 @@ function foreignCheck(
     id,
     family: "namespacing",
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "foreign-access" && context.intent.action === action,
-    run: (operation, exchange, context) => (context.intent.kind === "foreign-access" ? run(operation, exchange, context.intent) : []),
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "foreign-access" && context.intent.action === action,
+    run: (operation, exchange, context) =>
+      context.intent.kind === "foreign-access" ? run(operation, exchange, context.intent) : [],
   };
 }
 
-function refusal(id: string, action: "read" | "change" | "use", verb: string, description: string): ContractCheck {
+function refusal(
+  id: string,
+  action: "read" | "change" | "use",
+  verb: string,
+  description: string,
+): ContractCheck {
   return foreignCheck(id, action, description, (operation, exchange, intent) =>
     isRefused(exchange)
       ? []
@@ -127,12 +153,18 @@ export const namespacingForeignListExcluded = foreignCheck(
   },
 );
 
-function shareCheck(id: string, who: ShareAccessIntent["who"], family: CheckFamily, description: string): ContractCheck {
+function shareCheck(
+  id: string,
+  who: ShareAccessIntent["who"],
+  family: CheckFamily,
+  description: string,
+): ContractCheck {
   return {
     id,
     family,
     description,
-    appliesTo: (_operation, _exchange, context) => context.intent.kind === "share-access" && context.intent.who === who,
+    appliesTo: (_operation, _exchange, context) =>
+      context.intent.kind === "share-access" && context.intent.who === who,
     run(operation, exchange, context) {
       if (context.intent.kind !== "share-access") return [];
       const intent = context.intent;
@@ -183,11 +215,12 @@ export const authRevokedShareRejected = shareCheck(
   "Revoking a share removes the recipient's access.",
 );
 
-/** A list keyed per account holds each key once. */
+/** A list keyed per account contains each key once. */
 export const namespacingListKeysUnique: ContractCheck = {
   id: "namespacing-list-keys-unique",
   family: "namespacing",
-  description: "A list keyed per account holds each key once; a repeated key means other accounts' entries leaked in.",
+  description:
+    "A list keyed per account contains each key once, because a repeated key means other accounts' entries leaked in.",
   appliesTo: (_operation, _exchange, context) => context.intent.kind === "namespace-keys",
   run(operation, exchange, context) {
     if (context.intent.kind !== "namespace-keys") return [];

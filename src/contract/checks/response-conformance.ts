@@ -8,7 +8,11 @@ import { failureOf, hasResponse, type ContractCheck } from "../contract-check.ts
 const responseFailures = new WeakMap<Exchange, ContractFailure[]>();
 
 /** Runs the validator registry once per exchange; the four conformance checks each take their share. */
-function validateOnce(operation: OperationInfo, exchange: Exchange, validators: ValidatorRegistry): ContractFailure[] {
+function validateOnce(
+  operation: OperationInfo,
+  exchange: Exchange,
+  validators: ValidatorRegistry,
+): ContractFailure[] {
   let failures = responseFailures.get(exchange);
   if (failures === undefined) {
     const response = exchange.response;
@@ -70,7 +74,10 @@ export const responseReceived: ContractCheck = {
   appliesTo: () => true,
   run(operation, exchange) {
     if (exchange.error === undefined) return [];
-    const partial = exchange.response === undefined ? "no status line" : `status ${exchange.response.status} and a partial body`;
+    const partial =
+      exchange.response === undefined
+        ? "no status line"
+        : `status ${exchange.response.status} and a partial body`;
     return [
       failureOf(operation, "response-received", {
         title: exchange.error.kind === "timeout" ? "Response timed out" : "Response incomplete",

@@ -18,12 +18,17 @@ export const streamStopAfterContent: ContractCheck = {
     "audio_stop follows the last audio_chunk, and message_stop the last text_delta, exactly once; text ends before audio starts.",
   appliesTo(operation, exchange, context) {
     const view = streamView(operation, exchange, context.validators);
-    return view !== undefined && view.rules.events.some((event) => STOP_PAIRS.some((pair) => pair.stop === event.name));
+    return (
+      view !== undefined &&
+      view.rules.events.some((event) => STOP_PAIRS.some((pair) => pair.stop === event.name))
+    );
   },
   run(operation, exchange, context) {
     const view = streamView(operation, exchange, context.validators);
     if (view === undefined) return [];
-    const failed = view.events.some((event) => event.name !== undefined && event.name === view.rules.errorEvent);
+    const failed = view.events.some(
+      (event) => event.name !== undefined && event.name === view.rules.errorEvent,
+    );
     const failures: ContractFailure[] = [];
     for (const pair of STOP_PAIRS) {
       if (!view.rules.events.some((event) => event.name === pair.stop)) continue;
@@ -32,7 +37,8 @@ export const streamStopAfterContent: ContractCheck = {
       const lastContent = contents.at(-1);
       let received: string | undefined;
       if (stops.length > 1) received = `${pair.stop} ${stops.length} times (events ${stops.join(", ")})`;
-      else if (stops.length === 0 && !failed && contents.length > 0) received = `${contents.length} ${pair.content} events and no ${pair.stop}`;
+      else if (stops.length === 0 && !failed && contents.length > 0)
+        received = `${contents.length} ${pair.content} events and no ${pair.stop}`;
       else if (stops[0] !== undefined && lastContent !== undefined && stops[0] < lastContent) {
         received = `${pair.stop} at event ${stops[0]} before the ${pair.content} at event ${lastContent}`;
       }
@@ -74,7 +80,8 @@ export const sseBase64Content: ContractCheck = {
   id: "sse-base64-content",
   family: "body-schema",
   description: "Event properties documented with contentEncoding: base64 hold valid base64 text.",
-  appliesTo: (operation, exchange, context) => streamView(operation, exchange, context.validators) !== undefined,
+  appliesTo: (operation, exchange, context) =>
+    streamView(operation, exchange, context.validators) !== undefined,
   run(operation, exchange, context) {
     const view = streamView(operation, exchange, context.validators);
     if (view === undefined) return [];
@@ -83,7 +90,8 @@ export const sseBase64Content: ContractCheck = {
       const rule = view.rules.events.find((candidate) => candidate.name === event.name);
       const schema = rule === undefined ? undefined : schemas[rule.schema];
       if (schema === undefined || event.payload === null || typeof event.payload !== "object") continue;
-      const properties = resolveReference<SchemaObject>(context.validators.spec.document, schema).properties ?? {};
+      const properties =
+        resolveReference<SchemaObject>(context.validators.spec.document, schema).properties ?? {};
       for (const [name, property] of Object.entries(properties)) {
         const resolved = resolveReference<SchemaObject>(context.validators.spec.document, property);
         if ((resolved as Record<string, unknown>)["contentEncoding"] !== "base64") continue;

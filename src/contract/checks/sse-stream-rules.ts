@@ -13,13 +13,19 @@ function streamCheck(
   id: string,
   family: CheckFamily,
   description: string,
-  run: (operation: OperationInfo, view: StreamView, context: CheckContext, exchange: Exchange) => ContractFailure[],
+  run: (
+    operation: OperationInfo,
+    view: StreamView,
+    context: CheckContext,
+    exchange: Exchange,
+  ) => ContractFailure[],
 ): ContractCheck {
   return {
     id,
     family,
     description,
-    appliesTo: (operation, exchange, context) => streamView(operation, exchange, context.validators) !== undefined,
+    appliesTo: (operation, exchange, context) =>
+      streamView(operation, exchange, context.validators) !== undefined,
     run(operation, exchange, context) {
       const view = streamView(operation, exchange, context.validators);
       return view === undefined ? [] : run(operation, view, context, exchange);
@@ -135,7 +141,11 @@ export const sseTerminatorLast = streamCheck(
       );
     }
     if (positions.length > 1) {
-      return fail(`${terminator} sent more than once`, `Received data: ${terminator} ${positions.length} times`, "Send it once.");
+      return fail(
+        `${terminator} sent more than once`,
+        `Received data: ${terminator} ${positions.length} times`,
+        "Send it once.",
+      );
     }
     if (last?.terminator !== true) {
       return fail(
@@ -156,9 +166,11 @@ export const sseTerminatorLast = streamCheck(
   },
 );
 
-/** The raw text after the line `data: <terminator>` (or `data:<terminator>`) and its blank line. */
+/** Returns the raw text after the line `data: <terminator>` (or `data:<terminator>`) and its blank line. */
 function textAfterTerminator(text: string, terminator: string): string | undefined {
-  const pattern = new RegExp(`(^|[\\r\\n])data: ?${terminator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\r\\n|\\r|\\n)`);
+  const pattern = new RegExp(
+    `(^|[\\r\\n])data: ?${terminator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\r\\n|\\r|\\n)`,
+  );
   const match = pattern.exec(text);
   if (match === null) return undefined;
   return text.slice(match.index + match[0].length).replace(/^(\r\n|\r|\n)/, "");
@@ -226,7 +238,7 @@ export const sseErrorEvent = streamCheck(
 export const sseStreamServed: ContractCheck = {
   id: "sse-stream-served",
   family: "header",
-  description: "A request with stream: true that succeeds is answered with Content-Type: text/event-stream.",
+  description: "A successful request with stream: true gets a response with Content-Type: text/event-stream.",
   appliesTo(_operation, exchange) {
     const body = exchange.request.body;
     const streamRequested =
