@@ -6,8 +6,8 @@ export const PROBE_ID = "msqh-probe-missing";
 
 /**
  * Builds the smallest request an operation takes: every path parameter set to a missing id and an
- * empty body of the documented kind. A deployment answers it without changing anything: 401
- * without a valid key, and 400 or 404 with one.
+ * empty body of the documented kind. A conforming deployment changes nothing for it: it responds
+ * 401 without a valid key, and 400 or 404 with one.
  */
 export function probeRequest(operation: OperationInfo): CallOptions {
   const params: Record<string, string> = {};

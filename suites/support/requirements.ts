@@ -85,7 +85,7 @@ export function requireMockFeatures(
     skipChecks(context, harness, `needs ${what}, which only the embedded mock offers on demand`, covers);
 }
 
-/** A coverage entry: the operation and the checks a test would have run on it. */
+/** Builds a coverage entry: the operation and the checks a test would have run on it. */
 export function covers(operationId: string, ...checks: string[]): Coverage {
   return {
     operationId,

@@ -36,12 +36,14 @@ export function verify(
 ): void {
   const { operation, exchange } = call;
   const outcomes = runChecks(operation, exchange, intent, harness.validators);
+
   if (harness.target.kind === "mock" && exchange.response?.status === 501) {
     // The embedded mock responds 501 to operations no mock area implements yet.
     skipChecks(context, harness, "the embedded mock does not implement this operation yet", [
       { operationId: operation.operationId, checks: outcomes.map((outcome) => outcome.check) },
     ]);
   }
+
   const status = exchange.response?.status;
   const inferredResponse =
     status !== undefined &&
@@ -50,6 +52,7 @@ export function verify(
   // redactText would turn `$MSQ_API_KEY` into `***`, so the command does not pass through it again.
   const curl = renderCurl(exchange.request);
   const line = redactText(describeExchange(exchange));
+
   const records = metaRecords(context);
   const failures: ReportedFailure[] = [];
   for (const outcome of outcomes) {
@@ -67,6 +70,7 @@ export function verify(
       failures: reported,
     });
   }
+
   if (failures.length > 0 && options.soft !== true) throw new ContractViolation(describeFailures(failures));
 }
 
