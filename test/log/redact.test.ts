@@ -45,3 +45,12 @@ describe("redactText on serialized headers", () => {
     expect(redactText(input)).toBe(expected);
   });
 });
+
+describe("redactText on curl reproductions", () => {
+  test.each([
+    ["x-api-key variable", "curl -H 'x-api-key: $MSQ_API_KEY' http://127.0.0.1:4010/v1/models"],
+    ["Bearer variable", "curl -H 'Authorization: Bearer $MSQ_API_KEY_2' http://127.0.0.1:4010/v1/models"],
+  ])("%s kept", (_case, input) => {
+    expect(redactText(input)).toBe(input);
+  });
+});
