@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { closest, distance } from "fastest-levenshtein";
 import { registerSecret } from "../log/redact.ts";
-import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
+import { DEFAULT_SPEC_PATH } from "./default-spec-path.ts";
 import { ConfigError } from "./config-error.ts";
 import {
   CONFIG_OPTIONS,

@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from "../log/logger.ts";
-import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
+import { DEFAULT_SPEC_PATH } from "../config/default-spec-path.ts";
 import type { MockArea, OperationContext, PublicOperationContext, RequestContext } from "./area.ts";
 import { AREAS } from "./areas/index.ts";
 import { authenticate, unauthorizedResponse } from "./auth.ts";
@@ -192,16 +192,16 @@ export class MockDeployment implements DeploymentServices {
         `The mock does not implement ${route.operationId} (${route.method} ${route.path}) yet.`,
       );
     }
-    const fail = (error: unknown): MockResponse => this.handlerFailure(route, context, requestNumber, error);
     try {
       // The route table pairs public definitions with public routes, so the context matches the handler.
       const result =
         definition.authentication === "none"
           ? definition.handle(context as PublicOperationContext)
           : definition.handle(context as OperationContext);
-      return result instanceof Promise ? result.catch(fail) : result;
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => this.handlerFailure(route, context, requestNumber, error));
     } catch (error) {
-      return fail(error);
+      return this.handlerFailure(route, context, requestNumber, error);
     }
   }
 
@@ -242,7 +242,9 @@ export class MockDeployment implements DeploymentServices {
       const next = fault.transformResponse?.(response, context as RequestContext) ?? response;
       response = dropStaleSerializedBody(response, next);
     }
-    const at = response.at ?? this.timing.responseStart(route.operationId, context.request.receivedAt);
+    const receivedAt = context.request.receivedAt;
+    const at =
+      response.at ?? (this.timing.isZero ? receivedAt : this.timing.responseStart(route.operationId, receivedAt));
     const frameTransforms =
       response.kind === "sse"
         ? this.faults

@@ -1,4 +1,4 @@
-import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
+import { DEFAULT_SPEC_PATH } from "../config/default-spec-path.ts";
 import { loadSpec } from "../spec/load-spec.ts";
 import {
   resolveReference,

@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from "node:path";
-import { REPOSITORY_ROOT } from "./default-spec-path.ts";
+import { REPOSITORY_ROOT } from "../config/default-spec-path.ts";
 
 /** Returns `file` relative to the repository root when it lies inside it, else unchanged. */
 export function displayPath(file: string, baseDir: string = REPOSITORY_ROOT): string {

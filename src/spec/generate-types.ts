@@ -2,7 +2,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
-import { DEFAULT_SPEC_PATH, REPOSITORY_ROOT } from "./default-spec-path.ts";
+import { DEFAULT_SPEC_PATH, REPOSITORY_ROOT } from "../config/default-spec-path.ts";
 import { loadSpec } from "./load-spec.ts";
 
 /** Path of the generated types, `src/generated/api.ts`. */

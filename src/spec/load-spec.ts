@@ -4,7 +4,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { bundle, createConfig, type NormalizedProblem } from "@redocly/openapi-core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { ConfigError } from "../config/config-error.ts";
-import { DEFAULT_SPEC_PATH } from "./default-spec-path.ts";
+import { DEFAULT_SPEC_PATH } from "../config/default-spec-path.ts";
 import { getAtPath, parsePointer, toPointer } from "./json-pointer.ts";
 import { HTTP_METHODS, type OpenApiDocument, type PathItemObject } from "./openapi-document.ts";
 import { listSchemaLocations } from "./schema-locations.ts";

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { Logger } from "../log/logger.ts";
-import { DEFAULT_SPEC_PATH } from "../spec/default-spec-path.ts";
+import { DEFAULT_SPEC_PATH } from "../config/default-spec-path.ts";
 import { parsePointer, toPointer } from "../spec/json-pointer.ts";
 import { loadSpec, type LoadedSpec } from "../spec/load-spec.ts";
 import {

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { computeCoverage } from "../../spec/coverage.ts";
 import { formatCoverageTable } from "../../spec/coverage-format.ts";
-import { DEFAULT_SPEC_PATH } from "../../spec/default-spec-path.ts";
+import { DEFAULT_SPEC_PATH } from "../../config/default-spec-path.ts";
 import { findTypesDrift, GENERATED_TYPES_PATH, writeGeneratedTypes } from "../../spec/generate-types.ts";
 import { checkSpec, loadSpec } from "../../spec/load-spec.ts";
 import { REDOCLY_CONFIG_PATH, REDOCLY_TIMEOUT_MS, runRedoclyLint } from "../../spec/redocly-lint.ts";
