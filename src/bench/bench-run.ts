@@ -23,6 +23,8 @@ export interface BenchRunPlan {
   /** Load levels in run order: one, or the points of a sweep. */
   readonly points: readonly LoadPoint[];
   readonly target: BenchTarget;
+  /** Maximum time to open a TCP or TLS connection, in ms (`--connect-timeout-ms`). */
+  readonly connectTimeoutMs: number;
   /** Timing model of the embedded mock, when the run started one. */
   readonly mockTiming: TimingModel | undefined;
   readonly shard: Shard | undefined;
@@ -74,7 +76,10 @@ export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promis
   const { scenario, settings, target } = plan;
   const startedAt = new Date().toISOString();
   const request = prepareRequest(scenario, plan.body, target);
-  await preflight(scenario, request, settings.timeoutSeconds * 1000);
+  await preflight(scenario, request, {
+    timeoutMs: settings.timeoutSeconds * 1000,
+    connectTimeoutMs: plan.connectTimeoutMs,
+  });
 
   const points: LoadPointResult[] = [];
   for (const [pointIndex, point] of plan.points.entries()) {
@@ -93,6 +98,7 @@ export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promis
           durationMs: settings.durationSeconds * 1000,
           maxRequests: settings.maxRequests,
           timeoutMs: settings.timeoutSeconds * 1000,
+          connectTimeoutMs: plan.connectTimeoutMs,
           maxInFlight: settings.maxInFlight,
           slo: settings.slo,
           shard: plan.shard,
@@ -137,17 +143,22 @@ function embeddingCount(input: unknown): number {
 }
 
 /** Sends one request and throws `PreflightError` unless it succeeds. */
-async function preflight(scenario: Scenario, request: PreparedRequest, timeoutMs: number): Promise<void> {
-  const pool = new Pool(request.origin, { connections: 1 });
+async function preflight(
+  scenario: Scenario,
+  request: PreparedRequest,
+  timeouts: { readonly timeoutMs: number; readonly connectTimeoutMs: number },
+): Promise<void> {
+  const pool = new Pool(request.origin, { connections: 1, connectTimeout: timeouts.connectTimeoutMs });
   const inFlight = new InFlightRequests();
   try {
     const send = scenario.kind === "chat-stream" ? sendStreamingChat : sendRequest;
-    const outcome = await send(pool, request, performance.now(), { timeoutMs, inFlight });
+    const outcome = await send(pool, request, performance.now(), { timeoutMs: timeouts.timeoutMs, inFlight });
     if (outcome.failure !== undefined) {
       throw new PreflightError(
         `preflight ${request.method} ${request.origin}${request.path} failed (${outcome.failure.kind}): ` +
-          `${outcome.failure.message}. Check --target, MSQ_API_KEY and the model name ` +
-          "(--chat-model, --embedding-model) before timing anything.",
+          `${outcome.failure.message}. Check the target (--target, MSQ_BASE_URL), the key ` +
+          "(MSQ_API_KEY) and the model name (--chat-model, --embedding-model), or the same keys of " +
+          "the config file, before timing anything.",
       );
     }
   } finally {

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { ConfigError } from "../config/config-error.ts";
-import { registerSecret } from "../log/redact.ts";
+import type { EmbeddedMock } from "./mock-process.ts";
 
 /** The deployment a benchmark loads. */
 export interface BenchTarget {
@@ -16,6 +16,9 @@ export interface BenchTarget {
   readonly embeddedMock: boolean;
 }
 
+/** Path of the OpenAI-compatible API below the server root; scenario paths are relative to it. */
+const API_BASE_PATH = "/v1";
+
 /**
  * Returns true for hosts on this machine: `localhost`, 127.0.0.0/8 and ::1. A name other than
  * `localhost` counts as remote even when it resolves to a loopback address, because its DNS
@@ -29,50 +32,54 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
-export interface TargetInput {
-  /** `--target`, else `MSQ_BASE_URL`. */
+/** The resolved settings a user-given target is built from. */
+export interface TargetSettings {
+  /** Server root as `resolveConfig` returns it: an http(s) URL without credentials and without `/v1`. */
   readonly target: string;
-  /** `MSQ_API_KEY`. */
+  /** API key of the first account, already registered as a secret by `resolveConfig`. */
   readonly apiKey: string | undefined;
-  readonly allowRemote: boolean;
 }
 
 /**
- * Checks a user-given target: an http(s) URL, on loopback unless `--allow-remote` is given, and
- * an API key. Load goes only to this address, so a typo cannot load a production system.
+ * Builds the target of a user-given deployment and rejects it unless it is on loopback or
+ * `allowRemote` (`--allow-remote`) is set, so that a typo or a shared config file cannot send
+ * sustained load to a production system.
+ * @throws ConfigError for a remote target without `allowRemote`, or a target without an API key.
  */
-export function resolveTarget(input: TargetInput): BenchTarget {
-  let url: URL;
-  try {
-    url = new URL(input.target);
-  } catch {
+export function userTarget(settings: TargetSettings, allowRemote: boolean): BenchTarget {
+  const root = new URL(settings.target);
+  if (!isLoopbackHost(root.hostname) && !allowRemote) {
     throw new ConfigError(
-      `--target (MSQ_BASE_URL): invalid URL "${input.target}". Give the API base URL, for example ` +
-        "http://127.0.0.1:8080/v1.",
+      `Target ${root.host} (option --target, environment variable MSQ_BASE_URL or config file key ` +
+        '"target") is not a loopback address. A benchmark sends sustained load, so a remote target ' +
+        "needs --allow-remote. Check that the deployment may be loaded before adding it.",
     );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`--target (MSQ_BASE_URL): expected an http or https URL, received "${url.protocol}".`);
-  }
-  if (!isLoopbackHost(url.hostname) && !input.allowRemote) {
+  if (settings.apiKey === undefined) {
     throw new ConfigError(
-      `--target (MSQ_BASE_URL): ${url.host} is not a loopback address. A benchmark sends sustained load, so ` +
-        "a remote target needs --allow-remote; check that the deployment may be loaded before adding it.",
+      `A target is set (${settings.target}) but no API key: set the environment variable MSQ_API_KEY ` +
+        '(or the config file key "apiKey"), or drop --target / MSQ_BASE_URL to benchmark the embedded mock.',
     );
   }
-  if (input.apiKey === undefined || input.apiKey === "") {
-    throw new ConfigError(
-      "MSQ_API_KEY: missing. Set MSQ_API_KEY to an API key of the target account, or leave out --target " +
-        "to benchmark the embedded mock.",
-    );
-  }
-  registerSecret(input.apiKey);
+  const basePath = `${root.pathname.replace(/\/+$/, "")}${API_BASE_PATH}`;
+  return {
+    baseUrl: `${root.origin}${basePath}`,
+    origin: root.origin,
+    basePath,
+    apiKey: settings.apiKey,
+    embeddedMock: false,
+  };
+}
+
+/** Builds the target of an embedded mock started for the run. */
+export function embeddedMockTarget(mock: EmbeddedMock): BenchTarget {
+  const url = new URL(mock.baseUrl);
   const basePath = url.pathname.replace(/\/+$/, "");
   return {
     baseUrl: `${url.origin}${basePath}`,
     origin: url.origin,
     basePath,
-    apiKey: input.apiKey,
-    embeddedMock: false,
+    apiKey: mock.apiKey,
+    embeddedMock: true,
   };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/config-error.ts";
+import type { HarnessSettings } from "../config/config-options.ts";
 import { redactJson } from "../log/redact.ts";
 import { parseTimingModel, type TimingModel } from "../mock/timing-model.ts";
 import type { ArrivalProcess } from "./arrival-schedule.ts";
@@ -10,10 +11,11 @@ import { parseShard, type Shard } from "./shard.ts";
 import { parseSlo } from "./slo.ts";
 import type { EngineName } from "./trial-result.ts";
 
-/** Options of `msq-harness bench <scenario>` as commander passes them (strings until parsed here). */
+/**
+ * Bench-only options of `msq-harness bench <scenario>` as commander passes them (strings until
+ * parsed here). Target, keys, timeouts and model names come from `resolveConfig` instead.
+ */
 export interface BenchRunCliOptions {
-  readonly target?: string;
-  readonly allowRemote?: boolean;
   readonly engine?: string;
   readonly mode?: string;
   readonly concurrency?: string;
@@ -24,15 +26,15 @@ export interface BenchRunCliOptions {
   readonly warmup?: string;
   readonly duration?: string;
   readonly requests?: string;
-  readonly timeout?: string;
   readonly trials?: string;
   readonly maxInFlight?: string;
   readonly goodput?: readonly string[];
   readonly shard?: string;
-  readonly chatModel?: string;
-  readonly embeddingModel?: string;
   readonly mockTiming?: string;
 }
+
+/** The resolved harness settings a run uses: model names and the request timeout. */
+export type RunHarnessSettings = Pick<HarnessSettings, "chatModel" | "embeddingModel" | "requestTimeoutMs">;
 
 export interface ResolvedRun {
   readonly settings: BenchRunSettings;
@@ -45,13 +47,14 @@ export interface ResolvedRun {
 }
 
 /**
- * Combines a scenario with the command-line options; each option overrides the scenario field
- * of the same meaning. `env` supplies MSQ_CHAT_MODEL and MSQ_EMBEDDING_MODEL.
+ * Combines a scenario with the command-line options and the resolved harness settings. Each
+ * option overrides the scenario field of the same meaning. A configured chat or embedding model
+ * replaces the model of the scenario's body.
  */
 export function resolveRunOptions(
   scenario: Scenario,
   options: BenchRunCliOptions,
-  env: NodeJS.ProcessEnv = process.env,
+  harness: RunHarnessSettings,
 ): ResolvedRun {
   const load = scenario.load;
   const mode = options.mode === undefined ? load.mode : choice(options.mode, ["closed", "open"] as const, "--mode");
@@ -67,7 +70,7 @@ export function resolveRunOptions(
     mode === "closed" ? { mode, concurrency: checkedConcurrency(level) } : { mode, rate: level, arrival },
   );
 
-  const body = applyModelOverride(scenario, options, env);
+  const body = applyModelOverride(scenario, harness);
   const settings: BenchRunSettings = {
     engine,
     path: scenario.path,
@@ -78,7 +81,7 @@ export function resolveRunOptions(
     durationSeconds:
       options.duration === undefined ? load.durationSeconds : number(options.duration, "--duration", LIMITS.maxDurationSeconds),
     maxRequests: options.requests === undefined ? load.maxRequests : integer(options.requests, "--requests", 1, LIMITS.maxRequests),
-    timeoutSeconds: options.timeout === undefined ? load.timeoutSeconds : number(options.timeout, "--timeout", LIMITS.maxTimeoutSeconds),
+    timeoutSeconds: harness.requestTimeoutMs / 1000,
     trials: options.trials === undefined ? load.trials : integer(options.trials, "--trials", 1, LIMITS.maxTrials),
     maxInFlight:
       options.maxInFlight === undefined ? load.maxInFlight : integer(options.maxInFlight, "--max-in-flight", 1, LIMITS.maxConcurrency),
@@ -113,13 +116,10 @@ function resolveEngine(scenario: Scenario, option: string | undefined, mode: "cl
   return engine;
 }
 
-function applyModelOverride(scenario: Scenario, options: BenchRunCliOptions, env: NodeJS.ProcessEnv): Record<string, unknown> {
+function applyModelOverride(scenario: Scenario, harness: RunHarnessSettings): Record<string, unknown> {
   const body = { ...scenario.body };
-  const model =
-    scenario.kind === "embeddings"
-      ? (options.embeddingModel ?? env["MSQ_EMBEDDING_MODEL"])
-      : (options.chatModel ?? env["MSQ_CHAT_MODEL"]);
-  if (model !== undefined && model !== "") body["model"] = model;
+  const model = scenario.kind === "embeddings" ? harness.embeddingModel : harness.chatModel;
+  if (model !== undefined) body["model"] = model;
   return body;
 }
 

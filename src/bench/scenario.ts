@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { closest, distance } from "fastest-levenshtein";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../config/config-error.ts";
 import { parseTimingModel, ZERO_TIMING, type TimingModel } from "../mock/timing-model.ts";
 import type { ArrivalProcess } from "./arrival-schedule.ts";
+import { GATE_METRICS } from "./gate-metrics.ts";
 import type { Slo } from "./slo.ts";
 import type { EngineName } from "./trial-result.ts";
 
@@ -24,7 +26,6 @@ export interface ScenarioLoad {
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
   readonly maxRequests: number;
-  readonly timeoutSeconds: number;
   readonly trials: number;
   readonly maxInFlight: number;
 }
@@ -58,7 +59,6 @@ export const LIMITS = {
   maxConcurrency: 100_000,
   maxRate: 1_000_000,
   maxTrials: 100,
-  maxTimeoutSeconds: 3600,
 } as const;
 
 const DEFAULT_LOAD: ScenarioLoad = {
@@ -71,7 +71,6 @@ const DEFAULT_LOAD: ScenarioLoad = {
   warmupSeconds: 2,
   durationSeconds: 10,
   maxRequests: 100_000,
-  timeoutSeconds: 60,
   trials: 5,
   maxInFlight: 10_000,
 };
@@ -105,6 +104,7 @@ export function loadScenario(nameOrPath: string, directory = SCENARIO_DIR): Scen
 /** Validates a parsed scenario file; errors name the file and the field. */
 export function parseScenario(raw: unknown, file: string): Scenario {
   const root = objectAt(raw, file, "the file");
+  checkKeys(root, SCENARIO_KEYS, file, "");
   const kind = oneOf(root["kind"], ["chat-stream", "chat", "embeddings"] as const, file, "kind");
   const engineValue = root["engine"];
   const engine =
@@ -114,6 +114,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   }
 
   const request = objectAt(root["request"], file, "request");
+  checkKeys(request, ["path", "body"], file, "request.");
   const path = stringAt(request["path"], file, "request.path");
   if (!path.startsWith("/")) throw new ConfigError(`${file}: request.path must start with "/", received "${path}".`);
   const body = objectAt(request["body"], file, "request.body");
@@ -124,14 +125,17 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   const loadInput = root["load"] === undefined ? {} : objectAt(root["load"], file, "load");
   const load = parseLoad(loadInput, file);
   const sloInput = root["slo"] === undefined ? {} : objectAt(root["slo"], file, "slo");
+  checkKeys(sloInput, ["ttft", "tpot", "e2el"], file, "slo.");
   const slo: { ttft?: number; tpot?: number; e2el?: number } = {};
   for (const name of ["ttft", "tpot", "e2el"] as const) {
     if (sloInput[name] !== undefined) slo[name] = positive(sloInput[name], file, `slo.${name}`);
   }
 
   const mock = root["mock"] === undefined ? {} : objectAt(root["mock"], file, "mock");
+  checkKeys(mock, ["timing"], file, "mock.");
   const mockTiming = mock["timing"] === undefined ? ZERO_TIMING : parseTimingModel(mock["timing"], `${file}: mock.timing`);
   const thresholdInput = root["thresholds"] === undefined ? {} : objectAt(root["thresholds"], file, "thresholds");
+  checkKeys(thresholdInput, GATE_METRICS.map((metric) => metric.key), file, "thresholds.");
   const thresholds: Record<string, number> = {};
   for (const [metric, value] of Object.entries(thresholdInput)) thresholds[metric] = positive(value, file, `thresholds.${metric}`);
 
@@ -151,6 +155,14 @@ export function parseScenario(raw: unknown, file: string): Scenario {
 }
 
 function parseLoad(input: Record<string, unknown>, file: string): ScenarioLoad {
+  if (input["timeoutSeconds"] !== undefined) {
+    throw new ConfigError(
+      `${file}: load.timeoutSeconds is not a scenario field, because the request timeout is a harness ` +
+        "setting. Remove it, and set the timeout with option --timeout-ms, environment variable " +
+        'MSQ_TIMEOUT_MS or config file key "requestTimeoutMs".',
+    );
+  }
+  checkKeys(input, [...Object.keys(DEFAULT_LOAD)], file, "load.");
   const pick = <K extends keyof ScenarioLoad>(key: K): unknown => input[key] ?? DEFAULT_LOAD[key];
   const sweepInput = input["sweep"];
   let sweep: number[] | undefined;
@@ -170,10 +182,37 @@ function parseLoad(input: Record<string, unknown>, file: string): ScenarioLoad {
     warmupSeconds: nonNegative(pick("warmupSeconds"), file, "load.warmupSeconds"),
     durationSeconds: positive(pick("durationSeconds"), file, "load.durationSeconds"),
     maxRequests: boundedInteger(pick("maxRequests"), file, "load.maxRequests", LIMITS.maxRequests),
-    timeoutSeconds: positive(pick("timeoutSeconds"), file, "load.timeoutSeconds"),
     trials: boundedInteger(pick("trials"), file, "load.trials", LIMITS.maxTrials),
     maxInFlight: boundedInteger(pick("maxInFlight"), file, "load.maxInFlight", LIMITS.maxConcurrency),
   };
+}
+
+const SCENARIO_KEYS = [
+  "name",
+  "description",
+  "kind",
+  "engine",
+  "request",
+  "load",
+  "slo",
+  "mock",
+  "thresholds",
+];
+
+/** Rejects a key that is not in `allowed`, so that a misspelt field is not silently ignored. */
+function checkKeys(
+  input: Record<string, unknown>,
+  allowed: readonly string[],
+  file: string,
+  prefix: string,
+): void {
+  for (const key of Object.keys(input)) {
+    if (allowed.includes(key)) continue;
+    const suggestion = closest(key, [...allowed]);
+    const hint = distance(key, suggestion) <= 3 ? ` Did you mean ${prefix}${suggestion}?` : "";
+    const known = allowed.map((name) => `${prefix}${name}`).join(", ");
+    throw new ConfigError(`${file}: unknown field ${prefix}${key}.${hint} Known fields: ${known}.`);
+  }
 }
 
 function objectAt(value: unknown, file: string, field: string): Record<string, unknown> {

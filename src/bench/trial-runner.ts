@@ -24,7 +24,13 @@ export interface TrialSettings {
   readonly durationMs: number;
   /** Maximum measured requests of the whole run; a shard takes its share. */
   readonly maxRequests: number;
+  /** Maximum time of one request, from sending it to the end of its body, in ms. */
   readonly timeoutMs: number;
+  /**
+   * Maximum time to open a connection of the undici engines in ms, or `timeoutMs` when absent.
+   * autocannon has no connect timeout of its own, so there `timeoutMs` bounds the connect as well.
+   */
+  readonly connectTimeoutMs?: number;
   /** Open loop: maximum requests in flight before arrivals queue in the client. */
   readonly maxInFlight: number;
   readonly slo: Slo;
@@ -61,7 +67,7 @@ export async function runTrial(
     connections: Math.max(1, connections),
     pipelining: 1,
     keepAliveTimeout: 30_000,
-    connectTimeout: settings.timeoutMs,
+    connectTimeout: settings.connectTimeoutMs ?? settings.timeoutMs,
   });
   const send =
     settings.engine === "stream-client"

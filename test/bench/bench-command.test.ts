@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SEEDED_ACCOUNTS } from "../../src/mock/seeded-accounts.ts";
+import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { syntheticReport, syntheticTrial } from "../helpers/synthetic-report.ts";
 
 const CLI = join(import.meta.dirname, "../../bin/msq-harness.js");
@@ -18,7 +19,19 @@ interface CliResult {
 function runCli(args: readonly string[], options: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, CI: "1", MSQ_BASE_URL: "", MSQ_API_KEY: "", ...options.env },
+      env: {
+        ...process.env,
+        CI: "1",
+        MSQ_BASE_URL: "",
+        MSQ_API_KEY: "",
+        MSQ_CONFIG: "",
+        MSQ_CHAT_MODEL: "",
+        MSQ_EMBEDDING_MODEL: "",
+        MSQ_TIMEOUT_MS: "",
+        MSQ_CONNECT_TIMEOUT_MS: "",
+        MSQ_MOCK_FAULTS: "",
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -79,8 +92,110 @@ describe("msq-harness bench", () => {
   test("rejects a remote target without --allow-remote", async () => {
     const result = await runCli(["bench", "chat", "--target", "http://192.0.2.10/v1"], { env: { MSQ_API_KEY: "msq-test-unused-key" } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("192.0.2.10 is not a loopback address");
+    expect(result.stderr).toContain("192.0.2.10 (option --target");
+    expect(result.stderr).toContain("is not a loopback address");
     expect(result.stderr).toContain("--allow-remote");
+  });
+
+  test("rejects a remote target from a config file", async () => {
+    const config = join(directory, "remote.json");
+    writeFileSync(config, JSON.stringify({ target: "http://192.0.2.10/v1", apiKey: "msq-test-unused-key" }));
+    const result = await runCli(["bench", "chat", "--config", config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is not a loopback address");
+    expect(result.stderr).not.toContain("msq-test-unused-key");
+  });
+
+  test("requires a key with a target", async () => {
+    const result = await runCli(["bench", "chat", "--target", "http://127.0.0.1:9/v1"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no API key");
+    expect(result.stderr).toContain("MSQ_API_KEY");
+  });
+
+  test.each([
+    [
+      "mock faults",
+      ["bench", "chat"],
+      { MSQ_MOCK_FAULTS: "missing-run-id" },
+      /Mock faults \(missing-run-id\) apply only to msq-harness test/,
+    ],
+    [
+      "mock timing with a target",
+      ["bench", "chat", "--target", "http://127.0.0.1:9/v1", "--mock-timing", "timing.json"],
+      { MSQ_API_KEY: "msq-test-unused-key" },
+      /--mock-timing applies only to the embedded mock, but a target is set/,
+    ],
+    [
+      "an invalid timeout",
+      ["bench", "chat", "--timeout-ms", "0"],
+      {},
+      /Invalid requestTimeoutMs from option --timeout-ms: received "0"/,
+    ],
+  ])("rejects %s", async (_name, args, env, message) => {
+    const result = await runCli(args, { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  describe("with a target on loopback", () => {
+    let mock: RunningMock;
+    const alice = SEEDED_ACCOUNTS[0]!;
+
+    beforeAll(async () => {
+      mock = await startMock({ host: "127.0.0.1", port: 0 });
+    });
+
+    afterAll(async () => {
+      await mock.close();
+    });
+
+    test("reads target, key and settings from a config file", async () => {
+      const out = join(directory, "config-file");
+      const config = join(directory, "harness.json");
+      const settings = {
+        target: mock.baseUrl,
+        apiKey: alice.apiKey,
+        requestTimeoutMs: 4000,
+        embeddingModel: "text-embedding-3-small",
+      };
+      writeFileSync(config, JSON.stringify(settings));
+      const bounds = ["--duration", "0.3", "--warmup", "0", "--trials", "1", "--out-dir", out, "--json"];
+      const result = await runCli(["bench", "embeddings", "--config", config, ...bounds]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout) as { reports: { json: string } };
+      const report = readJson(summary.reports.json) as {
+        target: { baseUrl: string; embeddedMock: boolean };
+        settings: { timeoutSeconds: number; body: { model: string } };
+        points: { combined: { counts: { succeeded: number } } }[];
+      };
+      expect(report.target).toEqual({ baseUrl: mock.baseUrl, embeddedMock: false });
+      expect(report.settings.timeoutSeconds).toBe(4);
+      expect(report.points[0]?.combined.counts.succeeded).toBeGreaterThan(0);
+      expect(readFileSync(summary.reports.json, "utf8")).not.toContain(alice.apiKey);
+    });
+
+    test("prefers flags to the environment and the file", async () => {
+      const out = join(directory, "precedence");
+      const config = join(directory, "precedence.json");
+      const settings = { target: "http://127.0.0.1:9/v1", apiKey: alice.apiKey, chatModel: "from-file" };
+      writeFileSync(config, JSON.stringify(settings));
+      const bounds = ["--duration", "0.3", "--warmup", "0", "--trials", "1", "--out-dir", out, "--json"];
+      const result = await runCli(["bench", "chat", "--config", config, "--target", mock.baseUrl, ...bounds], {
+        env: { MSQ_TIMEOUT_MS: "6000", MSQ_CHAT_MODEL: "msq-mock-chat" },
+      });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout) as { reports: { json: string } };
+      const report = readJson(summary.reports.json) as {
+        target: { baseUrl: string };
+        settings: { timeoutSeconds: number; body: { model: string } };
+      };
+      expect(report.target.baseUrl).toBe(mock.baseUrl);
+      expect(report.settings.timeoutSeconds).toBe(6);
+      expect(report.settings.body.model).toBe("msq-mock-chat");
+    });
   });
 
   test("names known scenarios for an unknown one", async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { isLoopbackHost, resolveTarget } from "../../src/bench/bench-target.ts";
-import { resolveRunOptions, type BenchRunCliOptions } from "../../src/bench/run-options.ts";
+import { isLoopbackHost, userTarget } from "../../src/bench/bench-target.ts";
+import {
+  resolveRunOptions,
+  type BenchRunCliOptions,
+  type RunHarnessSettings,
+} from "../../src/bench/run-options.ts";
 import { listScenarios, loadScenario, parseScenario } from "../../src/bench/scenario.ts";
 import { parseShard, shareOf } from "../../src/bench/shard.ts";
 import { parseSlo } from "../../src/bench/slo.ts";
@@ -22,6 +26,19 @@ describe("scenario files", () => {
     ["fractional trials", { ...minimal, load: { trials: 2.5 } }, /load.trials must be an integer from 1 to 100/],
     ["empty sweep", { ...minimal, load: { sweep: [] } }, /load.sweep must be a non-empty list/],
     ["stream client for chat", { ...minimal, engine: "stream-client" }, /needs kind chat-stream/],
+    [
+      "misspelt load field",
+      { ...minimal, load: { durationSecond: 1 } },
+      /unknown field load.durationSecond. Did you mean load.durationSeconds\?/,
+    ],
+    ["unknown top-level field", { ...minimal, requests: {} }, /unknown field requests. Did you mean request\?/],
+    ["unknown SLO", { ...minimal, slo: { ttfb: 5 } }, /unknown field slo.ttfb/],
+    ["unknown threshold", { ...minimal, thresholds: { "ttft.p75": 5 } }, /unknown field thresholds.ttft.p75/],
+    [
+      "scenario timeout",
+      { ...minimal, load: { timeoutSeconds: 5 } },
+      /load.timeoutSeconds is not a scenario field.*--timeout-ms/,
+    ],
   ];
 
   test.each(invalid)("rejects %s", (_name, raw, message) => {
@@ -36,7 +53,14 @@ describe("scenario files", () => {
 describe("resolveRunOptions", () => {
   const chat = loadScenario("chat");
   const stream = loadScenario("chat-stream");
-  const resolve = (options: BenchRunCliOptions, scenario = chat) => resolveRunOptions(scenario, options, {});
+  const defaults: RunHarnessSettings = {
+    chatModel: undefined,
+    embeddingModel: undefined,
+    requestTimeoutMs: 30_000,
+  };
+  const resolve = (options: BenchRunCliOptions, scenario = chat) =>
+    resolveRunOptions(scenario, options, defaults);
+  const models = { ...defaults, chatModel: "my-agent", embeddingModel: "nomic" };
 
   test("uses autocannon for a closed chat loop", () => {
     expect(resolve({}).settings.engine).toBe("autocannon");
@@ -61,18 +85,27 @@ describe("resolveRunOptions", () => {
   });
 
   test("overrides timing and bounds", () => {
-    const settings = resolve({ duration: "2.5", warmup: "0", requests: "100", timeout: "3", trials: "7", seed: "9" }).settings;
-    expect(settings).toMatchObject({ durationSeconds: 2.5, warmupSeconds: 0, maxRequests: 100, timeoutSeconds: 3, trials: 7, seed: 9 });
+    const settings = resolve({ duration: "2.5", warmup: "0", requests: "100", trials: "7", seed: "9" }).settings;
+    expect(settings).toMatchObject({ durationSeconds: 2.5, warmupSeconds: 0, maxRequests: 100, trials: 7, seed: 9 });
   });
 
-  test("replaces the model from the environment", () => {
-    const resolved = resolveRunOptions(stream, {}, { MSQ_CHAT_MODEL: "my-agent" });
+  test("takes the request timeout from the settings", () => {
+    const resolved = resolveRunOptions(chat, {}, { ...defaults, requestTimeoutMs: 2500 });
+    expect(resolved.settings.timeoutSeconds).toBe(2.5);
+  });
+
+  test("replaces the chat model", () => {
+    const resolved = resolveRunOptions(stream, {}, models);
     expect(resolved.body["model"]).toBe("my-agent");
   });
 
-  test("prefers the option to the environment", () => {
-    const resolved = resolveRunOptions(loadScenario("embeddings"), { embeddingModel: "nomic" }, { MSQ_EMBEDDING_MODEL: "other" });
+  test("replaces the embedding model", () => {
+    const resolved = resolveRunOptions(loadScenario("embeddings"), {}, models);
     expect(resolved.body["model"]).toBe("nomic");
+  });
+
+  test("keeps the scenario model by default", () => {
+    expect(resolve({}).body["model"]).toBe("msq-mock-chat");
   });
 
   test("parses goodput SLOs", () => {
@@ -109,22 +142,24 @@ describe("bench target", () => {
   });
 
   test("rejects a remote target", () => {
-    expect(() => resolveTarget({ target: "https://api.example.com/v1", apiKey: "msq-key-1234567", allowRemote: false })).toThrow(
-      /api.example.com is not a loopback address/,
+    expect(() => userTarget({ target: "https://api.example.com", apiKey: "msq-key-1234567" }, false)).toThrow(
+      /api.example.com .*is not a loopback address/,
     );
   });
 
   test("accepts a remote target with --allow-remote", () => {
-    const target = resolveTarget({ target: "https://api.example.com/v1/", apiKey: "msq-key-1234567", allowRemote: true });
+    const target = userTarget({ target: "https://api.example.com", apiKey: "msq-key-1234567" }, true);
     expect(target).toMatchObject({ origin: "https://api.example.com", basePath: "/v1", baseUrl: "https://api.example.com/v1" });
   });
 
-  test("requires an API key", () => {
-    expect(() => resolveTarget({ target: "http://127.0.0.1:9/v1", apiKey: undefined, allowRemote: false })).toThrow(/MSQ_API_KEY: missing/);
+  test("keeps a path prefix before /v1", () => {
+    const target = userTarget({ target: "http://127.0.0.1:8080/gateway", apiKey: "msq-key-1234567" }, false);
+    expect(target).toMatchObject({ origin: "http://127.0.0.1:8080", basePath: "/gateway/v1" });
   });
 
-  test("rejects a non-http URL", () => {
-    expect(() => resolveTarget({ target: "ftp://127.0.0.1/v1", apiKey: "k", allowRemote: false })).toThrow(ConfigError);
+  test("requires an API key", () => {
+    const noKey = { target: "http://127.0.0.1:9", apiKey: undefined };
+    expect(() => userTarget(noKey, false)).toThrow(/no API key: set .*MSQ_API_KEY/);
   });
 });
 

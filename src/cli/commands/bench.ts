@@ -1,11 +1,14 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../config/config-error.ts";
+import type { HarnessSettings } from "../../config/config-options.ts";
+import { addConfigOptions, flagValues } from "../../config/config-flags.ts";
+import { resolveConfig, type HarnessConfig } from "../../config/resolve-config.ts";
 import { createLogger } from "../../log/logger.ts";
 import { redactText } from "../../log/redact.ts";
 import type { BenchReport } from "../../bench/bench-report.ts";
 import { PreflightError, runBench } from "../../bench/bench-run.ts";
-import { resolveTarget, type BenchTarget } from "../../bench/bench-target.ts";
+import { embeddedMockTarget, userTarget, type BenchTarget } from "../../bench/bench-target.ts";
 import { compareReports, DEFAULT_ALPHA } from "../../bench/compare.ts";
 import { formatComparison } from "../../bench/compare-format.ts";
 import { InFlightRequests } from "../../bench/in-flight-requests.ts";
@@ -22,7 +25,22 @@ const EXIT_FAILED = 1;
 const EXIT_INTERRUPTED = 130;
 const DEFAULT_OUT_DIR = "reports";
 
-interface RunCommandOptions extends BenchRunCliOptions {
+/**
+ * Shared settings that `bench run` takes as flags. `resolveConfig` still reads and checks the others
+ * from the environment and the config file. bench ignores them, except mock faults, which it rejects.
+ */
+const BENCH_SETTINGS: readonly (keyof HarnessSettings)[] = [
+  "target",
+  "chatModel",
+  "embeddingModel",
+  "requestTimeoutMs",
+  "connectTimeoutMs",
+];
+
+/** Options of `bench run` as commander parses them, the flags of the shared settings included. */
+interface RunCommandOptions extends BenchRunCliOptions, Readonly<Record<string, unknown>> {
+  readonly config?: string;
+  readonly allowRemote?: boolean;
   readonly outDir: string;
   readonly json?: boolean;
 }
@@ -33,11 +51,12 @@ export function registerBenchCommands(program: Command): void {
     .command("bench")
     .description("Load benchmarks: run a scenario from bench/, compare two reports, merge shard reports");
 
-  bench
+  const run = bench
     .command("run <scenario>", { isDefault: true })
-    .description("Run a benchmark scenario (a name from `bench list` or a .yaml path) and write its reports")
-    .option("--target <url>", "API base URL to load, such as http://127.0.0.1:8080/v1 (env MSQ_BASE_URL); "
-      + "without it the embedded mock runs with the scenario's timing model")
+    .description(
+      "Run a benchmark scenario (a name from `bench list` or a .yaml path) and write its reports; " +
+        "without a target the embedded mock runs with the scenario's timing model",
+    )
     .option("--allow-remote", "allow a target that is not on loopback (127.0.0.0/8, ::1, localhost)")
     .option("--engine <name>", "stream-client, request-client or autocannon (default: by scenario and mode)")
     .option("--mode <mode>", "closed (fixed concurrency) or open (planned arrivals)")
@@ -49,19 +68,18 @@ export function registerBenchCommands(program: Command): void {
     .option("--warmup <seconds>", "warm-up before each trial, excluded from results")
     .option("--duration <seconds>", "measured duration of each trial")
     .option("--requests <n>", "maximum measured requests per trial")
-    .option("--timeout <seconds>", "timeout of each request")
     .option("--trials <n>", "repeated trials per load level (bench compare needs at least 4)")
     .option("--max-in-flight <n>", "open loop: requests in flight before arrivals queue in the client")
     .option("--goodput <slo...>", "SLOs for goodput in milliseconds, such as ttft:500 tpot:50 e2el:3000")
     .option("--shard <i/n>", "run share i of n of the load; merge the shard reports with `bench merge`")
-    .option("--chat-model <name>", "chat model or agent of the target account (env MSQ_CHAT_MODEL)")
-    .option("--embedding-model <name>", "embedding model of the target account (env MSQ_EMBEDDING_MODEL)")
     .option("--mock-timing <file>", "JSON timing model for the embedded mock, replacing the scenario's")
     .option("--out-dir <dir>", "folder for the JSON, Markdown and HTML reports", DEFAULT_OUT_DIR)
-    .option("--json", "print a JSON summary instead of the Markdown summary, and no progress bar")
-    .action(async (scenarioName: string, options: RunCommandOptions) => {
-      process.exitCode = await runScenario(scenarioName, options);
-    });
+    .option("--json", "print a JSON summary instead of the Markdown summary, and no progress bar");
+  addConfigOptions(run, BENCH_SETTINGS);
+  run.action(async (scenarioName: string, options: RunCommandOptions) => {
+    const config = resolveConfig({ flags: flagValues(options), configFlag: options.config });
+    process.exitCode = await runScenario(scenarioName, options, config);
+  });
 
   bench
     .command("list")
@@ -109,13 +127,14 @@ export function registerBenchCommands(program: Command): void {
     });
 }
 
-async function runScenario(scenarioName: string, options: RunCommandOptions): Promise<number> {
+async function runScenario(
+  scenarioName: string,
+  options: RunCommandOptions,
+  config: HarnessConfig,
+): Promise<number> {
+  checkEmbeddedMockOptions(options, config);
   const scenario = loadScenario(scenarioName);
-  const resolved = resolveRunOptions(scenario, options);
-  const targetUrl = options.target ?? process.env["MSQ_BASE_URL"];
-  if (targetUrl !== undefined && targetUrl !== "" && options.mockTiming !== undefined) {
-    throw new ConfigError("--mock-timing: applies only to the embedded mock; leave out --target (MSQ_BASE_URL) to use it.");
-  }
+  const resolved = resolveRunOptions(scenario, options, config);
 
   const logger = createLogger();
   const inFlight = new InFlightRequests();
@@ -137,12 +156,11 @@ async function runScenario(scenarioName: string, options: RunCommandOptions): Pr
   });
   try {
     let target: BenchTarget;
-    if (targetUrl !== undefined && targetUrl !== "") {
-      target = resolveTarget({ target: targetUrl, apiKey: process.env["MSQ_API_KEY"], allowRemote: options.allowRemote === true });
+    if (config.target !== undefined) {
+      target = userTarget({ target: config.target, apiKey: config.apiKey }, options.allowRemote === true);
     } else {
       mock = await startEmbeddedMock(resolved.mockTiming);
-      const url = new URL(mock.baseUrl);
-      target = { baseUrl: mock.baseUrl, origin: url.origin, basePath: url.pathname.replace(/\/+$/, ""), apiKey: mock.apiKey, embeddedMock: true };
+      target = embeddedMockTarget(mock);
     }
     logger.info({ scenario: scenario.name, target: target.baseUrl, points: resolved.points.length }, "benchmark started");
 
@@ -154,6 +172,7 @@ async function runScenario(scenarioName: string, options: RunCommandOptions): Pr
         body: resolved.body,
         points: resolved.points,
         target,
+        connectTimeoutMs: config.connectTimeoutMs,
         mockTiming: embedded === undefined ? undefined : resolved.mockTiming,
         shard: resolved.shard,
       },
@@ -179,6 +198,25 @@ async function runScenario(scenarioName: string, options: RunCommandOptions): Pr
   } finally {
     process.off("SIGINT", onSigint);
     await mock?.close();
+  }
+}
+
+/**
+ * Rejects options that apply only to the embedded mock when a target is set, and mock faults,
+ * which `bench` does not apply.
+ */
+function checkEmbeddedMockOptions(options: RunCommandOptions, config: HarnessConfig): void {
+  if (config.target !== undefined && options.mockTiming !== undefined) {
+    throw new ConfigError(
+      "--mock-timing applies only to the embedded mock, but a target is set. Remove --mock-timing, or drop " +
+        'the target (--target, MSQ_BASE_URL or config file key "target") to benchmark the embedded mock.',
+    );
+  }
+  if (config.mockFaults.length > 0) {
+    throw new ConfigError(
+      `Mock faults (${config.mockFaults.join(", ")}) apply only to msq-harness test, and bench loads a ` +
+        'mock without faults. Unset MSQ_MOCK_FAULTS or remove the config file key "mockFaults".',
+    );
   }
 }
 
