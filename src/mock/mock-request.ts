@@ -34,7 +34,7 @@ export interface UploadedFile {
   /** Name of the form field that carried the file. */
   readonly field: string;
   readonly filename: string;
-  /** MIME type declared in the part's Content-Type header (`application/octet-stream` if none). */
+  /** The part's Content-Type header as sent, parameters included; `application/octet-stream` if it has none. */
   readonly mimeType: string;
   readonly bytes: Uint8Array;
 }

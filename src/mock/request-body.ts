@@ -38,8 +38,9 @@ export class MalformedBodyError extends Error {
 /** The media type of a Content-Type header value, lowercase, without parameters. */
 export function mediaType(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
-  const type = contentType.split(";", 1)[0]?.trim().toLowerCase();
-  return type === undefined || type === "" ? undefined : type;
+  const end = contentType.indexOf(";");
+  const type = (end === -1 ? contentType : contentType.slice(0, end)).trim().toLowerCase();
+  return type === "" ? undefined : type;
 }
 
 /** Whether a media type is JSON (`application/json` or a `+json` suffix type). */

@@ -11,8 +11,10 @@ export interface Route extends RouteOperation {
 
 export interface RouteMatch {
   readonly route: Route;
-  readonly params: Record<string, string>;
+  readonly params: Readonly<Record<string, string>>;
 }
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
 interface TemplateRoute {
   readonly segments: readonly string[];
@@ -32,7 +34,8 @@ export class RouteConflictError extends Error {
  * area implements but the spec lacks are still served, so the mock works while the spec grows.
  */
 export class RouteTable {
-  private readonly staticRoutes = new Map<string, Route>();
+  /** Matches of the routes without parameters by method and path, built once and shared by every request. */
+  private readonly staticMatches = new Map<string, Map<string, RouteMatch>>();
   private readonly templateRoutes = new Map<HttpMethod, TemplateRoute[]>();
   private readonly all: Route[] = [];
 
@@ -85,8 +88,8 @@ export class RouteTable {
   /** Finds the route of a request path (without query string); static paths win over templates. */
   match(method: string, path: string): RouteMatch | undefined {
     const normalized = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-    const exact = this.staticRoutes.get(`${method} ${normalized}`);
-    if (exact !== undefined) return { route: exact, params: {} };
+    const exact = this.staticMatches.get(method)?.get(normalized);
+    if (exact !== undefined) return exact;
     const candidates = this.templateRoutes.get(method as HttpMethod);
     if (candidates === undefined) return undefined;
     const segments = normalized.split("/");
@@ -106,7 +109,12 @@ export class RouteTable {
       if (name !== undefined) parameters.push([index, name]);
     });
     if (parameters.length === 0) {
-      this.staticRoutes.set(`${route.method} ${route.path}`, route);
+      let matches = this.staticMatches.get(route.method);
+      if (matches === undefined) {
+        matches = new Map();
+        this.staticMatches.set(route.method, matches);
+      }
+      matches.set(route.path, { route, params: NO_PARAMS });
       return;
     }
     const list = this.templateRoutes.get(route.method) ?? [];

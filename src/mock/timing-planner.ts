@@ -10,20 +10,17 @@ import type { TimingModel } from "./timing-model.ts";
  */
 export class TimingPlanner {
   private readonly random: (() => number) | undefined;
+  /** True when the model has no delay at all, so handlers and the deployment can skip planning. */
+  readonly isZero: boolean;
 
   constructor(readonly model: TimingModel) {
     this.random = model.jitter === undefined ? undefined : mulberry32(model.jitter.seed);
-  }
-
-  /** Whether the model has any delay at all; the zero model lets handlers skip planning. */
-  get isZero(): boolean {
-    const { chat, latencyMs, embedding } = this.model;
-    return (
+    const { chat, latencyMs, embedding } = model;
+    this.isZero =
       chat.ttftMs === 0 &&
       chat.interTokenMs === 0 &&
       (embedding?.batchMs ?? 0) === 0 &&
-      Object.values(latencyMs).every((ms) => ms === 0)
-    );
+      Object.values(latencyMs).every((ms) => ms === 0);
   }
 
   /** Applies jitter to one delay: `ms * (1 + u)` with `u` uniform in ±ratio. */

@@ -34,7 +34,20 @@ export function recordUsage(
   metric: Omit<LLMUsageMetric, "username">,
 ): void {
   const rows = store.slot(account, USAGE_SLOT);
-  rows.push({ ...metric, username: account.username });
+  // A literal instead of a spread of `metric`: the spread costs about a microsecond, which shows on
+  // the embeddings fast path.
+  const row: LLMUsageMetric = {
+    chatId: metric.chatId,
+    modelName: metric.modelName,
+    inputTokens: metric.inputTokens,
+    outputTokens: metric.outputTokens,
+    startTime: metric.startTime,
+    endTime: metric.endTime,
+    username: account.username,
+    tools: metric.tools,
+  };
+  if (metric.error !== undefined) row.error = metric.error;
+  rows.push(row);
   if (rows.length > MAX_USAGE_ROWS + TRIM_SLACK) rows.splice(0, rows.length - MAX_USAGE_ROWS);
 }
 

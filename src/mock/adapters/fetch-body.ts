@@ -1,7 +1,8 @@
-import type { MultipartForm, UploadedFile } from "../mock-request.ts";
+import type { MultipartForm } from "../mock-request.ts";
 import { BodyTooLargeError, MalformedBodyError, type BodySource } from "../request-body.ts";
+import { MultipartFormParser, type MultipartLimits } from "./multipart-form-parser.ts";
 
-/** Reads the body of a Fetch API `Request` (the msw adapter); multipart through `request.formData()`. */
+/** Reads the body of a Fetch API `Request` (the msw adapter). */
 export class FetchBodySource implements BodySource {
   constructor(private readonly request: Request) {}
 
@@ -16,42 +17,22 @@ export class FetchBodySource implements BodySource {
     return bytes;
   }
 
-  async multipart(limits: { bytes: number; files: number }): Promise<MultipartForm> {
+  async multipart(limits: MultipartLimits): Promise<MultipartForm> {
     this.checkDeclaredLength(limits.bytes);
-    let data: FormData;
-    try {
-      data = await this.request.formData();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new MalformedBodyError(`The multipart body is malformed: ${reason}.`);
-    }
-    const fields = new Map<string, string[]>();
-    const files: UploadedFile[] = [];
-    let total = 0;
-    const entries: [string, FormDataEntryValue][] = [];
-    data.forEach((value, name) => entries.push([name, value]));
-    for (const [name, value] of entries) {
-      if (typeof value === "string") {
-        total += value.length;
-        const values = fields.get(name) ?? [];
-        values.push(value);
-        fields.set(name, values);
-        continue;
+    const parser = new MultipartFormParser(this.contentType, limits);
+    const body = this.request.body;
+    if (body !== null) {
+      const reader = body.getReader();
+      try {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) parser.write(next.value);
+      } catch (error) {
+        await reader.cancel().catch(() => undefined);
+        if (error instanceof BodyTooLargeError || error instanceof MalformedBodyError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new MalformedBodyError(`The request body could not be read: ${reason}.`);
       }
-      const bytes = new Uint8Array(await value.arrayBuffer());
-      total += bytes.length;
-      files.push({
-        field: name,
-        filename: value.name,
-        mimeType: value.type === "" ? "application/octet-stream" : value.type,
-        bytes,
-      });
     }
-    if (total > limits.bytes) throw new BodyTooLargeError(limits.bytes);
-    if (files.length > limits.files) {
-      throw new MalformedBodyError(`The multipart body has more than ${limits.files} files.`);
-    }
-    return { fields, files };
+    return parser.finish();
   }
 
   private checkDeclaredLength(limit: number): void {

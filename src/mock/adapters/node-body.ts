@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
-import busboy from "busboy";
-import type { MultipartForm, UploadedFile } from "../mock-request.ts";
+import type { MultipartForm } from "../mock-request.ts";
 import { BodyTooLargeError, MalformedBodyError, type BodySource } from "../request-body.ts";
+import { MultipartFormParser, type MultipartLimits } from "./multipart-form-parser.ts";
 
-/** Reads the body of a `node:http` request: buffered for JSON and raw bodies, busboy for multipart. */
+/** Reads the body of a `node:http` request: buffered for JSON and raw bodies, parsed as it arrives for multipart. */
 export class NodeBodySource implements BodySource {
   /**
    * True when reading stopped before the end of the body (it was too large or malformed). The rest
@@ -18,124 +18,116 @@ export class NodeBodySource implements BodySource {
   }
 
   bytes(limit: number): Promise<Uint8Array> {
-    const request = this.request;
-    const declared = Number(request.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limit) {
-      this.abandoned = true;
-      return Promise.reject(new BodyTooLargeError(limit));
-    }
+    if (this.declaredLengthExceeds(limit)) return Promise.reject(new BodyTooLargeError(limit));
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let length = 0;
-      const onData = (chunk: Buffer): void => {
-        length += chunk.length;
-        if (length > limit) {
-          cleanup();
-          this.abandoned = true;
-          reject(new BodyTooLargeError(limit));
-          return;
-        }
-        chunks.push(chunk);
-      };
-      const onEnd = (): void => {
-        cleanup();
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length));
-      };
-      const onError = (error: Error): void => {
-        cleanup();
-        this.abandoned = true;
-        reject(new MalformedBodyError(`The request body could not be read: ${error.message}.`));
-      };
-      const cleanup = (): void => {
-        request.off("data", onData);
-        request.off("end", onEnd);
-        request.off("error", onError);
-      };
-      request.on("data", onData);
-      request.on("end", onEnd);
-      request.on("error", onError);
+      new BodyReading(this.request, new ByteCollector(limit), this, resolve, reject).start();
     });
   }
 
-  multipart(limits: { bytes: number; files: number }): Promise<MultipartForm> {
-    const request = this.request;
-    const declared = Number(request.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limits.bytes) {
-      this.abandoned = true;
-      return Promise.reject(new BodyTooLargeError(limits.bytes));
-    }
-    let parser: busboy.Busboy;
+  multipart(limits: MultipartLimits): Promise<MultipartForm> {
+    if (this.declaredLengthExceeds(limits.bytes)) return Promise.reject(new BodyTooLargeError(limits.bytes));
+    let parser: MultipartFormParser;
     try {
-      parser = busboy({
-        headers: request.headers,
-        // Browsers and undici send UTF-8 filenames unencoded; busboy's default would read them as latin1.
-        defParamCharset: "utf8",
-        limits: { fileSize: limits.bytes, files: limits.files, fieldSize: limits.bytes },
-      });
+      parser = new MultipartFormParser(this.contentType, limits);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return Promise.reject(new MalformedBodyError(`The multipart body could not be parsed: ${reason}.`));
+      return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      const fields = new Map<string, string[]>();
-      const files: UploadedFile[] = [];
-      const pending: Promise<void>[] = [];
-      let total = 0;
-      let failed = false;
-      const fail = (error: Error): void => {
-        if (failed) return;
-        failed = true;
-        this.abandoned = true;
-        request.unpipe(parser);
-        request.resume();
-        reject(error);
-      };
-
-      parser.on("field", (name, value) => {
-        total += value.length;
-        if (total > limits.bytes) return fail(new BodyTooLargeError(limits.bytes));
-        const values = fields.get(name) ?? [];
-        values.push(value);
-        fields.set(name, values);
-      });
-      parser.on("file", (field, stream, info) => {
-        const chunks: Buffer[] = [];
-        pending.push(
-          new Promise<void>((done) => {
-            stream.on("data", (chunk: Buffer) => {
-              total += chunk.length;
-              chunks.push(chunk);
-            });
-            stream.on("limit", () => fail(new BodyTooLargeError(limits.bytes)));
-            stream.on("close", () => {
-              files.push({
-                field,
-                filename: info.filename ?? "",
-                mimeType: info.mimeType === "" ? "application/octet-stream" : info.mimeType,
-                bytes: Buffer.concat(chunks),
-              });
-              done();
-            });
-          }),
-        );
-      });
-      parser.on("filesLimit", () =>
-        fail(new MalformedBodyError(`The multipart body has more than ${limits.files} files.`)),
-      );
-      parser.on("error", (error: Error) =>
-        fail(new MalformedBodyError(`The multipart body is malformed: ${error.message}.`)),
-      );
-      parser.on("close", () => {
-        void Promise.all(pending).then(() => {
-          if (failed) return;
-          if (total > limits.bytes) return fail(new BodyTooLargeError(limits.bytes));
-          resolve({ fields, files });
-        });
-      });
-      request.on("error", (error) =>
-        fail(new MalformedBodyError(`The request body could not be read: ${error.message}.`)),
-      );
-      request.pipe(parser);
+      new BodyReading(this.request, parser, this, resolve, reject).start();
     });
+  }
+
+  private declaredLengthExceeds(limit: number): boolean {
+    const declared = Number(this.request.headers["content-length"]);
+    if (!Number.isFinite(declared) || declared <= limit) return false;
+    this.abandoned = true;
+    return true;
+  }
+}
+
+/** Receives the chunks of a body and builds its value; `write` throws to stop reading. */
+interface ChunkConsumer<T> {
+  write(chunk: Buffer): void;
+  finish(): T;
+}
+
+/** Buffers a body up to `limit` bytes. */
+class ByteCollector implements ChunkConsumer<Uint8Array> {
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+
+  constructor(private readonly limit: number) {}
+
+  write(chunk: Buffer): void {
+    this.length += chunk.length;
+    if (this.length > this.limit) throw new BodyTooLargeError(this.limit);
+    this.chunks.push(chunk);
+  }
+
+  finish(): Uint8Array {
+    const chunks = this.chunks;
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.length);
+  }
+}
+
+/**
+ * Feeds the chunks of a request body to a consumer and settles once. The listeners are arrow
+ * functions assigned in the constructor, not named closures, to keep the per-request cost low
+ * (see `node-http.ts`). When the consumer rejects a chunk, the rest of the body is discarded
+ * and the body source is marked abandoned.
+ */
+class BodyReading<T> {
+  private readonly onData: (chunk: Buffer) => void;
+  private readonly onEnd: () => void;
+  private readonly onError: (error: Error) => void;
+
+  constructor(
+    private readonly request: IncomingMessage,
+    private readonly consumer: ChunkConsumer<T>,
+    private readonly source: NodeBodySource,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.onData = (chunk) => this.data(chunk);
+    this.onEnd = () => this.end();
+    this.onError = (error) =>
+      this.fail(new MalformedBodyError(`The request body could not be read: ${error.message}.`));
+  }
+
+  start(): void {
+    this.request.on("data", this.onData);
+    this.request.on("end", this.onEnd);
+    this.request.on("error", this.onError);
+  }
+
+  private data(chunk: Buffer): void {
+    try {
+      this.consumer.write(chunk);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private end(): void {
+    this.stop();
+    try {
+      this.resolve(this.consumer.finish());
+    } catch (error) {
+      this.reject(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.stop();
+    this.source.abandoned = true;
+    // Keep the stream flowing, so the rest of the body is discarded until the connection closes.
+    this.request.resume();
+    this.reject(error);
+  }
+
+  private stop(): void {
+    this.request.off("data", this.onData);
+    this.request.off("end", this.onEnd);
+    this.request.off("error", this.onError);
   }
 }

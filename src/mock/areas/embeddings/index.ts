@@ -163,60 +163,74 @@ function createEmbeddings(context: OperationContext): MockResponse {
     );
   }
 
-  const dimensions = requestedDimensions ?? fullDimensions;
-  const vectors = inputs.map((text) => embeddingVector(modelName, fullDimensions, dimensions, text));
-  const promptTokens = inputs.reduce((sum, text) => sum + countTokens(text), 0);
-  const cacheKey = `${encoding} ${dimensions} ${modelName.length}:${modelName}${inputs.map((text) => `${text.length}:${text}`).join("")}`;
+  const list = embeddingList(modelName, inputs, encoding, requestedDimensions ?? fullDimensions, fullDimensions);
   recordUsage(context.store, context.account, {
     chatId: context.store.nextId("emb"),
     modelName,
-    inputTokens: promptTokens,
+    inputTokens: list.promptTokens,
     outputTokens: null,
     startTime: context.request.receivedAtEpochMs,
     endTime: Date.now(),
     tools: false,
   });
-  return embeddingList(modelName, vectors, encoding, promptTokens, cacheKey);
+  return list.response;
 }
 
-/** Serialized bodies kept for repeated requests; only requests with short inputs are kept. */
-const BODY_CACHE_SIZE = 256;
+/** A finished embedding list and the prompt tokens it bills. */
+interface EmbeddingList {
+  readonly response: JsonResponse;
+  readonly promptTokens: number;
+}
+
+/** Lists kept for repeated requests; only requests whose inputs are short are kept. */
+const LIST_CACHE_SIZE = 256;
 const MAX_CACHED_KEY_LENGTH = 2048;
-const bodyCache = new Map<string, Uint8Array>();
+const listCache = new Map<string, EmbeddingList>();
 
 /**
  * Builds the embedding list with its body pre-serialized, because serializing a 1536-value vector
- * costs more than the rest of the request. The body is a function of the request alone, so the
- * UTF-8 bytes of bodies for short inputs are cached under `cacheKey` (benchmarks repeat them).
+ * costs more than the rest of the request. The list is a function of the model, the inputs, the
+ * encoding and the dimensions alone, so lists for short inputs are cached whole (benchmarks repeat
+ * them). A cached response is shared by every request that gets it, which is safe because no one
+ * mutates a response body.
  */
 function embeddingList(
   model: string,
-  vectors: readonly EmbeddingVector[],
+  inputs: readonly string[],
   encoding: "float" | "base64",
-  tokens: number,
-  cacheKey: string,
-): JsonResponse {
-  const usage = { prompt_tokens: tokens, total_tokens: tokens };
+  dimensions: number,
+  fullDimensions: number,
+): EmbeddingList {
+  // Each text is prefixed with its length, so no two input lists share a key.
+  let key = `${encoding} ${dimensions} ${model.length}:${model}`;
+  for (const text of inputs) key += `${text.length}:${text}`;
+  const cached = listCache.get(key);
+  if (cached !== undefined) return cached;
+
+  const vectors = inputs.map((text) => embeddingVector(model, fullDimensions, dimensions, text));
+  const promptTokens = inputs.reduce((sum, text) => sum + countTokens(text), 0);
+  const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens };
   const data = vectors.map((vector, index) => ({
     object: "embedding",
     index,
     embedding: encoding === "base64" ? vector.base64 : vector.values,
   }));
   const body = { object: "list", data, model, usage };
-  const cached = bodyCache.get(cacheKey);
-  if (cached !== undefined) return { kind: "json", status: 200, body, serializedBody: cached };
-
   const items = vectors.map(
     (vector, index) =>
       `{"object":"embedding","index":${index},"embedding":${encoding === "base64" ? JSON.stringify(vector.base64) : vector.json}}`,
   );
   const text = `{"object":"list","data":[${items.join(",")}],"model":${JSON.stringify(model)},"usage":${JSON.stringify(usage)}}`;
-  if (cacheKey.length > MAX_CACHED_KEY_LENGTH)
-    return { kind: "json", status: 200, body, serializedBody: text };
-  const serializedBody = Buffer.from(text);
-  bodyCache.set(cacheKey, serializedBody);
-  if (bodyCache.size > BODY_CACHE_SIZE) bodyCache.delete(bodyCache.keys().next().value as string);
-  return { kind: "json", status: 200, body, serializedBody };
+  if (key.length > MAX_CACHED_KEY_LENGTH) {
+    return { response: { kind: "json", status: 200, body, serializedBody: text }, promptTokens };
+  }
+  const list: EmbeddingList = {
+    response: { kind: "json", status: 200, body, serializedBody: Buffer.from(text) },
+    promptTokens,
+  };
+  listCache.set(key, list);
+  if (listCache.size > LIST_CACHE_SIZE) listCache.delete(listCache.keys().next().value as string);
+  return list;
 }
 
 /** OpenAI-compatible embeddings with deterministic vectors. */

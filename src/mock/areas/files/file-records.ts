@@ -5,11 +5,7 @@ export interface FileRecord {
   readonly id: string;
   /** The filename as the API stores it: its UTF-8 bytes in Base64. Responses carry the decoded name. */
   readonly encodedFilename: string;
-  /**
-   * The Content-Type of the uploaded part, returned again by the content download.
-   * NOTE: under the node:http adapter busboy reports the media type without parameters, so
-   * `text/plain; charset=utf-8` is kept as `text/plain`. The msw adapter keeps the parameters.
-   */
+  /** The Content-Type header of the uploaded part with its parameters, returned again by the content download. */
   readonly contentType: string;
   /** The uploaded bytes, unchanged. */
   readonly content: Uint8Array;
