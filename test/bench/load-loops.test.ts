@@ -163,6 +163,26 @@ describe("request client and autocannon", () => {
     expect(trial.autocannon).toEqual({ non2xx: 0, errors: 0, timeouts: 0, resets: 0 });
   });
 
+  test("ends an autocannon trial at its duration", async () => {
+    const started = performance.now();
+    const trial = await runAutocannonTrial({
+      request: request("embeddings"),
+      connections: 2,
+      warmupMs: 200,
+      durationMs: 300,
+      maxRequests: 1_000_000,
+      timeoutMs: 5000,
+      slo: {},
+      inFlight: new InFlightRequests(),
+    });
+    const elapsedMs = performance.now() - started;
+    expect(trial.counts.succeeded).toBeGreaterThan(0);
+    // Warm-up and duration take 500 ms. autocannon's default sample interval stretched each to 1 s,
+    // so the bounds leave room for a loaded machine and still fail that.
+    expect(elapsedMs).toBeLessThan(1500);
+    expect(trial.durationSec).toBeLessThan(0.8);
+  });
+
   test("counts autocannon non-2xx as failures", async () => {
     const trial = await runAutocannonTrial({
       request: request("not-found"),
