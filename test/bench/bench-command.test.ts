@@ -76,6 +76,15 @@ describe("msq-harness bench", () => {
     }
   });
 
+  test("warns of a level without requests", async () => {
+    // Each chat-stream request lasts about 0.8 s on the scenario's mock timing, longer than 0.3 s.
+    const out = join(directory, "unmeasured");
+    const args = ["--duration", "0.1", "--warmup", "0.2", "--trials", "1", "--out-dir", out, "--json"];
+    const result = await runCli(["bench", "chat-stream", ...args]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("warning: no request was measured at concurrency 8");
+  });
+
   test("writes a partial report on SIGINT", async () => {
     const out = join(directory, "interrupted");
     const result = await runCli(["bench", "chat-stream", "--duration", "30", "--warmup", "0", "--trials", "3", "--out-dir", out, "--json"], {

@@ -187,6 +187,7 @@ async function runScenario(
     const written = writeReport(report, resolve(options.outDir));
     logger.info({ scenario: scenario.name, json: written.json, partial: report.partial }, "benchmark finished");
     printResult(report, written, options.json === true);
+    warnOfUnmeasuredPoints(report);
     return report.partial && interrupted ? EXIT_INTERRUPTED : 0;
   } catch (error) {
     progress.stop();
@@ -216,6 +217,23 @@ function checkEmbeddedMockOptions(options: RunCommandOptions, config: HarnessCon
     throw new ConfigError(
       `Mock faults (${config.mockFaults.join(", ")}) apply only to msq-harness test, and bench loads a ` +
         'mock without faults. Unset MSQ_MOCK_FAULTS or remove the config file key "mockFaults".',
+    );
+  }
+}
+
+/**
+ * Warns of load levels of a complete run without a measured request. Requests sent during the
+ * warm-up are excluded, so a closed-loop request that outlasts warm-up and duration together, or an
+ * open-loop rate below one arrival per duration, leaves the level empty.
+ */
+function warnOfUnmeasuredPoints(report: BenchReport): void {
+  if (report.partial) return;
+  for (const point of report.points) {
+    if (point.combined.counts.sent > 0) continue;
+    process.stderr.write(
+      `msq-harness: warning: no request was measured at ${point.label}, because none was sent in the ` +
+        `${report.settings.durationSeconds} s after the warm-up. Raise --duration above the time of one ` +
+        "request (closed loop) or the gap between arrivals (open loop).\n",
     );
   }
 }
