@@ -77,7 +77,7 @@ describe("msq-harness bench", () => {
   });
 
   test("warns of a level without requests", async () => {
-    // Each chat-stream request lasts about 0.8 s on the scenario's mock timing, longer than 0.3 s.
+    // A chat-stream request lasts about 0.8 s on the scenario's mock timing, longer than warm-up and duration.
     const out = join(directory, "unmeasured");
     const args = ["--duration", "0.1", "--warmup", "0.2", "--trials", "1", "--out-dir", out, "--json"];
     const result = await runCli(["bench", "chat-stream", ...args]);
