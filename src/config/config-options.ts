@@ -120,8 +120,9 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     valueName: "NAME",
     env: "MSQ_CHAT_MODEL",
     kind: "string",
-    description: "Chat model of the first account used by chat, streaming and SDK checks",
-    defaultText: "msq-mock-chat on the mock; chat checks are skipped on a target without it",
+    description: "Chat model of the first account, for the chat checks and the chat benchmark scenarios",
+    defaultText:
+      "msq-mock-chat on the mock; on a target, chat checks are skipped and scenarios send their own model",
   },
   {
     key: "embeddingModel",
@@ -129,8 +130,9 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     valueName: "NAME",
     env: "MSQ_EMBEDDING_MODEL",
     kind: "string",
-    description: "Embedding model of the first account used by embedding checks",
-    defaultText: "text-embedding-3-small on the mock; skipped on a target without it",
+    description: "Embedding model of the first account, for the embedding checks and scenarios",
+    defaultText:
+      "text-embedding-3-small on the mock; on a target, checks are skipped and scenarios send their own model",
   },
   {
     key: "ttsProvider",
