@@ -4,11 +4,16 @@
  * 1. Requests per second of the HTTP mock on `GET /v1/models` and on a small embeddings call
  *    (one short input, nomic-embed-text-v1.5, 768 dimensions), each next to a bare `node:http`
  *    server that sends the same bytes. The mock and the bare server each run in their own child
- *    process; autocannon drives them from this process, one target at a time.
+ *    process, and autocannon drives them from this process, one target at a time. Each round
+ *    measures both servers back to back, alternating which goes first, so a change in the load of
+ *    the machine hits both alike. Besides the rate, each row gives the server's CPU time per
+ *    request (user plus system, from `process.cpuUsage()` in the server), which a busy machine
+ *    disturbs less than the rate.
  * 2. The timing drift of the mock under many concurrent chat streams: how late the mock's sends
- *    were against its timing model, as the mock measures it.
+ *    were against its timing model, as the mock measures it, for each stream count in turn.
  *
- *   npx tsx bench/mock-throughput.ts [--duration 5] [--connections 32] [--streams 200]
+ *   npx tsx bench/mock-throughput.ts [--duration 5] [--connections 32] [--rounds 3]
+ *     [--streams 50,200,500] [--stream-duration 5]
  *
  * Every phase is bounded by its duration, and every request by a timeout. Results are printed as
  * Markdown tables with the environment; the script records nothing.
@@ -21,14 +26,21 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { captureEnvironment } from "../src/bench/environment.ts";
 import { startEmbeddedMock } from "../src/bench/mock-process.ts";
-import { parseTimingModel, ZERO_TIMING } from "../src/mock/timing-model.ts";
+import { startMock } from "../src/mock/server.ts";
+import { parseTimingModel } from "../src/mock/timing-model.ts";
 
-const BARE_SERVER_ROLE = "bare-server";
+/** Environment variable that selects the server a forked copy of this script runs. */
+const ROLE_VARIABLE = "MSQ_THROUGHPUT_ROLE";
+const MOCK_ROLE = "mock-server";
+const BARE_ROLE = "bare-server";
 const REQUEST_TIMEOUT_MS = 10_000;
+const CHILD_REPLY_TIMEOUT_MS = 30_000;
 const WARMUP_SECONDS = 1;
-/** Timing model of the stream phase: 100 ms to the first token, then one token every 20 ms. */
+/** Output tokens of each chat stream in the drift phase. */
+const STREAM_OUTPUT_TOKENS = 32;
+/** Timing model of the drift phase: 150 ms to the first token, then one token every 20 ms. */
 const STREAM_TIMING = parseTimingModel(
-  { chat: { ttftMs: 100, interTokenMs: 20, tokensPerChunk: 1, outputTokens: 32 } },
+  { chat: { ttftMs: 150, interTokenMs: 20, tokensPerChunk: 1, outputTokens: STREAM_OUTPUT_TOKENS } },
   "stream phase timing",
 );
 
@@ -48,37 +60,70 @@ interface Target {
   readonly body?: string;
 }
 
-if (process.env["MSQ_THROUGHPUT_ROLE"] === BARE_SERVER_ROLE) {
-  runBareServer();
-} else {
-  await main();
+/** Messages from this script to a server child. */
+type ParentMessage = { type: "serve"; responses: CannedResponse[] } | { type: "cpu" };
+
+/** Messages from a server child to this script. */
+type ChildMessage =
+  | { type: "ready"; origin: string; apiKey?: string }
+  | { type: "served"; count: number }
+  | { type: "cpu"; micros: number };
+
+/** One autocannon measurement of one server. */
+interface Measurement {
+  readonly rate: number;
+  readonly latencyP50: number;
+  readonly latencyP99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  /** Server CPU time per completed request, in microseconds. */
+  readonly cpuMicrosPerRequest: number;
 }
+
+const role = process.env[ROLE_VARIABLE];
+if (role === BARE_ROLE) runBareServer();
+else if (role === MOCK_ROLE) await runMockServer();
+else await main();
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       duration: { type: "string", default: "5" },
       connections: { type: "string", default: "32" },
-      streams: { type: "string", default: "200" },
+      rounds: { type: "string", default: "3" },
+      streams: { type: "string", default: "50,200,500" },
+      "stream-duration": { type: "string", default: "5" },
     },
   });
   const durationSeconds = positiveNumber(values.duration, "--duration");
-  const connections = positiveNumber(values.connections, "--connections");
-  const streams = positiveNumber(values.streams, "--streams");
+  const connections = positiveInteger(values.connections, "--connections");
+  const rounds = positiveInteger(values.rounds, "--rounds");
+  const streamCounts = (values.streams ?? "").split(",").map((count) => positiveInteger(count, "--streams"));
+  const streamSeconds = positiveNumber(values["stream-duration"], "--stream-duration");
 
   const environment = captureEnvironment();
   console.log("# Mock self-benchmark\n");
   console.log(
     `Commit ${environment.gitSha}${environment.gitDirty ? " (uncommitted changes)" : ""}, Node ${environment.nodeVersion}, ` +
       `${environment.cpuModel}, ${environment.cores} cores. autocannon ${connections} connections, ` +
-      `${WARMUP_SECONDS} s warm-up, ${durationSeconds} s measured per target. Load and servers share this machine.\n`,
+      `${WARMUP_SECONDS} s warm-up and ${durationSeconds} s measured per server and round, ${rounds} rounds. ` +
+      "Load and servers share this machine.\n",
   );
 
-  const mock = await startEmbeddedMock(ZERO_TIMING);
-  const bare = await startBareServer();
+  await measureRequestRates({ durationSeconds, connections, rounds });
+  for (const streams of streamCounts) await measureStreamDrift(streams, streamSeconds);
+}
+
+/** Measures both targets on the mock and the bare server and prints one table. */
+async function measureRequestRates(options: {
+  durationSeconds: number;
+  connections: number;
+  rounds: number;
+}): Promise<void> {
+  const mock = await startServerChild(MOCK_ROLE);
+  const bare = await startServerChild(BARE_ROLE);
   try {
-    const headers = { "x-api-key": mock.apiKey, "content-type": "application/json" };
-    const origin = new URL(mock.baseUrl).origin;
+    const headers = { "x-api-key": mock.apiKey ?? "", "content-type": "application/json" };
     const targets: Target[] = [
       { name: "GET /v1/models", method: "GET", path: "/v1/models", headers },
       {
@@ -91,45 +136,74 @@ async function main(): Promise<void> {
     ];
 
     // Correctness before timing: record the mock's responses and check that the bare server repeats them exactly.
-    const canned = await Promise.all(targets.map((target) => recordResponse(origin, target)));
-    await bare.serve(canned);
+    const canned = await Promise.all(targets.map((target) => recordResponse(mock.origin, target)));
+    await bare.request({ type: "serve", responses: canned }, "served");
     for (const [index, target] of targets.entries()) {
-      const expected = canned[index]?.bodyBase64;
       const repeated = (await recordResponse(bare.origin, target)).bodyBase64;
-      if (repeated !== expected)
+      if (repeated !== canned[index]?.bodyBase64) {
         throw new Error(`the bare server's response to ${target.name} differs from the mock's`);
+      }
     }
 
     console.log("## Requests per second\n");
-    console.log("| Target | Server | Requests/s | Latency p50 (ms) | Latency p99 (ms) | Non-2xx | Errors |");
-    console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    console.log(
+      "| Target | Round | Server | Requests/s | CPU µs/request | Latency p50 (ms) | p99 (ms) | Non-2xx | Errors |",
+    );
+    console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    const servers = [
+      { name: "mock", child: mock },
+      { name: "bare node:http", child: bare },
+    ];
     for (const target of targets) {
-      const rates: number[] = [];
-      for (const [server, serverOrigin] of [
-        ["mock", origin],
-        ["bare node:http", bare.origin],
-      ] as const) {
-        await runAutocannon(serverOrigin, target, connections, WARMUP_SECONDS);
-        const result = await runAutocannon(serverOrigin, target, connections, durationSeconds);
-        rates.push(result.requests.average);
-        console.log(
-          `| ${target.name} | ${server} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ` +
-            `${result.latency.p99} | ${result.non2xx} | ${result.errors} |`,
-        );
+      const ratios: number[] = [];
+      for (let round = 1; round <= options.rounds; round += 1) {
+        // Alternate the order, so neither server always runs right after the other's load.
+        const order = round % 2 === 1 ? servers : [...servers].reverse();
+        const rates = new Map<string, number>();
+        for (const server of order) {
+          await runAutocannon(server.child.origin, target, options.connections, WARMUP_SECONDS);
+          const result = await measure(server.child, target, options.connections, options.durationSeconds);
+          rates.set(server.name, result.rate);
+          console.log(
+            `| ${target.name} | ${round} | ${server.name} | ${result.rate.toFixed(0)} | ` +
+              `${result.cpuMicrosPerRequest.toFixed(1)} | ${result.latencyP50} | ${result.latencyP99} | ` +
+              `${result.non2xx} | ${result.errors} |`,
+          );
+        }
+        const mockRate = rates.get("mock") ?? 0;
+        const bareRate = rates.get("bare node:http") ?? 0;
+        if (bareRate > 0) ratios.push(mockRate / bareRate);
       }
-      const [mockRate, bareRate] = rates;
-      if (mockRate !== undefined && bareRate !== undefined && bareRate > 0) {
-        console.log(
-          `| ${target.name} | mock / bare | ${((mockRate / bareRate) * 100).toFixed(0)} % | | | | |`,
-        );
-      }
+      const ratioCells = ratios.map((ratio) => `${(ratio * 100).toFixed(0)} %`).join(", ");
+      console.log(
+        `| ${target.name} | all | mock / bare | median ${(median(ratios) * 100).toFixed(0)} % (${ratioCells}) | | | | | |`,
+      );
     }
   } finally {
     await mock.close();
     await bare.close();
   }
+}
 
-  await measureStreamDrift(streams, durationSeconds);
+/** Runs autocannon once against `child` and reads the child's CPU time around the run. */
+async function measure(
+  child: ServerChild,
+  target: Target,
+  connections: number,
+  durationSeconds: number,
+): Promise<Measurement> {
+  const cpuBefore = await child.request({ type: "cpu" }, "cpu");
+  const result = await runAutocannon(child.origin, target, connections, durationSeconds);
+  const cpuAfter = await child.request({ type: "cpu" }, "cpu");
+  const completed = result.requests.total;
+  return {
+    rate: result.requests.average,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    cpuMicrosPerRequest: completed > 0 ? (cpuAfter.micros - cpuBefore.micros) / completed : Number.NaN,
+  };
 }
 
 /** Runs closed-loop streaming chat clients against a mock with a timing model and prints its drift. */
@@ -165,20 +239,20 @@ async function measureStreamDrift(concurrency: number, durationSeconds: number):
     const drift = await mock.timingDrift();
 
     const { chat } = STREAM_TIMING;
-    console.log("\n## Stream timing drift\n");
+    console.log(`\n## Stream timing drift, ${concurrency} streams\n`);
     console.log(
       `${concurrency} concurrent streams for ${durationSeconds} s; timing model: first token at ${chat.ttftMs} ms, then ` +
         `${chat.outputTokens - 1} more every ${chat.interTokenMs} ms. Drift is how late the mock sent each frame ` +
         "against its planned time, as measured inside the mock.\n",
     );
     console.log(
-      "| Streams completed | Streams failed | Frames measured | Drift mean (ms) | p50 (ms) | p99 (ms) | max (ms) |",
+      "| Streams | Completed | Failed | Frames measured | Drift mean (ms) | p50 (ms) | p99 (ms) | max (ms) |",
     );
-    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     const cell = (value: number | undefined): string => (value === undefined ? "n/a" : value.toFixed(2));
     console.log(
-      `| ${completed} | ${failed} | ${drift?.count ?? "n/a"} | ${cell(drift?.mean)} | ${cell(drift?.p50)} | ` +
-        `${cell(drift?.p99)} | ${cell(drift?.max)} |`,
+      `| ${concurrency} | ${completed} | ${failed} | ${drift?.count ?? "n/a"} | ${cell(drift?.mean)} | ` +
+        `${cell(drift?.p50)} | ${cell(drift?.p99)} | ${cell(drift?.max)} |`,
     );
   } finally {
     await mock.close();
@@ -193,10 +267,11 @@ async function recordResponse(origin: string, target: Target): Promise<CannedRes
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const bytes = Buffer.from(await response.arrayBuffer());
-  if (response.status !== 200)
+  if (response.status !== 200) {
     throw new Error(
       `${target.name} returned status ${response.status}, expected 200: ${bytes.toString().slice(0, 200)}`,
     );
+  }
   return {
     method: target.method,
     path: target.path,
@@ -223,35 +298,57 @@ function runAutocannon(
         timeout: REQUEST_TIMEOUT_MS / 1000,
       },
       (error: unknown, result: autocannon.Result) => {
-        if (error !== null && error !== undefined)
-          reject(error instanceof Error ? error : new Error(String(error)));
+        if (error !== null && error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
         else resolve(result);
       },
     );
   });
 }
 
-interface BareServer {
+/** A server running in a forked copy of this script. */
+interface ServerChild {
   readonly origin: string;
-  serve(responses: readonly CannedResponse[]): Promise<void>;
+  /** Key of the mock's first seeded account; undefined for the bare server. */
+  readonly apiKey: string | undefined;
+  request<T extends ChildMessage["type"]>(
+    message: ParentMessage,
+    replyType: T,
+  ): Promise<Extract<ChildMessage, { type: T }>>;
   close(): Promise<void>;
 }
 
-/** Forks this script as the bare server, so it runs in its own process like the mock. */
-async function startBareServer(): Promise<BareServer> {
+/** Forks this script in `childRole`, so each server runs in its own process like a deployment. */
+async function startServerChild(childRole: string): Promise<ServerChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, MSQ_THROUGHPUT_ROLE: BARE_SERVER_ROLE },
+    env: { ...process.env, [ROLE_VARIABLE]: childRole, MSQ_LOG_LEVEL: process.env["MSQ_LOG_LEVEL"] ?? "silent" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const origin = await nextMessage<{ origin: string }>(child);
+  const request = <T extends ChildMessage["type"]>(
+    message: ParentMessage | undefined,
+    replyType: T,
+  ): Promise<Extract<ChildMessage, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.off("message", onMessage);
+        reject(new Error(`the ${childRole} process sent no ${replyType} message within ${CHILD_REPLY_TIMEOUT_MS / 1000} s`));
+      }, CHILD_REPLY_TIMEOUT_MS);
+      const onMessage = (reply: ChildMessage): void => {
+        if (reply.type !== replyType) return;
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        resolve(reply as Extract<ChildMessage, { type: T }>);
+      };
+      child.on("message", onMessage);
+      if (message !== undefined) child.send(message);
+    });
+  const ready = await request(undefined, "ready");
   return {
-    origin: origin.origin,
-    async serve(responses) {
-      child.send({ responses });
-      await nextMessage(child);
-    },
+    origin: ready.origin,
+    apiKey: ready.apiKey,
+    request: (message, replyType) => request(message, replyType),
     async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       child.kill("SIGTERM");
       await exited;
@@ -259,14 +356,32 @@ async function startBareServer(): Promise<BareServer> {
   };
 }
 
-function nextMessage<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the bare server sent no message within 30 s")), 30_000);
-    child.once("message", (message) => {
-      clearTimeout(timer);
-      resolve(message as T);
-    });
+/** Replies to the parent's CPU and serve requests, and shuts the server down on SIGTERM or when the parent leaves. */
+function serveParentRequests(onServe: (responses: CannedResponse[]) => number, shutdown: () => void): void {
+  process.on("message", (message: ParentMessage) => {
+    if (message.type === "cpu") {
+      const usage = process.cpuUsage();
+      send({ type: "cpu", micros: usage.user + usage.system });
+    } else {
+      send({ type: "served", count: onServe(message.responses) });
+    }
   });
+  process.on("SIGTERM", shutdown);
+  process.on("disconnect", shutdown);
+}
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/** Runs the mock on 127.0.0.1 with no delays and reports its origin and first key. */
+async function runMockServer(): Promise<void> {
+  const mock = await startMock({ host: "127.0.0.1", port: 0 });
+  serveParentRequests(
+    () => 0,
+    () => void mock.close().finally(() => process.exit(0)),
+  );
+  send({ type: "ready", origin: mock.origin, apiKey: mock.accounts[0]?.apiKey ?? "" });
 }
 
 /** Runs the bare server: it sends the recorded bytes for each recorded method and path, and 404 otherwise. */
@@ -285,27 +400,46 @@ function runBareServer(): void {
       response.end(found.body);
     });
   });
+  serveParentRequests(
+    (responses) => {
+      for (const canned of responses) {
+        recorded.set(`${canned.method} ${canned.path}`, {
+          contentType: canned.contentType,
+          body: Buffer.from(canned.bodyBase64, "base64"),
+        });
+      }
+      return recorded.size;
+    },
+    () => server.close(() => process.exit(0)),
+  );
   server.listen(0, "127.0.0.1", () => {
     const address = server.address() as AddressInfo;
-    process.send?.({ origin: `http://127.0.0.1:${address.port}` });
+    send({ type: "ready", origin: `http://127.0.0.1:${address.port}` });
   });
-  process.on("message", (message: { responses: CannedResponse[] }) => {
-    for (const canned of message.responses) {
-      recorded.set(`${canned.method} ${canned.path}`, {
-        contentType: canned.contentType,
-        body: Buffer.from(canned.bodyBase64, "base64"),
-      });
-    }
-    process.send?.({ served: recorded.size });
-  });
-  process.on("SIGTERM", () => server.close(() => process.exit(0)));
-  process.on("disconnect", () => process.exit(0));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function positiveNumber(value: string | undefined, option: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) {
     console.error(`${option} must be a positive number, received ${JSON.stringify(value)}.`);
+    process.exit(2);
+  }
+  return number;
+}
+
+function positiveInteger(value: string | undefined, option: string): number {
+  const number = positiveNumber(value, option);
+  if (!Number.isInteger(number)) {
+    console.error(`${option} must be a whole number, received ${JSON.stringify(value)}.`);
     process.exit(2);
   }
   return number;

@@ -78,7 +78,9 @@ export function encodeSseFrame(frame: SseFrame): string {
   if (frame.event !== undefined) text += `event: ${frame.event}\n`;
   if (frame.data !== undefined) {
     const data = typeof frame.data === "string" ? frame.data : JSON.stringify(frame.data);
-    for (const line of data.split("\n")) text += `data: ${line}\n`;
+    // JSON text has no raw line breaks, so most frames skip the split.
+    if (!data.includes("\n")) text += `data: ${data}\n`;
+    else for (const line of data.split("\n")) text += `data: ${line}\n`;
   }
   return `${text}\n`;
 }

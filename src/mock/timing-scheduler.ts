@@ -10,18 +10,41 @@ export interface DriftSummary {
   max: number;
 }
 
+/** One pending wait. */
+interface Waiter {
+  readonly at: number;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: (due: boolean) => void;
+  settled: boolean;
+  /** The timer group the wait is in. */
+  group: TimerGroup | undefined;
+}
+
+/** The waits due in one millisecond and the timer that wakes them. */
+interface TimerGroup {
+  readonly wakeAt: number;
+  readonly waiters: Waiter[];
+  /** Waits in the group that are not settled yet; the timer is cleared when none are left. */
+  pending: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
  * Waits for absolute planned send times and measures how late each send was.
  *
  * Every wait targets an absolute time on the `performance.now()` clock instead of a delay after
  * the previous send, so lateness never accumulates over a stream. Node timers have millisecond
  * granularity and may fire before the target, because libuv compares against a cached loop
- * time. So the scheduler rounds each wait up to whole milliseconds and, after a wake-up, checks
- * the clock again and waits once more if the target has not come. A send is therefore never
- * early, and its lateness is the rounding up to whole milliseconds plus any event-loop delay.
- * The scheduler does not spin on `setImmediate` for sub-millisecond precision, because with
- * hundreds of concurrent streams that kept the process busy all the time. Drift is recorded in
+ * time. So the scheduler wakes waiters at whole milliseconds and, after a wake-up, checks the
+ * clock again and waits once more if the target has not come. A send is therefore never early,
+ * and its lateness is the rounding up to whole milliseconds plus any event-loop delay. The
+ * scheduler does not spin on `setImmediate` for sub-millisecond precision, because with hundreds
+ * of concurrent streams that kept the process busy all the time. Drift is recorded in
  * microseconds in an HDR histogram.
+ *
+ * Waits due in the same millisecond share one timer, and a signal gets one abort listener for
+ * all its waits, so hundreds of concurrent streams cost one timer per due millisecond instead of
+ * a timer and a listener per frame.
  */
 export class TimingScheduler {
   private readonly histogram: Histogram = build({
@@ -29,6 +52,10 @@ export class TimingScheduler {
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: 3,
   });
+  /** Timer groups by the whole millisecond their timer fires at. */
+  private readonly groups = new Map<number, TimerGroup>();
+  /** Pending waits of each signal that has an abort listener. */
+  private readonly waitsBySignal = new WeakMap<AbortSignal, Set<Waiter>>();
 
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
@@ -40,13 +67,14 @@ export class TimingScheduler {
    * Resolves at `at` (ms on the scheduler clock), or at once when `at` has passed. Returns false
    * when `signal` aborted the wait.
    */
-  async waitUntil(at: number, signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
-      if (signal?.aborted === true) return false;
-      const remaining = at - this.clock();
-      if (remaining <= 0) return true;
-      await sleep(Math.ceil(remaining), signal);
-    }
+  waitUntil(at: number, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted === true) return Promise.resolve(false);
+    if (at <= this.clock()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { at, signal, resolve, settled: false, group: undefined };
+      if (signal !== undefined) this.watchAbort(signal, waiter);
+      this.schedule(waiter);
+    });
   }
 
   /** Records one send that was planned for `at` and happened now. */
@@ -73,18 +101,67 @@ export class TimingScheduler {
   resetDrift(): void {
     this.histogram.reset();
   }
-}
+  /** Adds `waiter` to the timer group of the millisecond it is due in, starting the group's timer if needed. */
+  private schedule(waiter: Waiter): void {
+    const wakeAt = Math.ceil(waiter.at);
+    let group = this.groups.get(wakeAt);
+    if (group === undefined) {
+      const created: TimerGroup = { wakeAt, waiters: [], pending: 0, timer: undefined };
+      created.timer = setTimeout(() => this.wake(created), Math.max(1, Math.ceil(wakeAt - this.clock())));
+      this.groups.set(wakeAt, created);
+      group = created;
+    }
+    group.waiters.push(waiter);
+    group.pending += 1;
+    waiter.group = group;
+  }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  private wake(group: TimerGroup): void {
+    this.groups.delete(group.wakeAt);
+    const now = this.clock();
+    for (const waiter of group.waiters) {
+      if (waiter.settled) continue;
+      if (waiter.signal?.aborted === true) {
+        this.settle(waiter, false);
+      } else if (waiter.at > now) {
+        // The timer fired before the target, because libuv compares against a cached loop time.
+        this.schedule(waiter);
+      } else {
+        this.settle(waiter, true);
+      }
+    }
+  }
+
+  private watchAbort(signal: AbortSignal, waiter: Waiter): void {
+    let waits = this.waitsBySignal.get(signal);
+    if (waits === undefined) {
+      const pending = new Set<Waiter>();
+      waits = pending;
+      this.waitsBySignal.set(signal, pending);
+      signal.addEventListener(
+        "abort",
+        () => {
+          for (const pendingWaiter of pending) this.settle(pendingWaiter, false);
+        },
+        { once: true },
+      );
+    }
+    waits.add(waiter);
+  }
+
+  private settle(waiter: Waiter, due: boolean): void {
+    if (waiter.settled) return;
+    waiter.settled = true;
+    if (waiter.signal !== undefined) this.waitsBySignal.get(waiter.signal)?.delete(waiter);
+    const group = waiter.group;
+    if (group !== undefined) {
+      group.pending -= 1;
+      // A group whose waits were all aborted needs no timer, and a pending timer would keep the process alive.
+      if (group.pending === 0 && this.groups.get(group.wakeAt) === group) {
+        clearTimeout(group.timer);
+        this.groups.delete(group.wakeAt);
+      }
+    }
+    waiter.resolve(due);
+  }
 }

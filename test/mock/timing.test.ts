@@ -121,6 +121,31 @@ describe("TimingScheduler", () => {
     expect(scheduler.now() - startedAt).toBeLessThan(1_000);
   });
 
+  test("waitUntil abort leaves other waits", async () => {
+    const scheduler = new TimingScheduler();
+    const aborter = new AbortController();
+    const target = scheduler.now() + 20;
+    const aborted = scheduler.waitUntil(target, aborter.signal);
+    const unaffected = scheduler.waitUntil(target, new AbortController().signal);
+    aborter.abort();
+    expect(await aborted).toBe(false);
+    expect(await unaffected).toBe(true);
+    expect(scheduler.now()).toBeGreaterThanOrEqual(target);
+  });
+
+  test("aborted waits leave no timer", async () => {
+    const scheduler = new TimingScheduler();
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+    const before = timers();
+    const aborter = new AbortController();
+    const target = scheduler.now() + 60_000;
+    const waits = [1, 2, 3].map(() => scheduler.waitUntil(target, aborter.signal));
+    expect(timers()).toBe(before + 1);
+    aborter.abort();
+    expect(await Promise.all(waits)).toEqual([false, false, false]);
+    expect(timers()).toBe(before);
+  });
+
   test("drift summary from a fake clock", () => {
     let now = 0;
     const scheduler = new TimingScheduler(() => now);
