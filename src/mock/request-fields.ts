@@ -106,6 +106,65 @@ export function optionalObject(body: JsonObject, name: string): JsonObject | und
   return value;
 }
 
+/** Reads an optional list of strings. `name` is the field path used in messages. */
+export function optionalStringList(value: unknown, name: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+    throw new InvalidRequestError(`${name} must be a list of strings, received ${typeName(value)}.`, name);
+  }
+  return value as string[];
+}
+
+/** Reads an optional object whose values are all strings, such as headers or labels. */
+export function optionalStringRecord(value: unknown, name: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value) || Object.values(value).some((item) => typeof item !== "string")) {
+    throw new InvalidRequestError(
+      `${name} must be an object of string values, received ${typeName(value)}.`,
+      name,
+    );
+  }
+  return value as Record<string, string>;
+}
+
+/** Reads an optional value that must be one of `allowed`. `name` is the field path used in messages. */
+export function optionalOneOf<T extends string>(
+  value: unknown,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    throw new InvalidRequestError(
+      `${name} must be one of ${allowed.join(", ")}, received ${typeName(value)}.`,
+      name,
+    );
+  }
+  return value as T;
+}
+
+/** Parses `value` as an absolute http or https URL; returns undefined for anything else. */
+export function parseHttpUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a required absolute http or https URL. `name` is the field path used in messages. */
+export function requiredHttpUrl(value: unknown, name: string): URL {
+  const url = typeof value === "string" ? parseHttpUrl(value) : undefined;
+  if (url === undefined) {
+    throw new InvalidRequestError(
+      `${name} must be an absolute http or https URL, received ${typeName(value)}.`,
+      name,
+    );
+  }
+  return url;
+}
+
 /** Returns the first of several spellings of a field that is present (`max_tokens`, `maxTokens`). */
 export function firstPresent(body: JsonObject, names: readonly string[]): string | undefined {
   return names.find((name) => body[name] !== undefined && body[name] !== null);

@@ -13,7 +13,11 @@ export type DispatchOutcome =
   | { readonly ok: true; readonly result: JsonObject; readonly runId?: string }
   | { readonly ok: false; readonly status: number; readonly message: string; readonly errorCode?: string };
 
-/** A workflow or factory config whose runs can be started by id. Runs started here record `trigger: "webhook"`. */
+/**
+ * A workflow or factory config whose runs can be started by id. Factory runs started here record
+ * `trigger: "manual"`, because the factory run schema allows only `manual` and `scheduler`.
+ * Workflow runs carry no trigger field.
+ */
 export interface StartableConfig {
   /**
    * Starts a run. `payload` is JSON text, the workflow's data payload or the factory's initial

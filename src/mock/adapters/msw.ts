@@ -1,13 +1,14 @@
 import { http, type HttpHandler } from "msw";
 import type { MockDeployment, PreparedResponse } from "../deployment.ts";
 import { JSON_CONTENT_TYPE, SSE_CONTENT_TYPE } from "../mock-response.ts";
+import { FALLBACK_ORIGIN } from "../request-origin.ts";
 import { FetchBodySource } from "./fetch-body.ts";
 
 /**
  * Origin whose requests the msw handlers take by default: the server URL of the spec. msw
  * intercepts requests in-process, so nothing needs to listen there.
  */
-export const DEFAULT_MSW_ORIGIN = "http://127.0.0.1:4010";
+export const DEFAULT_MSW_ORIGIN = FALLBACK_ORIGIN;
 
 /**
  * Creates the in-process adapter: msw request handlers for `setupServer` that run the

@@ -5,6 +5,7 @@ import {
   optionalBoolean,
   optionalNumber,
   optionalString,
+  optionalStringList,
   requireBodyObject,
   requiredString,
   type JsonObject,
@@ -15,7 +16,6 @@ import {
   optionalEmbeddingOptions,
   optionalModelOptions,
   optionalSelectedFunctions,
-  optionalStringList,
   readVoiceSettings,
 } from "./agent-fields.ts";
 import {

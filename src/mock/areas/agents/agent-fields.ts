@@ -3,25 +3,17 @@ import {
   isJsonObject,
   optionalNumber,
   optionalObject,
+  optionalStringList,
   typeName,
   type JsonObject,
 } from "../../request-fields.ts";
-import { isAudioFormat } from "../audio/audio-formats.ts";
+import { optionalAudioFormat } from "../audio/audio-formats.ts";
 import type { AgentEmbeddingOptions, AgentModelOptions, AgentVoice } from "./agent-records.ts";
 
 /**
  * Readers for the agent config fields that the create, update and shared-config routes share.
  * Each throws `InvalidRequestError` naming the field, the value received and what is expected.
  */
-
-/** Reads a list of strings. `name` is the field path used in messages. */
-export function optionalStringList(value: unknown, name: string): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
-    throw new InvalidRequestError(`${name} must be a list of strings, received ${typeName(value)}.`, name);
-  }
-  return value as string[];
-}
 
 /** Reads `selectedFunctions`: MCP function names keyed by MCP server name. */
 export function optionalSelectedFunctions(
@@ -102,14 +94,7 @@ export function readVoiceSettings(value: unknown, name: string, allowNullName: b
       name,
     );
   }
-  const responseFormat = value["responseFormat"];
-  if (responseFormat !== undefined && !isAudioFormat(responseFormat)) {
-    throw new InvalidRequestError(
-      `${name}.responseFormat must be mp3, opus, aac, flac, wav or pcm, ` +
-        `received ${typeName(responseFormat)}.`,
-      name,
-    );
-  }
+  const responseFormat = optionalAudioFormat(value["responseFormat"], `${name}.responseFormat`, name);
   const speed = optionalNumber(value, "speed", { minimum: 0.25, maximum: 4 });
   const ttsOptions = optionalObject(value, "ttsOptions");
   return {

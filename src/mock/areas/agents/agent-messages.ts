@@ -1,11 +1,16 @@
+import {
+  messageObject,
+  messageRole,
+  requiredMessageList,
+  textOrNullContent,
+  type MessageRole,
+} from "../../message-fields.ts";
 import { InvalidRequestError, isJsonObject, typeName, type JsonObject } from "../../request-fields.ts";
 import type { ChatRequest } from "../chat/chat-request.ts";
 
-const ROLES = new Set(["system", "user", "assistant", "tool"]);
-
 /** A validated message sent to an agent. `record` keeps the fields as sent, for the persisted context. */
 export interface AgentMessage {
-  readonly role: "system" | "user" | "assistant" | "tool";
+  readonly role: MessageRole;
   readonly content: string | null;
   readonly record: JsonObject;
 }
@@ -15,44 +20,20 @@ export interface AgentMessage {
  * of `{ role, content }` objects with the documented optional fields.
  */
 export function parseAgentMessages(value: unknown): AgentMessage[] {
-  if (value === undefined || value === null) {
-    throw new InvalidRequestError(
-      "messages is missing; send a non-empty list of { role, content }.",
-      "messages",
-    );
-  }
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidRequestError(
-      `messages must be a non-empty list, received ${typeName(value)}.`,
-      "messages",
-    );
-  }
-  return value.map((item, index) => parseAgentMessage(item, `messages[${index}]`));
+  const messages = requiredMessageList(value, { minItems: 1 });
+  return messages.map((item, index) => parseAgentMessage(item, `messages[${index}]`));
 }
 
 function parseAgentMessage(item: unknown, path: string): AgentMessage {
-  if (!isJsonObject(item))
-    throw new InvalidRequestError(`${path} must be an object, received ${typeName(item)}.`, "messages");
-  const role = item["role"];
-  if (typeof role !== "string" || !ROLES.has(role)) {
-    throw new InvalidRequestError(
-      `${path}.role must be system, user, assistant or tool, received ${typeName(role)}.`,
-      "messages",
-    );
-  }
-  const content = item["content"];
-  if (content !== null && typeof content !== "string") {
-    throw new InvalidRequestError(
-      `${path}.content must be a string or null, received ${typeName(content)}.`,
-      "messages",
-    );
-  }
-  checkType(item, "name", "string", path);
-  checkType(item, "tool_call_id", "string", path);
-  checkType(item, "tool_calls", "array", path);
-  checkType(item, "rawContentBlocks", "array", path);
-  checkType(item, "providerState", "object", path);
-  return { role: role as AgentMessage["role"], content, record: item };
+  const message = messageObject(item, path);
+  const role = messageRole(message, path);
+  const content = textOrNullContent(message, path);
+  checkType(message, "name", "string", path);
+  checkType(message, "tool_call_id", "string", path);
+  checkType(message, "tool_calls", "array", path);
+  checkType(message, "rawContentBlocks", "array", path);
+  checkType(message, "providerState", "object", path);
+  return { role, content, record: message };
 }
 
 function checkType(

@@ -6,6 +6,7 @@ import {
   optionalNumber,
   optionalObject,
   optionalString,
+  optionalStringList,
   requireBodyObject,
   type JsonObject,
 } from "../../request-fields.ts";
@@ -17,7 +18,6 @@ import {
   optionalModelOptions,
   optionalNullableString,
   optionalSelectedFunctions,
-  optionalStringList,
   readVoiceSettings,
 } from "./agent-fields.ts";
 import { DEFAULT_TIMEZONE_OFFSET, syncChatAgent, type AgentConfig } from "./agent-records.ts";

@@ -1,3 +1,4 @@
+import { InvalidRequestError, typeName } from "../../request-fields.ts";
 import { encodeSilentAdts } from "./containers/adts-aac.ts";
 import { encodeFlac } from "./containers/flac.ts";
 import { encodeSilentMp3 } from "./containers/mp3.ts";
@@ -20,6 +21,25 @@ export const AUDIO_CONTENT_TYPES: Readonly<Record<AudioFormat, string>> = {
 
 export function isAudioFormat(value: unknown): value is AudioFormat {
   return typeof value === "string" && (AUDIO_FORMATS as readonly string[]).includes(value);
+}
+
+/**
+ * Reads an optional TTS output format (`responseFormat` of speech requests, voices and agents).
+ * `path` names the field in the message, and `param` is the request field reported at fault.
+ */
+export function optionalAudioFormat(
+  value: unknown,
+  path: string,
+  param: string = path,
+): AudioFormat | undefined {
+  if (value === undefined) return undefined;
+  if (!isAudioFormat(value)) {
+    throw new InvalidRequestError(
+      `${path} must be mp3, opus, aac, flac, wav or pcm, received ${typeName(value)}.`,
+      param,
+    );
+  }
+  return value;
 }
 
 /**

@@ -6,10 +6,9 @@ import {
   optionalString,
   requireBodyObject,
   requiredString,
-  typeName,
 } from "../../request-fields.ts";
 import { findVoice } from "../voices/voice-records.ts";
-import { isAudioFormat, type AudioFormat } from "./audio-formats.ts";
+import { optionalAudioFormat, type AudioFormat } from "./audio-formats.ts";
 
 /** A validated TTS request with its voice resolved. */
 export interface SpeechRequest {
@@ -34,13 +33,7 @@ export function parseSpeechRequest(context: OperationContext): SpeechRequest {
   const body = requireBodyObject(context.request.json);
   const text = requiredString(body, "text");
   const voiceName = optionalString(body, "voiceName");
-  const requestFormat = body["responseFormat"];
-  if (requestFormat !== undefined && !isAudioFormat(requestFormat)) {
-    throw new InvalidRequestError(
-      `responseFormat must be mp3, opus, aac, flac, wav or pcm, received ${typeName(requestFormat)}.`,
-      "responseFormat",
-    );
-  }
+  const requestFormat = optionalAudioFormat(body["responseFormat"], "responseFormat");
   const requestSpeed = optionalNumber(body, "speed", { minimum: 0.25, maximum: 4 });
   optionalString(body, "model");
   optionalObject(body, "ttsOptions");

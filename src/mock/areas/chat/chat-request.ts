@@ -1,3 +1,4 @@
+import { messageObject, messageRole, requiredMessageList, type MessageRole } from "../../message-fields.ts";
 import {
   InvalidRequestError,
   firstPresent,
@@ -13,7 +14,7 @@ import {
 } from "../../request-fields.ts";
 
 export interface ChatMessage {
-  readonly role: "system" | "user" | "assistant" | "tool";
+  readonly role: MessageRole;
   /** The text of the message; content parts are joined, a null content is empty. */
   readonly text: string;
 }
@@ -46,8 +47,6 @@ export interface ChatRequest {
   /** `sessionId` from the body, else the `x-session-id` header. */
   readonly sessionId: string | undefined;
 }
-
-const ROLES = new Set(["system", "user", "assistant", "tool"]);
 
 /**
  * Maximum `n` the mock accepts.
@@ -99,33 +98,9 @@ export function parseChatRequest(json: unknown, sessionHeader: string | undefine
 }
 
 function parseMessages(value: unknown): ChatMessage[] {
-  if (value === undefined || value === null) {
-    throw new InvalidRequestError(
-      "messages is missing; send a non-empty list of { role, content }.",
-      "messages",
-    );
-  }
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidRequestError(
-      `messages must be a non-empty list, received ${typeName(value)}.`,
-      "messages",
-    );
-  }
-  return value.map((item, index) => {
-    if (!isJsonObject(item)) {
-      throw new InvalidRequestError(
-        `messages[${index}] must be an object, received ${typeName(item)}.`,
-        "messages",
-      );
-    }
-    const role = item["role"];
-    if (typeof role !== "string" || !ROLES.has(role)) {
-      throw new InvalidRequestError(
-        `messages[${index}].role must be system, user, assistant or tool, received ${typeName(role)}.`,
-        "messages",
-      );
-    }
-    return { role: role as ChatMessage["role"], text: messageText(item["content"], index) };
+  return requiredMessageList(value, { minItems: 1 }).map((item, index) => {
+    const message = messageObject(item, `messages[${index}]`);
+    return { role: messageRole(message, `messages[${index}]`), text: messageText(message["content"], index) };
   });
 }
 

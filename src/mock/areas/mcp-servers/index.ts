@@ -1,18 +1,20 @@
 import type { MockArea, OperationContext, PublicOperationContext } from "../../area.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
+import { requestOrigin } from "../../request-origin.ts";
 import {
   InvalidRequestError,
   optionalBoolean,
   optionalObject,
   optionalString,
   requireBodyObject,
+  requiredHttpUrl,
   requiredString,
 } from "../../request-fields.ts";
 import { MCP_CATALOG } from "./mcp-catalog.ts";
 import { discoverServer } from "./mcp-discovery.ts";
 import { MCP_FAULTS } from "./mcp-faults.ts";
-import { clientMetadataDocument, publicOrigin, startAuthorization } from "./mcp-oauth.ts";
-import { readClientConfig, readRegistration, readSecrets, httpUrl } from "./mcp-requests.ts";
+import { clientMetadataDocument, startAuthorization } from "./mcp-oauth.ts";
+import { readClientConfig, readRegistration, readSecrets } from "./mcp-requests.ts";
 import { findMcpServer, listAccountMcpServers, MCP_SERVERS, PLATFORM_SERVERS, type McpServerRecord } from "./mcp-server-records.ts";
 import { userVisibleServer } from "./mcp-server-view.ts";
 import { callMcpTool, registerCallableTools } from "./mcp-tool-call.ts";
@@ -46,9 +48,9 @@ function serverResponse(context: OperationContext, server: McpServerRecord): Moc
 
 function discover(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
-  const url = httpUrl(requiredString(body, "url"), "url");
+  const url = requiredHttpUrl(requiredString(body, "url"), "url");
   const override = optionalString(body, "authorizationServerIssuerOverride");
-  const issuer = override === undefined ? undefined : httpUrl(override, "authorizationServerIssuerOverride");
+  const issuer = override === undefined ? undefined : requiredHttpUrl(override, "authorizationServerIssuerOverride");
   return jsonResponse(200, { success: true, ...discoverServer(url, issuer) });
 }
 
@@ -116,7 +118,7 @@ function startOAuth(context: OperationContext): MockResponse {
       context.account,
       server,
       input,
-      publicOrigin(context.request),
+      requestOrigin(context.request),
       context.request.receivedAtEpochMs,
     );
     return jsonResponse(200, { success: true, ...result });
@@ -164,7 +166,7 @@ function getClientMetadata(context: PublicOperationContext): MockResponse {
       return context.error(401, "The request has no valid API key. Send it in x-api-key.", { code: "AUTH_REQUIRED" });
     }
   }
-  return jsonResponse(200, clientMetadataDocument(publicOrigin(context.request)));
+  return jsonResponse(200, clientMetadataDocument(requestOrigin(context.request)));
 }
 
 const NAME_PATH = "/v1/mcp/servers/{name}";

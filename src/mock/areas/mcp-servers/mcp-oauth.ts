@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { MockRequest } from "../../mock-request.ts";
 import { InvalidRequestError } from "../../request-fields.ts";
 import type { Account, MockStore } from "../../store.ts";
 import {
@@ -11,23 +10,11 @@ import {
   type McpServerRecord,
 } from "./mcp-server-records.ts";
 
-/** Origin the mock names in URLs when a request carries no Host header (the spec's server URL). */
-const FALLBACK_ORIGIN = "http://127.0.0.1:4010";
-
 /** Path of the public OAuth client metadata document. */
 export const CLIENT_METADATA_PATH = "/.well-known/oauth/client-metadata.json";
 
 /** Path the authorization server redirects to after the user approves. */
 export const OAUTH_CALLBACK_PATH = "/webhooks/oauth/callback";
-
-/**
- * Returns the origin clients reach the mock at, from the Host header. In-process (msw) requests
- * carry no Host header, so they get the spec's server URL.
- */
-export function publicOrigin(request: MockRequest): string {
-  const host = request.headers["host"];
-  return host === undefined || host === "" ? FALLBACK_ORIGIN : `http://${host}`;
-}
 
 /** MissionSquad's OAuth Client ID Metadata Document, served at `CLIENT_METADATA_PATH`. */
 export function clientMetadataDocument(origin: string): Record<string, unknown> {

@@ -4,6 +4,8 @@ import {
   optionalBoolean,
   optionalObject,
   optionalString,
+  optionalStringList,
+  requiredHttpUrl,
   requiredString,
   typeName,
   type JsonObject,
@@ -37,7 +39,7 @@ export function readRegistration(body: JsonObject): McpServerRecord {
   const name = requiredString(body, "name").trim();
   const displayName = stringField(body, "displayName");
   const description = stringField(body, "description");
-  const url = httpUrl(requiredString(body, "url"), "url");
+  const url = requiredHttpUrl(requiredString(body, "url"), "url");
   const authMode = body["authMode"];
   if (authMode !== "none" && authMode !== "oauth2") {
     throw new InvalidRequestError(`authMode must be none or oauth2, received ${typeName(authMode)}.`, "authMode");
@@ -83,7 +85,7 @@ export function readRegistration(body: JsonObject): McpServerRecord {
 function readTemplate(template: JsonObject): McpOAuthTemplate {
   const strings: Record<string, string> = {};
   for (const field of TEMPLATE_STRINGS) strings[field] = requiredString(template, field);
-  httpUrl(strings["authorizationEndpoint"] ?? "", "oauthTemplate.authorizationEndpoint");
+  requiredHttpUrl(strings["authorizationEndpoint"] ?? "", "oauthTemplate.authorizationEndpoint");
 
   const registrationMode = template["registrationMode"];
   if (registrationMode !== "cimd" && registrationMode !== "dcr" && registrationMode !== "manual") {
@@ -109,18 +111,18 @@ function readTemplate(template: JsonObject): McpOAuthTemplate {
     throw new InvalidRequestError("oauthTemplate.pkceRequired is missing; send true or false.", "oauthTemplate.pkceRequired");
   }
 
-  const methods = stringList(template["codeChallengeMethodsSupported"], "oauthTemplate.codeChallengeMethodsSupported");
+  const methods = optionalStringList(template["codeChallengeMethodsSupported"], "oauthTemplate.codeChallengeMethodsSupported");
   if (methods === undefined) {
     throw new InvalidRequestError("oauthTemplate.codeChallengeMethodsSupported is missing; send an array such as [\"S256\"].");
   }
-  const authMethods = stringList(template["tokenEndpointAuthMethodsSupported"], "oauthTemplate.tokenEndpointAuthMethodsSupported");
+  const authMethods = optionalStringList(template["tokenEndpointAuthMethodsSupported"], "oauthTemplate.tokenEndpointAuthMethodsSupported");
   if (authMethods?.some((method) => !AUTH_METHODS.has(method)) === true) {
     throw new InvalidRequestError(
       "oauthTemplate.tokenEndpointAuthMethodsSupported may hold only none, client_secret_post and client_secret_basic.",
     );
   }
-  const scopesSupported = stringList(template["scopesSupported"], "oauthTemplate.scopesSupported");
-  const challengedScopes = stringList(template["challengedScopes"], "oauthTemplate.challengedScopes");
+  const scopesSupported = optionalStringList(template["scopesSupported"], "oauthTemplate.scopesSupported");
+  const challengedScopes = optionalStringList(template["challengedScopes"], "oauthTemplate.challengedScopes");
 
   const optionalText = (field: string): Record<string, string> => {
     const value = optionalString(template, field);
@@ -196,7 +198,7 @@ export function readClientConfig(config: JsonObject, prefix: string): McpOAuthCl
     throw new InvalidRequestError(`${prefix}clientId must not be blank.`, `${prefix}clientId`);
   }
   const clientSecret = optionalString(config, "clientSecret");
-  const scopes = stringList(config["scopes"], `${prefix}scopes`);
+  const scopes = optionalStringList(config["scopes"], `${prefix}scopes`);
   return {
     ...(clientId === undefined ? {} : { clientId }),
     ...(clientSecret === undefined ? {} : { clientSecret }),
@@ -222,30 +224,8 @@ export function readSecrets(body: JsonObject): { name: string; value: string }[]
   });
 }
 
-/** Parses an absolute http or https URL. */
-export function httpUrl(value: string, field: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidRequestError(`${field} must be an absolute http or https URL, received ${typeName(value)}.`, field);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidRequestError(`${field} must use http or https, received ${url.protocol.slice(0, -1)}.`, field);
-  }
-  return url;
-}
-
 function stringField(body: JsonObject, name: string): string {
   const value = optionalString(body, name);
   if (value === undefined) throw new InvalidRequestError(`${name} is missing; send it as a string.`, name);
   return value;
-}
-
-function stringList(value: unknown, field: string): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
-    throw new InvalidRequestError(`${field} must be an array of strings.`, field);
-  }
-  return value as string[];
 }

@@ -5,6 +5,7 @@ import { jsonResponse, type MockResponse } from "../../mock-response.ts";
 import {
   InvalidRequestError,
   optionalString,
+  parseHttpUrl,
   requireBodyObject,
   requiredString,
 } from "../../request-fields.ts";
@@ -60,7 +61,7 @@ function addProvider(context: OperationContext): MockResponse {
   const providerKey = requiredString(body, "providerKey");
   const apiKey = optionalString(body, "apiKey");
   const url = optionalString(body, "url");
-  if (url !== undefined && !isHttpUrl(url)) {
+  if (url !== undefined && parseHttpUrl(url) === undefined) {
     throw new InvalidRequestError(
       `url must be an http or https URL, received ${JSON.stringify(url)}.`,
       "url",
@@ -99,14 +100,6 @@ function deleteProvider(context: OperationContext): MockResponse {
   return jsonResponse(200, { status: "success", message: "Provider deleted" });
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const protocol = new URL(value).protocol;
-    return protocol === "http:" || protocol === "https:";
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Upstream provider credentials. Seeds `openai` with a fake key and a self-hosted `ollama`

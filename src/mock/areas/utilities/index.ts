@@ -1,14 +1,19 @@
 import type { MockArea, OperationContext } from "../../area.ts";
 import type { FaultDefinition } from "../../fault-registry.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
-import { InvalidRequestError, requireBodyObject, requiredString } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  parseHttpUrl,
+  requireBodyObject,
+  requiredString,
+} from "../../request-fields.ts";
 import { countTokens } from "../../token-count.ts";
 import { recordUsage } from "../../usage-recording.ts";
 import { findModel } from "../models/model-records.ts";
 import { coreConfig } from "./core-config.ts";
 import { availableServers, availableTools, coreServerView } from "./core-servers.ts";
 import { generatePromptText, parsePromptRequest } from "./prompt-generation.ts";
-import { parseHttpUrl, scrapedPageText } from "./scraped-text.ts";
+import { scrapedPageText } from "./scraped-text.ts";
 
 export const UTILITY_FAULTS = {
   configKeyUnmasked: {

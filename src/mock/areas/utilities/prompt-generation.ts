@@ -1,10 +1,9 @@
+import { messageObject, messageRole, requiredMessageList, textOrNullContent } from "../../message-fields.ts";
 import {
   InvalidRequestError,
-  isJsonObject,
   optionalObject,
   optionalString,
   requiredString,
-  typeName,
   type JsonObject,
 } from "../../request-fields.ts";
 import type { ChatMessage, ChatRequest } from "../chat/chat-request.ts";
@@ -19,36 +18,16 @@ export interface PromptRequest {
   readonly type: "agent" | "workflow";
 }
 
-const ROLES: ReadonlySet<string> = new Set(["system", "user", "assistant", "tool"]);
-
 /** Words of the generated body text, between the opening and the closing sentence. */
 const BODY_TOKENS = 24;
 
 /** Validates the body; throws `InvalidRequestError` naming the first invalid field. */
 export function parsePromptRequest(body: JsonObject): PromptRequest {
   const model = requiredString(body, "model");
-  const rawMessages = body["messages"];
-  if (!Array.isArray(rawMessages)) {
-    throw new InvalidRequestError(
-      `messages must be an array of { role, content }, received ${typeName(rawMessages)}.`,
-      "messages",
-    );
-  }
-  const messages = rawMessages.map((message: unknown, index): ChatMessage => {
-    if (!isJsonObject(message) || typeof message["role"] !== "string" || !ROLES.has(message["role"])) {
-      throw new InvalidRequestError(
-        `messages[${index}].role must be system, user, assistant or tool.`,
-        "messages",
-      );
-    }
-    const content = message["content"];
-    if (content !== null && typeof content !== "string") {
-      throw new InvalidRequestError(
-        `messages[${index}].content must be a string or null, received ${typeName(content)}.`,
-        "messages",
-      );
-    }
-    return { role: message["role"] as ChatMessage["role"], text: content ?? "" };
+  const messages = requiredMessageList(body["messages"], { minItems: 0 }).map((item, index): ChatMessage => {
+    const message = messageObject(item, `messages[${index}]`);
+    const role = messageRole(message, `messages[${index}]`);
+    return { role, text: textOrNullContent(message, `messages[${index}]`) ?? "" };
   });
   const type = optionalString(body, "type") ?? "agent";
   if (type !== "agent" && type !== "workflow") {

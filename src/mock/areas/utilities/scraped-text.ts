@@ -42,15 +42,6 @@ const WORDS = [
 
 const SENTENCES = 4;
 
-/** Parses `value` as an absolute http or https URL; returns undefined for anything else. */
-export function parseHttpUrl(value: string): URL | undefined {
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Returns the text the mock reports for a scraped page. The mock never fetches the URL, because

@@ -3,16 +3,15 @@ import type { FaultDefinition } from "../../fault-registry.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
 import {
   InvalidRequestError,
-  isJsonObject,
   optionalBoolean,
   optionalNumber,
   optionalObject,
   optionalString,
+  optionalStringRecord,
   requireBodyObject,
   requiredString,
-  typeName,
 } from "../../request-fields.ts";
-import { isAudioFormat } from "../audio/audio-formats.ts";
+import { optionalAudioFormat } from "../audio/audio-formats.ts";
 import { findProvider } from "../providers/provider-records.ts";
 import {
   AUDIO_PROVIDERS,
@@ -110,14 +109,8 @@ function addVoice(context: OperationContext): MockResponse {
   const ttsOptions = optionalObject(body, "ttsOptions");
   const apiKey = optionalString(body, "apiKey");
   optionalString(body, "url");
-  const responseFormat = body["responseFormat"];
-  if (responseFormat !== undefined && !isAudioFormat(responseFormat)) {
-    throw new InvalidRequestError(
-      `responseFormat must be mp3, opus, aac, flac, wav or pcm, received ${typeName(responseFormat)}.`,
-      "responseFormat",
-    );
-  }
-  const labels = readLabels(body["labels"]);
+  const responseFormat = optionalAudioFormat(body["responseFormat"], "responseFormat");
+  const labels = optionalStringRecord(body["labels"], "labels");
   checkTtsProvider(context, providerKey, apiKey);
 
   const voices = context.store.slot(context.account, VOICES);
@@ -140,13 +133,6 @@ function addVoice(context: OperationContext): MockResponse {
   return jsonResponse(200, { status: "success", message: "Voice saved" });
 }
 
-function readLabels(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isJsonObject(value) || Object.values(value).some((label) => typeof label !== "string")) {
-    throw new InvalidRequestError("labels must be an object of string values.", "labels");
-  }
-  return value as Record<string, string>;
-}
 
 function deleteVoice(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);

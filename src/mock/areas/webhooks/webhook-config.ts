@@ -1,4 +1,12 @@
-import { InvalidRequestError, isJsonObject, typeName, type JsonObject } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  isJsonObject,
+  optionalOneOf,
+  optionalStringRecord,
+  requiredHttpUrl,
+  typeName,
+  type JsonObject,
+} from "../../request-fields.ts";
 import { parseConditions, type ConditionGroup } from "./webhook-conditions.ts";
 import { parsePayloadTransform } from "./payload-transform.ts";
 
@@ -110,7 +118,7 @@ export function parseTriggerConfig(
     );
   }
   const resultWebhookUrl = value["resultWebhookUrl"];
-  if (resultWebhookUrl !== undefined) requireHttpUrl(resultWebhookUrl, "triggerConfig.resultWebhookUrl");
+  if (resultWebhookUrl !== undefined) requiredHttpUrl(resultWebhookUrl, "triggerConfig.resultWebhookUrl");
 
   return {
     action: action as WebhookAction,
@@ -166,12 +174,6 @@ function requireJsonText(text: string, name: string): void {
   }
 }
 
-function requireHttpUrl(value: unknown, name: string): void {
-  if (typeof value !== "string" || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw invalid(name, `must be an absolute http or https URL, received ${typeName(value)}`);
-  }
-}
-
 /** Validates an `oauthConfig`: `provider`, `state` and `redirectUri` are required. */
 export function parseOAuthConfig(value: unknown): OAuthConfig {
   if (!isJsonObject(value)) throw invalid("oauthConfig", `must be an object, received ${typeName(value)}`);
@@ -201,12 +203,12 @@ export function parseOAuthConfig(value: unknown): OAuthConfig {
   ) {
     throw invalid("oauthConfig.scopes", "must be a list of strings");
   }
-  requireOneOf(
+  optionalOneOf(
     value["tokenEndpointAuthMethod"],
-    ["none", "client_secret_post", "client_secret_basic"],
     "oauthConfig.tokenEndpointAuthMethod",
+    ["none", "client_secret_post", "client_secret_basic"],
   );
-  requireOneOf(value["registrationMode"], ["cimd", "dcr", "manual"], "oauthConfig.registrationMode");
+  optionalOneOf(value["registrationMode"], "oauthConfig.registrationMode", ["cimd", "dcr", "manual"]);
   const { provider, state, redirectUri, mcpServerName, frontendOrigin, ...extra } = value;
   return {
     provider: provider as string,
@@ -222,19 +224,13 @@ export function parseOAuthConfig(value: unknown): OAuthConfig {
 /** Validates an `outboundConfig`: `targetUrl` and `eventTypes` are required. */
 export function parseOutboundConfig(value: unknown): JsonObject {
   if (!isJsonObject(value)) throw invalid("outboundConfig", `must be an object, received ${typeName(value)}`);
-  requireHttpUrl(value["targetUrl"], "outboundConfig.targetUrl");
+  requiredHttpUrl(value["targetUrl"], "outboundConfig.targetUrl");
   const eventTypes = value["eventTypes"];
   if (!Array.isArray(eventTypes) || !eventTypes.every((type) => typeof type === "string")) {
     throw invalid("outboundConfig.eventTypes", "is missing; send a list of event type names");
   }
-  requireOneOf(value["method"], ["POST", "PUT", "PATCH"], "outboundConfig.method");
-  const headers = value["headers"];
-  if (
-    headers !== undefined &&
-    !(isJsonObject(headers) && Object.values(headers).every((header) => typeof header === "string"))
-  ) {
-    throw invalid("outboundConfig.headers", "must be an object of string values");
-  }
+  optionalOneOf(value["method"], "outboundConfig.method", ["POST", "PUT", "PATCH"]);
+  optionalStringRecord(value["headers"], "outboundConfig.headers");
   const retry = value["retry"];
   if (retry !== undefined) {
     const valid =
@@ -247,22 +243,6 @@ export function parseOutboundConfig(value: unknown): JsonObject {
       throw invalid("outboundConfig.retry", "must be { maxAttempts: integer >= 1, delayMs: integer >= 0 }");
   }
   return value;
-}
-
-function requireOneOf(value: unknown, allowed: readonly string[], name: string): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
-    throw invalid(name, `must be one of ${allowed.join(", ")}, received ${typeName(value)}`);
-  }
-}
-
-/** Reads an optional list of strings, such as `tags`. */
-export function optionalStringList(body: JsonObject, name: string): string[] | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-    throw invalid(name, `must be a list of strings, received ${typeName(value)}`);
-  }
-  return value as string[];
 }
 
 function invalid(name: string, problem: string): InvalidRequestError {

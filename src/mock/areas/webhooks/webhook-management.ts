@@ -1,9 +1,12 @@
 import type { OperationContext } from "../../area.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
+import { requestOrigin } from "../../request-origin.ts";
 import {
   InvalidRequestError,
   optionalBoolean,
+  optionalOneOf,
   optionalString,
+  optionalStringList,
   requireBodyObject,
   requiredString,
   typeName,
@@ -12,7 +15,6 @@ import {
 import {
   VERIFICATION_MODES,
   WEBHOOK_TYPES,
-  optionalStringList,
   parseOAuthConfig,
   parseOutboundConfig,
   parseTriggerConfig,
@@ -25,7 +27,6 @@ import {
   WEBHOOKS,
   findOwnWebhook,
   findWebhookAnywhere,
-  requestOrigin,
   webhookView,
   type WebhookRecord,
 } from "./webhook-records.ts";
@@ -54,18 +55,6 @@ function readView(context: OperationContext, webhook: WebhookRecord): Record<str
     secretSha256: webhook.secret.sha256.toString("hex"),
     ...(secret === undefined ? {} : { secret }),
   };
-}
-
-function readEnum<T extends string>(body: JsonObject, name: string, allowed: readonly T[]): T | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (!allowed.includes(value as T)) {
-    throw new InvalidRequestError(
-      `${name} must be one of ${allowed.join(", ")}, received ${typeName(value)}.`,
-      name,
-    );
-  }
-  return value as T;
 }
 
 function readWebhookId(context: OperationContext, body: JsonObject): string {
@@ -137,9 +126,9 @@ export function createWebhook(context: OperationContext): MockResponse {
   if (body["type"] === undefined || body["type"] === null) {
     throw new InvalidRequestError(`type is missing; send one of ${WEBHOOK_TYPES.join(", ")}.`, "type");
   }
-  const type = readEnum(body, "type", WEBHOOK_TYPES) as WebhookType;
+  const type = optionalOneOf(body["type"], "type", WEBHOOK_TYPES) as WebhookType;
   const description = optionalString(body, "description");
-  const verificationMode = readEnum(body, "verificationMode", VERIFICATION_MODES);
+  const verificationMode = optionalOneOf(body["verificationMode"], "verificationMode", VERIFICATION_MODES);
   if (verificationMode === "hmac_sha256" && type !== "generic_trigger") {
     throw new InvalidRequestError(
       `verificationMode hmac_sha256 applies to generic_trigger webhooks only, not ${type}.`,
@@ -148,7 +137,7 @@ export function createWebhook(context: OperationContext): MockResponse {
   }
   const providedSecret = readSecret(body);
   const expiresAt = readExpiresAt(body);
-  const tags = optionalStringList(body, "tags");
+  const tags = optionalStringList(body["tags"], "tags");
   const config = readTypeConfig(body, type, verificationMode);
   const webhookId = readWebhookId(context, body);
 
@@ -243,7 +232,7 @@ export function updateWebhook(context: OperationContext): MockResponse {
     const name = body["name"] === undefined ? undefined : requiredString(body, "name");
     const description = optionalString(body, "description");
     const enabled = optionalBoolean(body, "enabled");
-    const tags = optionalStringList(body, "tags");
+    const tags = optionalStringList(body["tags"], "tags");
     const triggerConfig = body["triggerConfig"];
     const outboundConfig = body["outboundConfig"];
     if (triggerConfig !== undefined && webhook.type !== "generic_trigger") {

@@ -1,4 +1,3 @@
-import type { MockRequest } from "../../mock-request.ts";
 import type { JsonObject } from "../../request-fields.ts";
 import { defineAccountSlot, type Account, type MockStore } from "../../store.ts";
 import type { OAuthConfig, TriggerConfig, VerificationMode, WebhookType } from "./webhook-config.ts";
@@ -79,18 +78,6 @@ export function rememberDelivery(webhook: WebhookRecord, deliveryId: string): vo
     const oldest = webhook.deliveryIds.values().next().value;
     if (oldest !== undefined) webhook.deliveryIds.delete(oldest);
   }
-}
-
-/** Origin the mock names in URLs when a request has no usable Host header: the spec's server URL. */
-const FALLBACK_ORIGIN = "http://127.0.0.1:4010";
-
-/**
- * Returns the origin clients reach the mock at, from the Host header. In-process (msw) requests
- * carry no Host header, so their webhook URLs name the spec's server URL.
- */
-export function requestOrigin(request: MockRequest): string {
-  const host = request.headers["host"];
-  return host !== undefined && /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? `http://${host}` : FALLBACK_ORIGIN;
 }
 
 /** The webhook as create, get and list return it: never the secret or the type-specific configs. */

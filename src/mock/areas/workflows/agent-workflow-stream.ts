@@ -1,6 +1,7 @@
 import { CHAT_AGENTS } from "../../agent-directory.ts";
 import type { OperationContext } from "../../area.ts";
 import { registerCancellableWork } from "../../cancellable-sessions.ts";
+import { requiredMessageList } from "../../message-fields.ts";
 import type { SseFrame, SseResponse } from "../../mock-response.ts";
 import {
   InvalidRequestError,
@@ -10,7 +11,6 @@ import {
   optionalString,
   requireBodyObject,
   requiredString,
-  typeName,
   type JsonObject,
 } from "../../request-fields.ts";
 import { recordUsage, type LLMUsageMetric } from "../../usage-recording.ts";
@@ -94,14 +94,7 @@ export function streamAgentWorkflow(context: OperationContext): SseResponse {
 function parseAgentWorkflowRequest(json: unknown): AgentWorkflowRequest {
   const body = requireBodyObject(json);
   const agentName = requiredString(body, "agentName");
-  const rawMessages = body["messages"];
-  if (!Array.isArray(rawMessages)) {
-    throw new InvalidRequestError(
-      `messages must be an array of { role, content }, received ${typeName(rawMessages)}.`,
-      "messages",
-    );
-  }
-  const messages = rawMessages.map((message: unknown, index) => {
+  const messages = requiredMessageList(body["messages"], { minItems: 0 }).map((message, index) => {
     if (
       !isJsonObject(message) ||
       typeof message["role"] !== "string" ||

@@ -1,5 +1,5 @@
-import { isJsonObject, type JsonObject } from "../../request-fields.ts";
-import { parseHttpUrl, scrapedPageText } from "../utilities/scraped-text.ts";
+import { isJsonObject, parseHttpUrl, type JsonObject } from "../../request-fields.ts";
+import { scrapedPageText } from "../utilities/scraped-text.ts";
 
 /** The documented default separator between a helper selector and its data key. */
 export const DEFAULT_DELIMITER = "|#|";
