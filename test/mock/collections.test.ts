@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { COLLECTIONS } from "../../src/mock/areas/collections/collection-records.ts";
 import { seededProviderKey } from "../../src/mock/areas/providers/provider-records.ts";
-import { createFaultRegistry } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import {
-  AdapterPair,
-  CheckedClient,
-  body,
-  comparable,
-  send,
-  type Caller,
-  type Exchange,
-  type PairedCase,
-} from "./workflows-client.ts";
+import { AdapterPair, comparable, type PairedCase } from "./support/adapter-pair.ts";
+import { CheckedClient } from "./support/checked-client.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import { jsonBody, sendRequest, type Caller, type MockExchange } from "./support/mock-exchange.ts";
 
 type Json = Record<string, unknown>;
 
@@ -33,15 +26,15 @@ afterAll(async () => {
   await client.mock.close();
 });
 
-function search(collection: string, json: unknown, caller: Caller = "alice"): Promise<Exchange> {
+function search(collection: string, json: unknown, caller: Caller = "alice"): Promise<MockExchange> {
   return client.call(caller, "searchCollection", "POST", `/v1/core/collections/${collection}/search`, json);
 }
 
-function recover(collection: string, json?: unknown, caller: Caller = "alice"): Promise<Exchange> {
+function recover(collection: string, json?: unknown, caller: Caller = "alice"): Promise<MockExchange> {
   return client.call(caller, "recoverCollection", "POST", `/v1/core/collections/${collection}/recover`, json);
 }
 
-function diagnostics(collection: string, caller: Caller = "alice"): Promise<Exchange> {
+function diagnostics(collection: string, caller: Caller = "alice"): Promise<MockExchange> {
   return client.call(
     caller,
     "getCollectionDiagnostics",
@@ -91,7 +84,7 @@ describe("collection list", () => {
 
 describe("collection search", () => {
   test("ranks the matching chunk first", async () => {
-    const found = body(
+    const found = jsonBody(
       await search("product-docs", {
         query: CHUNK_TEXT,
         embeddingModelName: "text-embedding-3-small",
@@ -107,7 +100,7 @@ describe("collection search", () => {
   });
 
   test("results name their source", async () => {
-    const found = body(
+    const found = jsonBody(
       await search("product-docs", { query: "usage", embeddingModelName: "text-embedding-3-small", topK: 1 }),
     );
     const result = (found["results"] as Json[])[0] as Json;
@@ -117,7 +110,7 @@ describe("collection search", () => {
   });
 
   test("topK defaults to five", async () => {
-    const found = body(
+    const found = jsonBody(
       await search("product-docs", { query: "agents", embeddingModelName: "text-embedding-3-small" }),
     );
     expect(found["results"]).toHaveLength(5);
@@ -125,7 +118,7 @@ describe("collection search", () => {
 
   test("counts the query embedding as usage", async () => {
     await search("product-docs", { query: "billing", embeddingModelName: "text-embedding-3-small" }, "carol");
-    const rows = body(await client.call("carol", "listUsageRecords", "GET", "/v1/core/usage/raw?last=1h"))[
+    const rows = jsonBody(await client.call("carol", "listUsageRecords", "GET", "/v1/core/usage/raw?last=1h"))[
       "data"
     ] as Json[];
     expect(rows.map((row) => row["modelName"])).toContain("text-embedding-3-small");
@@ -142,7 +135,7 @@ describe("collection search", () => {
   ])("%s gets 400", async (_name, json) => {
     const found = await search("product-docs", json);
     expect(found.status).toBe(400);
-    expect(body(found)["success"]).toBe(false);
+    expect(jsonBody(found)["success"]).toBe(false);
   });
 
   test("unknown collection gets 404", async () => {
@@ -161,14 +154,14 @@ describe("collection search", () => {
       "bob",
     );
     expect(found.status).toBe(200);
-    expect(body(found)["success"]).toBe(false);
-    expect(typeof body(found)["message"]).toBe("string");
+    expect(jsonBody(found)["success"]).toBe(false);
+    expect(typeof jsonBody(found)["message"]).toBe("string");
   });
 });
 
 describe("collection diagnostics and recovery", () => {
   test("diagnostics describe the health", async () => {
-    const report = body(await diagnostics("research-notes", "carol"));
+    const report = jsonBody(await diagnostics("research-notes", "carol"));
     const details = report["diagnostics"] as Json;
     expect(report["collectionName"]).toBe("Research Notes");
     expect(report["safeName"]).toBe("research-notes");
@@ -178,7 +171,7 @@ describe("collection diagnostics and recovery", () => {
   });
 
   test("auto repairs a damaged index", async () => {
-    const outcome = body(await recover("research-notes"));
+    const outcome = jsonBody(await recover("research-notes"));
     expect(outcome).toEqual({
       success: true,
       strategyUsed: "repair",
@@ -186,41 +179,41 @@ describe("collection diagnostics and recovery", () => {
       vectorCount: 3,
       message: "Repaired the index of collection research-notes.",
     });
-    const found = body(
+    const found = jsonBody(
       await search("research-notes", { query: "x", embeddingModelName: "nomic-embed-text-v1.5" }),
     );
     expect(found["success"]).toBe(true);
   });
 
   test("repair cannot bring back vectors", async () => {
-    const outcome = body(await recover("archive", { strategy: "repair" }));
+    const outcome = jsonBody(await recover("archive", { strategy: "repair" }));
     expect(outcome["success"]).toBe(false);
     expect(outcome["vectorCount"]).toBe(0);
   });
 
   test("reembed brings back vectors", async () => {
-    const outcome = body(await recover("archive", { strategy: "reembed" }));
+    const outcome = jsonBody(await recover("archive", { strategy: "reembed" }));
     expect(outcome["strategyUsed"]).toBe("reembed");
     expect(outcome["dataRecovered"]).toBe(true);
     expect(outcome["vectorCount"]).toBe(2);
-    expect((body(await diagnostics("archive"))["diagnostics"] as Json)["healthy"]).toBe(true);
+    expect((jsonBody(await diagnostics("archive"))["diagnostics"] as Json)["healthy"]).toBe(true);
   });
 
   test("healthy collection is left alone", async () => {
-    const outcome = body(await recover("product-docs", undefined, "bob"));
+    const outcome = jsonBody(await recover("product-docs", undefined, "bob"));
     expect(outcome["strategyUsed"]).toBe("none");
     expect(outcome["dataRecovered"]).toBe(false);
   });
 
   test("force re-embeds a healthy collection", async () => {
-    const outcome = body(await recover("product-docs", { force: true }, "bob"));
+    const outcome = jsonBody(await recover("product-docs", { force: true }, "bob"));
     expect(outcome["strategyUsed"]).toBe("reembed");
     expect(outcome["dataRecovered"]).toBe(false);
   });
 
   test("recovery stays in the account", async () => {
     await recover("research-notes", {}, "carol");
-    expect((body(await diagnostics("research-notes", "bob"))["diagnostics"] as Json)["healthy"]).toBe(false);
+    expect((jsonBody(await diagnostics("research-notes", "bob"))["diagnostics"] as Json)["healthy"]).toBe(false);
   });
 
   test.each([
@@ -307,15 +300,15 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
   "collection-key-unmasked": async (mock) => {
     const alice = mock.deployment.store.findAccountByUsername("alice");
     if (alice === undefined) throw new Error("alice is not seeded");
-    return (await send(mock.origin, "alice", "GET", "/v1/core/collections")).text.includes(
+    return (await sendRequest(mock.origin, "alice", "GET", "/v1/core/collections")).text.includes(
       seededProviderKey(alice),
     );
   },
   "collections-listed-across-accounts": async (mock) =>
-    ((await send(mock.origin, "alice", "GET", "/v1/core/collections")).json as Json[]).length !== 3,
+    ((await sendRequest(mock.origin, "alice", "GET", "/v1/core/collections")).json as Json[]).length !== 3,
   "collection-search-unsupported-model-accepted": async (mock) =>
     (
-      await send(mock.origin, "alice", "POST", "/v1/core/collections/product-docs/search", {
+      await sendRequest(mock.origin, "alice", "POST", "/v1/core/collections/product-docs/search", {
         query: "x",
         embeddingModelName: "text-embedding-3-large",
       })
@@ -324,23 +317,10 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
 
 describe("collection faults", () => {
   test("every collection fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "collections")
-      .map((fault) => fault.name);
-    expect(Object.keys(PROBES).sort()).toEqual(names.sort());
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("collections"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const faults of [[], [name]]) {
-      const mock = await startMock({ faults });
-      try {
-        expect(await probe(mock), faults.length === 0 ? "without the fault" : "with the fault").toBe(
-          faults.length > 0,
-        );
-      } finally {
-        await mock.close();
-      }
-    }
+    await expectProbeBreaksRule(name, probe);
   });
 });

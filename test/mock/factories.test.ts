@@ -3,15 +3,22 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { forwardedType } from "../../src/mock/areas/factories/factory-steps.ts";
 import { nextRunAt, type ScheduleFields } from "../../src/mock/areas/factories/factory-schedules.ts";
-import { createFaultRegistry, MockDeployment } from "../../src/mock/deployment.ts";
+import { MockDeployment } from "../../src/mock/deployment.ts";
 import { STARTABLE_FACTORIES } from "../../src/mock/run-directory.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ZERO_TIMING, type TimingModel } from "../../src/mock/timing-model.ts";
-import { readSseStream } from "../../src/sse/read-sse-stream.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
-
-type Caller = "alice" | "bob" | "carol" | "none";
+import { contractFailures } from "./support/contract-checks.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import {
+  eventPayloads,
+  eventTypes,
+  jsonBody,
+  jsonData,
+  sendRequest as send,
+  type Caller,
+  type MockExchange,
+} from "./support/mock-exchange.ts";
 
 let registry: ValidatorRegistry;
 
@@ -19,61 +26,18 @@ beforeAll(async () => {
   registry = await ValidatorRegistry.load();
 });
 
-async function send(origin: string, caller: Caller, method: string, path: string, json?: unknown): Promise<MockExchange> {
-  const key = TEST_KEYS[caller];
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      ...(key === undefined ? {} : { "x-api-key": key }),
-      ...(json === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  return readExchange(response);
-}
-
 /** Reads a run stream with its comment lines. */
-async function stream(origin: string, caller: Caller, runId: string): Promise<{ exchange: MockExchange; comments: string[] }> {
-  const response = await fetch(`${origin}/v1/core/factory-runs/${runId}/stream`, {
-    headers: { "x-api-key": TEST_KEYS[caller] ?? "" },
-    signal: AbortSignal.timeout(15_000),
-  });
-  const transcript = await readSseStream(response.body as unknown as AsyncIterable<Uint8Array>);
-  const exchange: MockExchange = {
-    status: response.status,
-    contentType: response.headers.get("content-type") ?? "",
-    bytes: new Uint8Array(),
-    text: "",
-    json: undefined,
-    events: transcript.events.map((event) => event.data),
-  };
-  return { exchange, comments: transcript.comments.map((comment) => comment.text) };
+async function stream(origin: string, caller: Caller, runId: string): Promise<{ exchange: MockExchange; comments: readonly string[] }> {
+  const exchange = await send(origin, caller, "GET", `/v1/core/factory-runs/${runId}/stream`);
+  return { exchange, comments: exchange.comments };
 }
 
 /** Returns every contract failure of a response: body, SSE events, comments, terminator and first event. */
-function contractFailures(operationId: string, exchange: MockExchange, comments: readonly string[] = []): unknown[] {
-  const failures: unknown[] = registry.validateResponse({
-    operationId,
-    status: exchange.status,
-    contentType: exchange.contentType,
-    body: exchange.events === undefined ? exchange.bytes : "",
-  });
-  if (exchange.events === undefined) return failures;
-  const rules = registry.sseRules(operationId, exchange.status);
-  for (const data of exchange.events) failures.push(...registry.validateEvent({ operationId, status: exchange.status, data }).failures);
-  for (const comment of comments) failures.push(...registry.validateComment({ operationId, status: exchange.status, comment }));
-  if (exchange.events.at(-1) !== rules.terminator) failures.push(`last event is not ${rules.terminator}`);
-  if (payloads(exchange)[0]?.["type"] !== "snapshot") failures.push("first event is not the snapshot");
-  return failures;
-}
-
-const body = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
-const data = (exchange: MockExchange): Record<string, unknown> => body(exchange)["data"] as Record<string, unknown>;
-const list = (exchange: MockExchange): Record<string, unknown>[] => body(exchange)["data"] as Record<string, unknown>[];
-const payloads = (exchange: MockExchange): Record<string, unknown>[] =>
-  (exchange.events ?? []).filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as Record<string, unknown>);
-const types = (exchange: MockExchange): unknown[] => payloads(exchange).map((payload) => payload["type"]);
+const failuresOf = (operationId: string, exchange: MockExchange): unknown[] => contractFailures(registry, operationId, exchange);
+const body = jsonBody;
+const data = (exchange: MockExchange): Record<string, unknown> => jsonData(exchange);
+const list = (exchange: MockExchange): Record<string, unknown>[] => jsonData(exchange);
+const types = eventTypes;
 
 /** Resources of alice that factories refer to. */
 interface Fixtures {
@@ -288,7 +252,7 @@ describe("factory operations", () => {
     if (testCase.operationId === "listFactoryRuns" || testCase.name === "list step runs") await waitForEnd(mock.origin, ids.runId);
     const exchange = await sendCase(mock.origin, testCase, ids);
     expect(exchange.status).toBe(testCase.status);
-    expect(contractFailures(testCase.operationId, exchange)).toEqual([]);
+    expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
     if (testCase.errorCode !== undefined) expect(body(exchange)["errorCode"]).toBe(testCase.errorCode);
     testCase.capture?.(exchange, ids);
   });
@@ -372,7 +336,7 @@ describe("factory configs", () => {
       const refused = await send(limited.origin, "alice", "POST", "/v1/core/factories", { name: "one more", steps: [agentStep(own)] });
       expect(refused.status).toBe(403);
       expect(body(refused)["errorCode"]).toBe("FACTORY_LIMIT_REACHED");
-      expect(contractFailures("createFactory", refused)).toEqual([]);
+      expect(failuresOf("createFactory", refused)).toEqual([]);
     } finally {
       await limited.close();
     }
@@ -431,7 +395,7 @@ describe("factory runs", () => {
     expect(seen).toContain("step_workflow_completed");
     expect(seen.at(-1)).toBe("run_completed");
     expect(comments.length).toBeGreaterThan(0);
-    expect(contractFailures("streamFactoryRun", exchange, comments)).toEqual([]);
+    expect(failuresOf("streamFactoryRun", exchange)).toEqual([]);
   });
 
   test("carry payload moves through steps", async () => {
@@ -503,7 +467,7 @@ describe("factory runs", () => {
     const runId = await startRun(await createFactory({ name: "flaky", steps: [{ kind: "agent", agentRef: { agentId: fixtures.flakyId } }] }));
     const { exchange } = await stream(mock.origin, "alice", runId);
     expect(types(exchange).slice(-2)).toEqual(["step_error", "run_error"]);
-    expect(contractFailures("streamFactoryRun", exchange)).toEqual([]);
+    expect(failuresOf("streamFactoryRun", exchange)).toEqual([]);
   });
 
   test("step cap ends a loop", async () => {
@@ -594,7 +558,7 @@ describe("factory runs", () => {
     const refused = await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: slow });
     expect(refused.status).toBe(429);
     expect(body(refused)["errorCode"]).toBe("FACTORY_CONCURRENT_LIMIT_REACHED");
-    expect(contractFailures("startFactoryRun", refused)).toEqual([]);
+    expect(failuresOf("startFactoryRun", refused)).toEqual([]);
     for (const runId of started) await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${runId}/cancel`);
   });
 
@@ -789,7 +753,7 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
     (await send(mock.origin, "bob", "GET", `/v1/core/factory-runs/${await endedRun(mock)}`)).status !== 404,
   "factory-run-stream-snapshot-not-first": async (mock) => {
     const runId = await endedRun(mock);
-    return payloads(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/stream`))[0]?.["type"] !== "snapshot";
+    return eventPayloads(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/stream`))[0]?.["type"] !== "snapshot";
   },
   "factory-run-stream-heartbeat-malformed": async (mock) => {
     const fixtures = await prepare(mock.origin);
@@ -818,23 +782,11 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
 
 describe("factory faults", () => {
   test("every fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "factories")
-      .map((fault) => fault.name)
-      .sort();
-    expect(Object.keys(PROBES).sort()).toEqual(names);
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("factories"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const [faults, broken] of [[[], false], [[name], true]] as const) {
-      // A slow timing model makes runs outlast the heartbeat interval, so the heartbeat probe gets one.
-      const mock = await startMock({ faults, timing: SLOW_TIMING });
-      try {
-        expect(await probe(mock)).toBe(broken);
-      } finally {
-        await mock.close();
-      }
-    }
+    // A slow timing model makes runs outlast the heartbeat interval, so the heartbeat probe gets one.
+    await expectProbeBreaksRule(name, probe, { timing: SLOW_TIMING });
   });
 });

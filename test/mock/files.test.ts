@@ -4,9 +4,8 @@ import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
-
-type Caller = "alice" | "bob" | "carol" | "none";
+import { expectConforms } from "./support/contract-checks.ts";
+import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
 
 /** Origin the msw handlers intercept in this file. Nothing listens there. */
 const MSW_ORIGIN = "http://127.0.0.1:4998";
@@ -46,32 +45,6 @@ function uploadForm(upload: Upload = {}): FormData {
   return form;
 }
 
-/** Sends a request to `origin` as `caller`. A `body` other than FormData is sent as JSON. */
-async function send(
-  origin: string,
-  caller: Caller,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<MockExchange> {
-  const key = TEST_KEYS[caller];
-  const headers: Record<string, string> = key === undefined ? {} : { "x-api-key": key };
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) {
-    payload = body;
-  } else if (body !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers,
-    ...(payload === undefined ? {} : { body: payload }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return readExchange(response);
-}
-
 /** Sends a request to the HTTP mock and checks the response against the spec. */
 async function call(
   operationId: string,
@@ -81,17 +54,11 @@ async function call(
   body?: unknown,
 ): Promise<MockExchange> {
   const exchange = await send(mock.origin, caller, method, path, body);
-  const failures = registry.validateResponse({
-    operationId,
-    status: exchange.status,
-    contentType: exchange.contentType,
-    body: exchange.bytes,
-  });
-  expect(failures, `${operationId} ${exchange.status} ${exchange.text.slice(0, 200)}`).toEqual([]);
+  expectConforms(registry, operationId, exchange);
   return exchange;
 }
 
-const json = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
+const json = jsonBody;
 
 async function upload(caller: Caller, details: Upload = {}): Promise<Record<string, unknown>> {
   const exchange = await call("createFile", caller, "POST", "/v1/files", uploadForm(details));

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { completeAuthorization } from "../../src/mock/areas/mcp-servers/index.ts";
 import { evaluateArithmetic, ToolExecutionError } from "../../src/mock/areas/mcp-servers/mcp-tools.ts";
-import { createFaultRegistry, MockDeployment } from "../../src/mock/deployment.ts";
+import { MockDeployment } from "../../src/mock/deployment.ts";
 import { CALLABLE_MCP_TOOLS, mcpToolKey } from "../../src/mock/run-directory.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
-
-type Caller = "alice" | "bob" | "carol" | "none";
+import { contractFailures } from "./support/contract-checks.ts";
+import { expectProbeBreaksRule, faultNamesOf, withMock } from "./support/fault-probes.ts";
+import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
 
 let registry: ValidatorRegistry;
 
@@ -17,27 +17,9 @@ beforeAll(async () => {
   registry = await ValidatorRegistry.load();
 });
 
-/** Sends one JSON request to the mock at `origin`. */
-async function send(origin: string, caller: Caller, method: string, path: string, json?: unknown): Promise<MockExchange> {
-  const key = TEST_KEYS[caller];
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      ...(key === undefined ? {} : { "x-api-key": key }),
-      ...(json === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(json === undefined ? {} : { body: typeof json === "string" ? json : JSON.stringify(json) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return readExchange(response);
-}
-
-/** Returns the contract failures of a JSON response against the spec. */
-function contractFailures(operationId: string, exchange: MockExchange): unknown[] {
-  return registry.validateResponse({ operationId, status: exchange.status, contentType: exchange.contentType, body: exchange.bytes });
-}
-
-const body = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
+/** Returns the contract failures of a response against the spec. */
+const failuresOf = (operationId: string, exchange: MockExchange): unknown[] => contractFailures(registry, operationId, exchange);
+const body = jsonBody;
 const server = (exchange: MockExchange): Record<string, unknown> => body(exchange)["server"] as Record<string, unknown>;
 
 const NOTES_TEMPLATE = {
@@ -166,7 +148,7 @@ describe("mcp servers operations", () => {
   test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s", async (_name, testCase) => {
     const exchange = await send(mock.origin, testCase.caller, testCase.method, testCase.path, testCase.json);
     expect(exchange.status).toBe(testCase.status);
-    expect(contractFailures(testCase.operationId, exchange)).toEqual([]);
+    expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
   });
 });
 
@@ -311,7 +293,7 @@ describe("mcp server state", () => {
     await send(mock.origin, "alice", "POST", "/v1/mcp/external-servers", oauthServer(serverName, template));
     const started = await send(mock.origin, "alice", "POST", `/v1/mcp/servers/${serverName}/oauth/start`, request);
     expect(started.status).toBe(400);
-    expect(contractFailures("startMcpServerOAuth", started)).toEqual([]);
+    expect(failuresOf("startMcpServerOAuth", started)).toEqual([]);
   });
 
   test.each([
@@ -488,32 +470,17 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
 
 describe("mcp server faults", () => {
   test("every fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "mcp-servers")
-      .map((fault) => fault.name)
-      .sort();
-    expect(Object.keys(PROBES).sort()).toEqual(names);
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("mcp-servers"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const [faults, broken] of [[[], false], [[name], true]] as const) {
-      const mock = await startMock({ faults });
-      try {
-        expect(await probe(mock)).toBe(broken);
-      } finally {
-        await mock.close();
-      }
-    }
+    await expectProbeBreaksRule(name, probe);
   });
 
   test("client-secret fault fails the schema", async () => {
-    const mock = await startMock({ faults: ["mcp-client-secret-returned"] });
-    try {
-      const registered = await send(mock.origin, "alice", "POST", "/v1/mcp/external-servers", keyServer("search"));
-      expect(contractFailures("registerExternalMcpServer", registered)).not.toEqual([]);
-    } finally {
-      await mock.close();
-    }
+    const registered = await withMock({ faults: ["mcp-client-secret-returned"] }, (mock) =>
+      send(mock.origin, "alice", "POST", "/v1/mcp/external-servers", keyServer("search")),
+    );
+    expect(failuresOf("registerExternalMcpServer", registered)).not.toEqual([]);
   });
 });

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { MockDeployment } from "../../src/mock/deployment.ts";
-import { createFaultRegistry } from "../../src/mock/deployment.ts";
 import { startMock } from "../../src/mock/server.ts";
 import { recordUsage } from "../../src/mock/usage-recording.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import {
-  AdapterPair,
-  CheckedClient,
-  body,
-  comparable,
-  data,
-  send,
-  type PairedCase,
-} from "./workflows-client.ts";
+import { AdapterPair, comparable, type PairedCase } from "./support/adapter-pair.ts";
+import { CheckedClient } from "./support/checked-client.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import { jsonBody, jsonData, sendRequest } from "./support/mock-exchange.ts";
 
 type Json = Record<string, unknown>;
 
@@ -89,7 +83,7 @@ async function query<T = Json>(
 ): Promise<T> {
   const exchange = await client.call(caller, operationId, "GET", path);
   expect(exchange.status).toBe(200);
-  return data<T>(exchange);
+  return jsonData<T>(exchange);
 }
 
 const chatIds = (rows: Json[]): unknown[] => rows.map((row) => row["chatId"]);
@@ -120,11 +114,11 @@ describe("usage summary", () => {
   });
 
   test("chat and embeddings calls count", async () => {
-    const chat = await send(client.mock.origin, "carol", "POST", "/v1/chat/completions", {
+    const chat = await sendRequest(client.mock.origin, "carol", "POST", "/v1/chat/completions", {
       model: "msq-mock-chat",
       messages: [{ role: "user", content: "count me" }],
     });
-    const embeddings = await send(client.mock.origin, "carol", "POST", "/v1/embeddings", {
+    const embeddings = await sendRequest(client.mock.origin, "carol", "POST", "/v1/embeddings", {
       model: "nomic-embed-text-v1.5",
       input: "count me",
     });
@@ -198,7 +192,7 @@ describe("usage time range", () => {
   ])("%s gets 400", async (_name, range) => {
     const exchange = await client.call("alice", "getUsageSummary", "GET", `/v1/core/usage/summary?${range}`);
     expect(exchange.status).toBe(400);
-    expect(body(exchange)["success"]).toBe(false);
+    expect(jsonBody(exchange)["success"]).toBe(false);
   });
 
   test("ISO date-times select the range", async () => {
@@ -209,7 +203,7 @@ describe("usage time range", () => {
   });
 
   test("last covers recent calls only", async () => {
-    await send(client.mock.origin, "alice", "POST", "/v1/embeddings", {
+    await sendRequest(client.mock.origin, "alice", "POST", "/v1/embeddings", {
       model: "nomic-embed-text-v1.5",
       input: "recent",
     });
@@ -399,36 +393,25 @@ describe("usage adapters", () => {
 /** For each usage fault, a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (origin: string) => Promise<boolean>>> = {
   "usage-across-accounts": async (origin) =>
-    data(await send(origin, "bob", "GET", `/v1/core/usage/summary?${RANGE}`))["callCount"] !== 1,
+    jsonData(await sendRequest(origin, "bob", "GET", `/v1/core/usage/summary?${RANGE}`))["callCount"] !== 1,
   "usage-end-before-start-accepted": async (origin) =>
-    (await send(origin, "alice", "GET", `/v1/core/usage/summary?start=${T0}&end=${T0 - 1}`)).status !== 400,
+    (await sendRequest(origin, "alice", "GET", `/v1/core/usage/summary?start=${T0}&end=${T0 - 1}`)).status !== 400,
   "usage-served-without-key": async (origin) =>
-    (await send(origin, "none", "GET", `/v1/core/usage/raw?${RANGE}`)).status !== 401,
+    (await sendRequest(origin, "none", "GET", `/v1/core/usage/raw?${RANGE}`)).status !== 401,
   "usage-summary-average-missing": async (origin) =>
-    data(await send(origin, "alice", "GET", `/v1/core/usage/summary?${RANGE}`))["durationMsAvg"] ===
+    jsonData(await sendRequest(origin, "alice", "GET", `/v1/core/usage/summary?${RANGE}`))["durationMsAvg"] ===
     undefined,
 };
 
 describe("usage faults", () => {
   test("every usage fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "usage")
-      .map((fault) => fault.name);
-    expect(Object.keys(PROBES).sort()).toEqual(names.sort());
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("usage"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const faults of [[], [name]]) {
-      const mock = await startMock({ faults });
+    await expectProbeBreaksRule(name, (mock) => {
       seedRows(mock.deployment);
-      try {
-        expect(await probe(mock.origin), faults.length === 0 ? "without the fault" : "with the fault").toBe(
-          faults.length > 0,
-        );
-      } finally {
-        await mock.close();
-      }
-    }
+      return probe(mock.origin);
+    });
   });
 });

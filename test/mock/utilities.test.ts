@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createFaultRegistry } from "../../src/mock/deployment.ts";
 import { seededProviderKey } from "../../src/mock/areas/providers/provider-records.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import {
-  AdapterPair,
-  CheckedClient,
-  body,
-  comparable,
-  data,
-  seedWorkflowAgents,
-  send,
-  type Caller,
-  type PairedCase,
-} from "./workflows-client.ts";
+import { AdapterPair, comparable, type PairedCase } from "./support/adapter-pair.ts";
+import { CheckedClient } from "./support/checked-client.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import { jsonBody, jsonData, sendRequest, type Caller } from "./support/mock-exchange.ts";
+import { seedWorkflowAgents } from "./support/workflow-agents.ts";
 
 type Json = Record<string, unknown>;
 
@@ -72,25 +65,25 @@ function generate(json: unknown, caller: Caller = "alice") {
 describe("generate prompt", () => {
   test("writes a prompt from the request", async () => {
     const generated = await generate(PROMPT_REQUEST);
-    const text = String(body(generated)["data"]);
+    const text = String(jsonBody(generated)["data"]);
     expect(generated.status).toBe(200);
     expect(text.startsWith("You are pdf-summarizer: Summarizes uploaded PDF files.")).toBe(true);
-    expect(body(generated)["success"]).toBeUndefined();
+    expect(jsonBody(generated)["success"]).toBeUndefined();
   });
 
   test("equal requests get equal prompts", async () => {
-    expect(body(await generate(PROMPT_REQUEST))["data"]).toBe(body(await generate(PROMPT_REQUEST))["data"]);
+    expect(jsonBody(await generate(PROMPT_REQUEST))["data"]).toBe(jsonBody(await generate(PROMPT_REQUEST))["data"]);
   });
 
   test("workflow prompts close differently", async () => {
-    const agent = String(body(await generate(PROMPT_REQUEST))["data"]);
-    const workflow = String(body(await generate({ ...PROMPT_REQUEST, type: "workflow" }))["data"]);
+    const agent = String(jsonBody(await generate(PROMPT_REQUEST))["data"]);
+    const workflow = String(jsonBody(await generate({ ...PROMPT_REQUEST, type: "workflow" }))["data"]);
     expect(workflow).not.toBe(agent);
   });
 
   test("records a usage row", async () => {
     await generate(PROMPT_REQUEST, "carol");
-    const rows = data<Json[]>(
+    const rows = jsonData<Json[]>(
       await client.call(
         "carol",
         "listUsageRecords",
@@ -125,7 +118,7 @@ describe("core config", () => {
   });
 
   test("lists each kind of entry", async () => {
-    const config = body(await client.call("alice", "getCoreConfig", "GET", "/v1/core/config"));
+    const config = jsonBody(await client.call("alice", "getCoreConfig", "GET", "/v1/core/config"));
     expect(Object.keys(config["models"] as Json)).toContain("msq-mock-chat");
     expect(Object.keys(config["embeddingModels"] as Json)).toContain("nomic-embed-text-v1.5");
     expect(Object.keys(config["embeddedCollections"] as Json)).toContain("product-docs");
@@ -133,7 +126,7 @@ describe("core config", () => {
   });
 
   test("excludes other accounts", async () => {
-    const config = body(await client.call("bob", "getCoreConfig", "GET", "/v1/core/config"));
+    const config = jsonBody(await client.call("bob", "getCoreConfig", "GET", "/v1/core/config"));
     expect(Object.keys(config["agents"] as Json)).not.toContain("synthesizer");
   });
 });
@@ -142,15 +135,15 @@ describe("scrape url", () => {
   const scrape = (json: unknown) => client.call("alice", "scrapeUrl", "POST", "/v1/core/scrape-url", json);
 
   test("returns text derived from the url", async () => {
-    const page = body(await scrape({ url: "https://example.com/pricing" }));
+    const page = jsonBody(await scrape({ url: "https://example.com/pricing" }));
     expect(page["success"]).toBe(true);
     expect(String(page["data"]).split("\n")[0]).toBe("example.com/pricing");
   });
 
   test("equal urls get equal text", async () => {
-    const first = body(await scrape({ url: "https://example.com/a" }))["data"];
-    expect(body(await scrape({ url: "https://example.com/a" }))["data"]).toBe(first);
-    expect(body(await scrape({ url: "https://example.com/b" }))["data"]).not.toBe(first);
+    const first = jsonBody(await scrape({ url: "https://example.com/a" }))["data"];
+    expect(jsonBody(await scrape({ url: "https://example.com/a" }))["data"]).toBe(first);
+    expect(jsonBody(await scrape({ url: "https://example.com/b" }))["data"]).not.toBe(first);
   });
 
   test.each([
@@ -178,11 +171,11 @@ describe("core tools and servers", () => {
   });
 
   const serverNames = async (caller: Caller): Promise<unknown[]> =>
-    (body(await local.call(caller, "listCoreServers", "GET", "/v1/core/servers"))["servers"] as Json[]).map(
+    (jsonBody(await local.call(caller, "listCoreServers", "GET", "/v1/core/servers"))["servers"] as Json[]).map(
       (server) => server["name"],
     );
   const toolServers = async (caller: Caller): Promise<string[]> =>
-    (body(await local.call(caller, "listCoreTools", "GET", "/v1/core/tools"))["tools"] as Json[]).flatMap(
+    (jsonBody(await local.call(caller, "listCoreTools", "GET", "/v1/core/tools"))["tools"] as Json[]).flatMap(
       (group) => Object.keys(group),
     );
 
@@ -191,7 +184,7 @@ describe("core tools and servers", () => {
   });
 
   test("tools are grouped by server", async () => {
-    const tools = body(await local.call("carol", "listCoreTools", "GET", "/v1/core/tools"))[
+    const tools = jsonBody(await local.call("carol", "listCoreTools", "GET", "/v1/core/tools"))[
       "tools"
     ] as Json[];
     const weather = tools.find((group) => "weather-server" in group)?.["weather-server"] as Json[];
@@ -199,17 +192,17 @@ describe("core tools and servers", () => {
   });
 
   test("external server needs an install", async () => {
-    await send(mock.origin, "alice", "POST", "/v1/mcp/external-servers", externalServer("team-notes"));
+    await sendRequest(mock.origin, "alice", "POST", "/v1/mcp/external-servers", externalServer("team-notes"));
     expect(await serverNames("alice")).not.toContain("team-notes");
 
-    await send(mock.origin, "alice", "PUT", "/v1/mcp/servers/team-notes/install", { enabled: true });
+    await sendRequest(mock.origin, "alice", "PUT", "/v1/mcp/servers/team-notes/install", { enabled: true });
     expect(await serverNames("alice")).toContain("team-notes");
     expect(await toolServers("alice")).toContain("team-notes");
     expect(await serverNames("bob")).not.toContain("team-notes");
   });
 
   test("disabled servers are hidden", async () => {
-    await send(mock.origin, "bob", "PUT", "/v1/mcp/servers/weather-server/install", { enabled: false });
+    await sendRequest(mock.origin, "bob", "PUT", "/v1/mcp/servers/weather-server/install", { enabled: false });
     expect(await serverNames("bob")).toEqual(["calculator-server"]);
     expect(await toolServers("bob")).toEqual(["calculator-server"]);
   });
@@ -270,37 +263,24 @@ describe("utility adapters", () => {
 /** For each utility fault, a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> = {
   "core-config-key-unmasked": async (mock) => {
-    const config = await send(mock.origin, "alice", "GET", "/v1/core/config");
+    const config = await sendRequest(mock.origin, "alice", "GET", "/v1/core/config");
     return config.text.includes(providerKeyOf(mock, "alice"));
   },
   "core-servers-disabled-listed": async (mock) => {
-    await send(mock.origin, "alice", "PUT", "/v1/mcp/servers/weather-server/install", { enabled: false });
-    const servers = body(await send(mock.origin, "alice", "GET", "/v1/core/servers"))["servers"] as Json[];
+    await sendRequest(mock.origin, "alice", "PUT", "/v1/mcp/servers/weather-server/install", { enabled: false });
+    const servers = jsonBody(await sendRequest(mock.origin, "alice", "GET", "/v1/core/servers"))["servers"] as Json[];
     return servers.some((server) => server["enabled"] !== true);
   },
   "scrape-url-invalid-accepted": async (mock) =>
-    (await send(mock.origin, "alice", "POST", "/v1/core/scrape-url", { url: "not a url" })).status !== 400,
+    (await sendRequest(mock.origin, "alice", "POST", "/v1/core/scrape-url", { url: "not a url" })).status !== 400,
 };
 
 describe("utility faults", () => {
   test("every utility fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "utilities")
-      .map((fault) => fault.name);
-    expect(Object.keys(PROBES).sort()).toEqual(names.sort());
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("utilities"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const faults of [[], [name]]) {
-      const mock = await startMock({ faults });
-      try {
-        expect(await probe(mock), faults.length === 0 ? "without the fault" : "with the fault").toBe(
-          faults.length > 0,
-        );
-      } finally {
-        await mock.close();
-      }
-    }
+    await expectProbeBreaksRule(name, probe);
   });
 });

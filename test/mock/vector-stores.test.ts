@@ -6,9 +6,9 @@ import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { parseTimingModel } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
-
-type Caller = "alice" | "bob" | "carol" | "none";
+import { expectConforms } from "./support/contract-checks.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
 
 /** Origin the msw handlers intercept in this file. Nothing listens there. */
 const MSW_ORIGIN = "http://127.0.0.1:4997";
@@ -25,32 +25,6 @@ afterAll(async () => {
   await mock.close();
 });
 
-/** Sends a request to `origin` as `caller`. A `body` other than FormData is sent as JSON. */
-async function send(
-  origin: string,
-  caller: Caller,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<MockExchange> {
-  const key = TEST_KEYS[caller];
-  const headers: Record<string, string> = key === undefined ? {} : { "x-api-key": key };
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) {
-    payload = body;
-  } else if (body !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers,
-    ...(payload === undefined ? {} : { body: payload }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return readExchange(response);
-}
-
 /** A client of one running mock that checks every response against the spec. */
 class Client {
   constructor(readonly target: RunningMock) {}
@@ -63,13 +37,7 @@ class Client {
     body?: unknown,
   ): Promise<MockExchange> {
     const exchange = await send(this.target.origin, caller, method, path, body);
-    const failures = registry.validateResponse({
-      operationId,
-      status: exchange.status,
-      contentType: exchange.contentType,
-      body: exchange.bytes,
-    });
-    expect(failures, `${operationId} ${exchange.status} ${exchange.text.slice(0, 200)}`).toEqual([]);
+    expectConforms(registry, operationId, exchange);
     return exchange;
   }
 
@@ -105,7 +73,7 @@ class Client {
   }
 }
 
-const json = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
+const json = jsonBody;
 const counts = (store: Record<string, unknown>): Record<string, unknown> =>
   store["file_counts"] as Record<string, unknown>;
 const ids = (list: Record<string, unknown>): unknown[] =>
@@ -671,24 +639,10 @@ const PROBES: Readonly<Record<string, (client: Client) => Promise<boolean>>> = {
 
 describe("vector store faults", () => {
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const [faults, broken] of [
-      [[], false],
-      [[name], true],
-    ] as const) {
-      const faulty = await startMock({ faults });
-      try {
-        expect(await probe(new Client(faulty))).toBe(broken);
-      } finally {
-        await faulty.close();
-      }
-    }
+    await expectProbeBreaksRule(name, (faulty) => probe(new Client(faulty)));
   });
 
   test("every vector store fault has a probe", () => {
-    const names = mock.deployment.registry
-      .list()
-      .filter((fault) => fault.area === "vector-stores")
-      .map((fault) => fault.name);
-    expect(names.sort()).toEqual(Object.keys(PROBES).sort());
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("vector-stores"));
   });
 });

@@ -2,14 +2,20 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { readVideoMetadata } from "../../src/mock/areas/video/video-metadata.ts";
-import { createFaultRegistry, MockDeployment } from "../../src/mock/deployment.ts";
+import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ZERO_TIMING, type TimingModel } from "../../src/mock/timing-model.ts";
-import { readSseStream } from "../../src/sse/read-sse-stream.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
-
-type Caller = "alice" | "bob" | "carol" | "none";
+import { contractFailures } from "./support/contract-checks.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import {
+  eventPayloads,
+  jsonBody,
+  jsonData,
+  sendRequest,
+  type Caller,
+  type MockExchange,
+} from "./support/mock-exchange.ts";
 
 let registry: ValidatorRegistry;
 
@@ -57,34 +63,20 @@ interface Upload {
 }
 
 /** Sends a JSON body, a video upload, or nothing, to the mock at `origin`. */
-async function send(
+function send(
   origin: string,
   caller: Caller,
   method: string,
   path: string,
   payload?: { json?: unknown; upload?: Upload },
 ): Promise<MockExchange> {
-  const key = TEST_KEYS[caller];
-  const headers: Record<string, string> = key === undefined ? {} : { "x-api-key": key };
-  let body: BodyInit | undefined;
-  if (payload?.json !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(payload.json);
-  } else if (payload?.upload !== undefined) {
-    const form = new FormData();
-    const upload = payload.upload;
-    if (upload.filename !== "") form.append("file", new Blob([(upload.bytes ?? DEMO_VIDEO).slice()], { type: "video/mp4" }), upload.filename);
-    if (upload.extraFile === true) form.append("file", new Blob([DEMO_VIDEO.slice()], { type: "video/mp4" }), "second.mp4");
-    if (upload.request !== undefined) form.append("request", typeof upload.request === "string" ? upload.request : JSON.stringify(upload.request));
-    body = form;
-  }
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  return readExchange(response);
+  const upload = payload?.upload;
+  if (upload === undefined) return sendRequest(origin, caller, method, path, payload?.json);
+  const form = new FormData();
+  if (upload.filename !== "") form.append("file", new Blob([(upload.bytes ?? DEMO_VIDEO).slice()], { type: "video/mp4" }), upload.filename);
+  if (upload.extraFile === true) form.append("file", new Blob([DEMO_VIDEO.slice()], { type: "video/mp4" }), "second.mp4");
+  if (upload.request !== undefined) form.append("request", typeof upload.request === "string" ? upload.request : JSON.stringify(upload.request));
+  return sendRequest(origin, caller, method, path, form);
 }
 
 /** Stores a video through the files area and returns its id. */
@@ -92,13 +84,7 @@ async function storeVideo(origin: string, caller: Caller, filename = "demo.mp4",
   const form = new FormData();
   form.append("file", new Blob([bytes.slice()], { type: "video/mp4" }), filename);
   form.append("purpose", "assistants");
-  const response = await fetch(`${origin}/v1/files`, {
-    method: "POST",
-    headers: { "x-api-key": TEST_KEYS[caller] ?? "" },
-    body: form,
-    signal: AbortSignal.timeout(10_000),
-  });
-  const file = (await response.json()) as Record<string, unknown>;
+  const file = jsonBody(await sendRequest(origin, caller, "POST", "/v1/files", form));
   return String(file["id"]);
 }
 
@@ -109,28 +95,11 @@ async function addFailingModel(origin: string, caller: Caller): Promise<void> {
 }
 
 /** Returns every contract failure of a response: body, SSE events, comments, terminator and first event. */
-function contractFailures(operationId: string, exchange: MockExchange, comments: readonly string[] = []): unknown[] {
-  const failures: unknown[] = registry.validateResponse({
-    operationId,
-    status: exchange.status,
-    contentType: exchange.contentType,
-    body: exchange.events === undefined ? exchange.bytes : "",
-  });
-  if (exchange.events === undefined) return failures;
-  const rules = registry.sseRules(operationId, exchange.status);
-  for (const data of exchange.events) failures.push(...registry.validateEvent({ operationId, status: exchange.status, data }).failures);
-  for (const comment of comments) failures.push(...registry.validateComment({ operationId, status: exchange.status, comment }));
-  if (exchange.events.at(-1) !== rules.terminator) failures.push(`last event is not ${rules.terminator}`);
-  const first = exchange.events[0] === undefined ? undefined : (JSON.parse(exchange.events[0]) as Record<string, unknown>);
-  if (first?.["type"] !== "snapshot") failures.push("first event is not the snapshot");
-  return failures;
-}
-
-const body = (exchange: MockExchange): Record<string, unknown> => exchange.json as Record<string, unknown>;
-const data = (exchange: MockExchange): Record<string, unknown> => body(exchange)["data"] as Record<string, unknown>;
+const failuresOf = (operationId: string, exchange: MockExchange): unknown[] => contractFailures(registry, operationId, exchange);
+const body = jsonBody;
+const data = (exchange: MockExchange): Record<string, unknown> => jsonData(exchange);
 const report = (exchange: MockExchange): Record<string, unknown> => data(exchange)["report"] as Record<string, unknown>;
-const payloads = (exchange: MockExchange): Record<string, unknown>[] =>
-  (exchange.events ?? []).filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as Record<string, unknown>);
+const payloads = eventPayloads;
 
 const PROMPT = {
   batchInstructions: "Describe what happens in these frames.",
@@ -256,7 +225,7 @@ describe("video operations", () => {
   test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s", async (_name, testCase) => {
     const exchange = await sendCase(mock.origin, testCase, ids);
     expect(exchange.status).toBe(testCase.status);
-    expect(contractFailures(testCase.operationId, exchange)).toEqual([]);
+    expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
     testCase.capture?.(exchange, ids);
   });
 });
@@ -383,22 +352,11 @@ describe("video run lifecycle", () => {
     return String(data(started)["runId"]);
   }
 
-  async function stream(runId: string): Promise<{ exchange: MockExchange; comments: string[] }> {
-    const response = await fetch(`${mock.origin}/v1/core/video/runs/${runId}/stream`, {
-      headers: { "x-api-key": TEST_KEYS["alice"] ?? "" },
-      signal: AbortSignal.timeout(15_000),
-    });
-    const transcript = await readSseStream(response.body as unknown as AsyncIterable<Uint8Array>);
-    const exchange: MockExchange = {
-      status: response.status,
-      contentType: response.headers.get("content-type") ?? "",
-      bytes: new Uint8Array(),
-      text: "",
-      json: undefined,
-      events: transcript.events.map((event) => event.data),
-    };
-    return { exchange, comments: transcript.comments.map((comment) => comment.text) };
+  async function stream(runId: string): Promise<{ exchange: MockExchange; comments: readonly string[] }> {
+    const exchange = await sendRequest(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}/stream`);
+    return { exchange, comments: exchange.comments };
   }
+
 
   test("live stream reaches the result", async () => {
     const runId = await startRun();
@@ -408,7 +366,7 @@ describe("video run lifecycle", () => {
     expect(types.at(-1)).toBe("result");
     expect(exchange.events?.at(-1)).toBe("[DONE]");
     expect(comments.length).toBeGreaterThan(0);
-    expect(contractFailures("streamVideoRun", exchange, comments)).toEqual([]);
+    expect(failuresOf("streamVideoRun", exchange)).toEqual([]);
 
     const run = data(await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}`));
     expect(run["status"]).toBe("completed");
@@ -431,7 +389,7 @@ describe("video run lifecycle", () => {
     expect(typeof data(cancelled)["cancelledAt"]).toBe("number");
     const { exchange } = await streaming;
     expect(payloads(exchange).at(-1)?.["type"]).toBe("cancelled");
-    expect(contractFailures("streamVideoRun", exchange)).toEqual([]);
+    expect(failuresOf("streamVideoRun", exchange)).toEqual([]);
     const later = data(await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}`));
     expect(later["status"]).toBe("cancelled");
     expect(later["result"]).toBeUndefined();
@@ -450,7 +408,7 @@ describe("video run lifecycle", () => {
     const { exchange } = await stream(runId);
     const last = payloads(exchange).at(-1) ?? {};
     expect(last["type"]).toBe("error");
-    expect(contractFailures("streamVideoRun", exchange)).toEqual([]);
+    expect(failuresOf("streamVideoRun", exchange)).toEqual([]);
     const run = data(await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}`));
     expect(run["status"]).toBe("error");
     expect(run["errorStage"]).toBe("batch");
@@ -583,22 +541,10 @@ async function startStoredRun(mock: RunningMock, caller: Caller): Promise<string
 
 describe("video faults", () => {
   test("every fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "video")
-      .map((fault) => fault.name)
-      .sort();
-    expect(Object.keys(PROBES).sort()).toEqual(names);
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("video"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const [faults, broken] of [[[], false], [[name], true]] as const) {
-      const mock = await startMock({ faults });
-      try {
-        expect(await probe(mock)).toBe(broken);
-      } finally {
-        await mock.close();
-      }
-    }
+    await expectProbeBreaksRule(name, probe);
   });
 });

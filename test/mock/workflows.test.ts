@@ -1,25 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createFaultRegistry } from "../../src/mock/deployment.ts";
 import { STARTABLE_WORKFLOWS, type StartableConfig } from "../../src/mock/run-directory.ts";
-import { startMock, type RunningMock } from "../../src/mock/server.ts";
+import { startMock } from "../../src/mock/server.ts";
 import { parseTimingModel, type TimingModel } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { AdapterPair, comparable, type PairedCase } from "./support/adapter-pair.ts";
+import { CheckedClient } from "./support/checked-client.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import {
-  AdapterPair,
-  CheckedClient,
-  body,
-  comparable,
-  data,
+  eventPayloads,
   eventTypes,
-  payloads,
-  readResponse,
-  seedWorkflowAgents,
-  send,
+  jsonBody,
+  jsonData,
+  readExchange,
+  sendRequest,
+  TEST_KEYS,
   type Caller,
-  type Exchange,
-  type PairedCase,
-} from "./workflows-client.ts";
-import { TEST_KEYS } from "./support/mock-exchange.ts";
+  type MockExchange,
+} from "./support/mock-exchange.ts";
+import { seedWorkflowAgents } from "./support/workflow-agents.ts";
 
 type Json = Record<string, unknown>;
 
@@ -67,7 +65,7 @@ async function startWorkflowMock(
 async function createConfig(client: CheckedClient, json: unknown, caller: Caller = "alice"): Promise<Json> {
   const created = await client.call(caller, "createWorkflow", "POST", "/v1/core/workflows", json);
   expect(created.status).toBe(200);
-  return data(created);
+  return jsonData(created);
 }
 
 async function startRun(client: CheckedClient, workflowId: string, extra: Json = {}): Promise<string> {
@@ -76,14 +74,14 @@ async function startRun(client: CheckedClient, workflowId: string, extra: Json =
     ...extra,
   });
   expect(started.status).toBe(202);
-  return String(body(started)["runId"]);
+  return String(jsonBody(started)["runId"]);
 }
 
-async function getRun(client: CheckedClient, runId: string, caller: Caller = "alice"): Promise<Exchange> {
+async function getRun(client: CheckedClient, runId: string, caller: Caller = "alice"): Promise<MockExchange> {
   return client.call(caller, "getWorkflowRun", "GET", `/v1/core/workflow-runs/${runId}`);
 }
 
-function streamRun(client: CheckedClient, runId: string): Promise<Exchange> {
+function streamRun(client: CheckedClient, runId: string): Promise<MockExchange> {
   return client.call("alice", "streamWorkflowRun", "GET", `/v1/core/workflow-runs/${runId}/stream`);
 }
 
@@ -113,7 +111,7 @@ describe("workflow configs", () => {
   test("create without a body uses defaults", async () => {
     const created = await client.call("alice", "createWorkflow", "POST", "/v1/core/workflows");
     expect(created.status).toBe(200);
-    expect(data(created)["name"]).toBe("Untitled Workflow");
+    expect(jsonData(created)["name"]).toBe("Untitled Workflow");
   });
 
   test("create derives server fields", async () => {
@@ -143,7 +141,7 @@ describe("workflow configs", () => {
       systemPrompt: "You plan.",
       model: "msq-mock-chat",
     });
-    const agentId = String(data(agent)["id"]);
+    const agentId = String(jsonData(agent)["id"]);
     const config = await createConfig(
       client,
       { mainAgentRef: `agent/${agentId}`, mainPrompt: "<planner|#|goal>" },
@@ -163,7 +161,7 @@ describe("workflow configs", () => {
       mainPrompt: "<agent/agt_missing::topic>",
       delimiter: "::",
     });
-    expect(body(created)["errorCode"]).toBe("WORKFLOW_HELPER_NAME_UNRESOLVED");
+    expect(jsonBody(created)["errorCode"]).toBe("WORKFLOW_HELPER_NAME_UNRESOLVED");
   });
 
   test.each([
@@ -182,39 +180,39 @@ describe("workflow configs", () => {
   ])("%s gets 400", async (_name, json, errorCode) => {
     const created = await client.call("alice", "createWorkflow", "POST", "/v1/core/workflows", json);
     expect(created.status).toBe(400);
-    expect(body(created)["errorCode"]).toBe(errorCode);
+    expect(jsonBody(created)["errorCode"]).toBe(errorCode);
   });
 
   test("bob cannot use alice's agents", async () => {
     const created = await client.call("bob", "createWorkflow", "POST", "/v1/core/workflows", {
       mainAgentRef: "agent/agt_synth",
     });
-    expect(body(created)["errorCode"]).toBe("WORKFLOW_MAIN_AGENT_NOT_FOUND");
+    expect(jsonBody(created)["errorCode"]).toBe("WORKFLOW_MAIN_AGENT_NOT_FOUND");
   });
 
   test("list is newest first", async () => {
     const older = await createConfig(client, { name: "older" });
     const newer = await createConfig(client, { name: "newer" });
-    const before = data<Json[]>(await client.call("alice", "listWorkflows", "GET", "/v1/core/workflows"));
+    const before = jsonData<Json[]>(await client.call("alice", "listWorkflows", "GET", "/v1/core/workflows"));
     expect(before[0]?.["id"]).toBe(newer["id"]);
 
     await client.call("alice", "updateWorkflow", "PUT", `/v1/core/workflows/${String(older["id"])}`, {
       name: "older, renamed",
     });
-    const after = data<Json[]>(await client.call("alice", "listWorkflows", "GET", "/v1/core/workflows"));
+    const after = jsonData<Json[]>(await client.call("alice", "listWorkflows", "GET", "/v1/core/workflows"));
     expect(after[0]?.["id"]).toBe(older["id"]);
   });
 
   test("list excludes other accounts", async () => {
     const config = await createConfig(client, { name: "alice only" });
-    const list = data<Json[]>(await client.call("bob", "listWorkflows", "GET", "/v1/core/workflows"));
+    const list = jsonData<Json[]>(await client.call("bob", "listWorkflows", "GET", "/v1/core/workflows"));
     expect(list.map((entry) => entry["id"])).not.toContain(config["id"]);
   });
 
   test("update merges the body", async () => {
     const config = await createConfig(client, FULL_CONFIG);
     const path = `/v1/core/workflows/${String(config["id"])}`;
-    const renamed = data(await client.call("alice", "updateWorkflow", "PUT", path, { name: "Renamed" }));
+    const renamed = jsonData(await client.call("alice", "updateWorkflow", "PUT", path, { name: "Renamed" }));
     expect(renamed["name"]).toBe("Renamed");
     expect(renamed["mainPrompt"]).toBe(PROMPT);
     expect(renamed["mainAgentRef"]).toBe("agent/agt_synth");
@@ -225,7 +223,7 @@ describe("workflow configs", () => {
   test("update with null clears the main agent", async () => {
     const config = await createConfig(client, FULL_CONFIG);
     const path = `/v1/core/workflows/${String(config["id"])}`;
-    const cleared = data(await client.call("alice", "updateWorkflow", "PUT", path, { mainAgentRef: null }));
+    const cleared = jsonData(await client.call("alice", "updateWorkflow", "PUT", path, { mainAgentRef: null }));
     expect(cleared["mainAgentRef"]).toBeNull();
     expect(cleared["mainAgentId"]).toBeNull();
   });
@@ -242,7 +240,7 @@ describe("workflow configs", () => {
       },
     );
     expect(updated.status).toBe(400);
-    expect(body(updated)["errorCode"]).toBe("WORKFLOW_HELPER_NAME_UNRESOLVED");
+    expect(jsonBody(updated)["errorCode"]).toBe("WORKFLOW_HELPER_NAME_UNRESOLVED");
   });
 
   test.each([
@@ -262,10 +260,10 @@ describe("workflow configs", () => {
     const path = `/v1/core/workflows/${String(config["id"])}`;
     const first = await client.call("alice", "deleteWorkflow", "DELETE", path);
     expect(first.status).toBe(200);
-    expect(body(first)).toEqual({ success: true, message: "Deleted" });
+    expect(jsonBody(first)).toEqual({ success: true, message: "Deleted" });
     const second = await client.call("alice", "deleteWorkflow", "DELETE", path);
     expect(second.status).toBe(200);
-    expect(body(second)).toEqual({ success: false, message: "Not found" });
+    expect(jsonBody(second)).toEqual({ success: false, message: "Not found" });
   });
 
   test("bob cannot delete alice's config", async () => {
@@ -276,8 +274,8 @@ describe("workflow configs", () => {
       "DELETE",
       `/v1/core/workflows/${String(config["id"])}`,
     );
-    expect(body(deleted)["success"]).toBe(false);
-    const list = data<Json[]>(await client.call("alice", "listWorkflows", "GET", "/v1/core/workflows"));
+    expect(jsonBody(deleted)["success"]).toBe(false);
+    const list = jsonData<Json[]>(await client.call("alice", "listWorkflows", "GET", "/v1/core/workflows"));
     expect(list.map((entry) => entry["id"])).toContain(config["id"]);
   });
 });
@@ -300,8 +298,8 @@ describe("workflow runs", () => {
       workflowId: configId,
     });
     expect(started.status).toBe(202);
-    const run = data(started);
-    expect(run["runId"]).toBe(body(started)["runId"]);
+    const run = jsonData(started);
+    expect(run["runId"]).toBe(jsonBody(started)["runId"]);
     expect(run["status"]).toBe("queued");
     expect(run["helpers"]).toEqual([]);
     expect((run["main"] as Json)["status"]).toBe("pending");
@@ -309,7 +307,7 @@ describe("workflow runs", () => {
   });
 
   test("run plays helpers then main", async () => {
-    const run = data(await getRun(client, await startRun(client, configId)));
+    const run = jsonData(await getRun(client, await startRun(client, configId)));
     const helper = (run["helpers"] as Json[])[0] as Json;
     const main = run["main"] as Json;
     expect(run["status"]).toBe("completed");
@@ -322,7 +320,7 @@ describe("workflow runs", () => {
   });
 
   test("aggregate usage sums the steps", async () => {
-    const run = data(await getRun(client, await startRun(client, configId)));
+    const run = jsonData(await getRun(client, await startRun(client, configId)));
     const helperUsage = ((run["helpers"] as Json[])[0] as Json)["usage"] as Json;
     const mainUsage = (run["main"] as Json)["usage"] as Json;
     const total = run["aggregateUsage"] as Json;
@@ -339,7 +337,7 @@ describe("workflow runs", () => {
     const runId = await startRun(client, configId, {
       dataPayload: JSON.stringify({ topic: "agents", audience: { segment: "ops" } }),
     });
-    const hydrated = data(
+    const hydrated = jsonData(
       await client.call("alice", "getHydratedWorkflowRun", "GET", `/v1/core/workflow-runs/${runId}/hydrated`),
     );
     const record = hydrated["record"] as Json;
@@ -350,7 +348,7 @@ describe("workflow runs", () => {
 
   test("hydrated run has the transcripts", async () => {
     const runId = await startRun(client, configId);
-    const hydrated = data(
+    const hydrated = jsonData(
       await client.call("alice", "getHydratedWorkflowRun", "GET", `/v1/core/workflow-runs/${runId}/hydrated`),
     );
     const record = hydrated["record"] as Json;
@@ -395,11 +393,11 @@ describe("workflow runs", () => {
       dataPayload: JSON.stringify({ sources: [] }),
     });
     const stream = await streamRun(client, runId);
-    const error = payloads(stream).at(-1) as Json;
+    const error = eventPayloads(stream).at(-1) as Json;
     expect(error["type"]).toBe("error");
     expect(error["errorCode"]).toBe("WORKFLOW_DATA_INTERPOLATION_ERROR");
     expect(error["dataPath"]).toBe("sources.0.title");
-    expect(data(await getRun(client, runId))["status"]).toBe("error");
+    expect(jsonData(await getRun(client, runId))["status"]).toBe("error");
   });
 
   test("dotted paths and indices resolve", async () => {
@@ -410,7 +408,7 @@ describe("workflow runs", () => {
     const runId = await startRun(client, String(config["id"]), {
       dataPayload: JSON.stringify({ sources: [{ title: "first" }, { title: "second" }] }),
     });
-    const hydrated = data(
+    const hydrated = jsonData(
       await client.call("alice", "getHydratedWorkflowRun", "GET", `/v1/core/workflow-runs/${runId}/hydrated`),
     );
     const prompt = (((hydrated["mainChat"] as Json)["messages"] as Json[])[0] as Json)["content"];
@@ -420,7 +418,7 @@ describe("workflow runs", () => {
   test("run without main agent fails", async () => {
     const config = await createConfig(client, { mainPrompt: "Nothing to do." });
     const stream = await streamRun(client, await startRun(client, String(config["id"])));
-    expect((payloads(stream).at(-1) as Json)["errorCode"]).toBe("WORKFLOW_MAIN_AGENT_NOT_FOUND");
+    expect((eventPayloads(stream).at(-1) as Json)["errorCode"]).toBe("WORKFLOW_MAIN_AGENT_NOT_FOUND");
   });
 
   test("failed helper gets the failure message", async () => {
@@ -432,7 +430,7 @@ describe("workflow runs", () => {
       failureInstruction: "Carry on without it.",
     });
     const runId = await startRun(client, String(config["id"]));
-    const hydrated = data(
+    const hydrated = jsonData(
       await client.call("alice", "getHydratedWorkflowRun", "GET", `/v1/core/workflow-runs/${runId}/hydrated`),
     );
     const record = hydrated["record"] as Json;
@@ -447,7 +445,7 @@ describe("workflow runs", () => {
 
   test("failed main agent fails the run", async () => {
     const config = await createConfig(client, { mainAgentRef: "agent/agt_flaky", mainPrompt: "Go." });
-    const run = data(await getRun(client, await startRun(client, String(config["id"]))));
+    const run = jsonData(await getRun(client, await startRun(client, String(config["id"]))));
     expect(run["status"]).toBe("error");
     expect((run["main"] as Json)["status"]).toBe("error");
     expect(typeof run["errorMessage"]).toBe("string");
@@ -458,7 +456,7 @@ describe("workflow runs", () => {
       mainAgentRef: "shared/bob/editor",
       mainPrompt: "Edit this.",
     });
-    const run = data(await getRun(client, await startRun(client, String(config["id"]))));
+    const run = jsonData(await getRun(client, await startRun(client, String(config["id"]))));
     const main = run["main"] as Json;
     expect(run["status"]).toBe("completed");
     expect(main["agentUsername"]).toBe("bob");
@@ -470,7 +468,7 @@ describe("workflow runs", () => {
     const id = String(config["id"]);
     const runIds = [await startRun(client, id), await startRun(client, id), await startRun(client, id)];
     const list = async (query: string): Promise<unknown[]> =>
-      data<Json[]>(
+      jsonData<Json[]>(
         await client.call("alice", "listWorkflowRuns", "GET", `/v1/core/workflows/${id}/runs${query}`),
       ).map((run) => run["runId"]);
     expect(await list("")).toEqual([...runIds].reverse());
@@ -506,7 +504,7 @@ describe("workflow runs", () => {
 
   test("stream of an ended run", async () => {
     const stream = await streamRun(client, await startRun(client, configId));
-    const snapshot = payloads(stream)[0] as Json;
+    const snapshot = eventPayloads(stream)[0] as Json;
     expect(eventTypes(stream)).toEqual(["snapshot", "workflow_completed"]);
     expect((snapshot["record"] as Json)["status"]).toBe("completed");
     expect(stream.events?.at(-1)).toBe("[DONE]");
@@ -520,13 +518,13 @@ describe("workflow runs", () => {
       "POST",
       `/v1/core/workflow-runs/${runId}/cancel`,
     );
-    expect(body(cancelled)).toEqual({
+    expect(jsonBody(cancelled)).toEqual({
       success: true,
       found: true,
       cancelled: false,
       alreadyCancelled: false,
     });
-    expect(data(await getRun(client, runId))["status"]).toBe("completed");
+    expect(jsonData(await getRun(client, runId))["status"]).toBe("completed");
   });
 
   test.each([
@@ -543,9 +541,9 @@ describe("workflow runs", () => {
   });
 
   test("steps record usage rows", async () => {
-    const run = data(await getRun(client, await startRun(client, configId)));
+    const run = jsonData(await getRun(client, await startRun(client, configId)));
     const helper = (run["helpers"] as Json[])[0] as Json;
-    const rows = data<Json[]>(
+    const rows = jsonData<Json[]>(
       await client.call(
         "alice",
         "listUsageRecords",
@@ -580,7 +578,7 @@ describe("startable workflows", () => {
     const id = String((await createConfig(client, FULL_CONFIG))["id"]);
     const outcome = startable(id)?.start(JSON.stringify({ topic: "hooks", audience: { segment: "ops" } }));
     if (outcome?.ok !== true) throw new Error(`The start failed: ${JSON.stringify(outcome)}`);
-    const run = data(await getRun(client, String(outcome.runId)));
+    const run = jsonData(await getRun(client, String(outcome.runId)));
     expect(run["workflowConfigId"]).toBe(id);
     expect(((run["helpers"] as Json[])[0] as Json)["resolvedInput"]).toBe("hooks");
   });
@@ -611,7 +609,7 @@ describe("live workflow runs", () => {
   test("running run reports progress", async () => {
     const config = await createConfig(client, FULL_CONFIG);
     const runId = await startRun(client, String(config["id"]));
-    const run = data(await getRun(client, runId));
+    const run = jsonData(await getRun(client, runId));
     expect(run["status"]).toBe("running");
     expect((run["resumeSnapshot"] as Json)["phase"]).toBe("helpers");
     await streamRun(client, runId);
@@ -625,7 +623,7 @@ describe("live workflow runs", () => {
     });
     const stream = await streamRun(client, await startRun(client, String(config["id"])));
     const types = eventTypes(stream);
-    const all = payloads(stream);
+    const all = eventPayloads(stream);
     const position = (type: string, patternIndex?: number): number =>
       all.findIndex(
         (payload) =>
@@ -656,7 +654,7 @@ describe("live workflow runs", () => {
       ...FULL_CONFIG,
       mainPrompt: "<researcher|#|topic> <researcher|#|audience>",
     });
-    const all = payloads(await streamRun(client, await startRun(client, String(config["id"]))));
+    const all = eventPayloads(await streamRun(client, await startRun(client, String(config["id"]))));
     const second = all.findIndex(
       (payload) => payload["type"] === "helper_started" && payload["patternIndex"] === 1,
     );
@@ -687,14 +685,14 @@ describe("live workflow runs", () => {
     });
     const cancelPath = `/v1/core/workflow-runs/${runId}/cancel`;
     const first = await client.call("alice", "cancelWorkflowRun", "POST", cancelPath);
-    const stream = await readResponse(response);
+    const stream = await readExchange(response);
     const second = await client.call("alice", "cancelWorkflowRun", "POST", cancelPath);
-    const run = data(await getRun(client, runId));
+    const run = jsonData(await getRun(client, runId));
 
-    expect(body(first)).toEqual({ success: true, found: true, cancelled: true, alreadyCancelled: false });
+    expect(jsonBody(first)).toEqual({ success: true, found: true, cancelled: true, alreadyCancelled: false });
     expect(eventTypes(stream).at(-1)).toBe("workflow_cancelled");
     expect(stream.events?.at(-1)).toBe("[DONE]");
-    expect(body(second)).toEqual({ success: true, found: true, cancelled: false, alreadyCancelled: true });
+    expect(jsonBody(second)).toEqual({ success: true, found: true, cancelled: false, alreadyCancelled: true });
     expect(run["status"]).toBe("cancelled");
     expect(typeof run["cancelledAt"]).toBe("number");
   });
@@ -740,7 +738,7 @@ describe("agent workflow stream", () => {
       "/v1/core/agent-workflow",
       request,
     );
-    expect(payloads(stream).filter((payload) => "runId" in payload)).toEqual([]);
+    expect(eventPayloads(stream).filter((payload) => "runId" in payload)).toEqual([]);
   });
 
   test("main call is recorded under the run id", async () => {
@@ -752,7 +750,7 @@ describe("agent workflow stream", () => {
       request,
     );
     const runId = stream.headers["x-run-id"] ?? "";
-    const rows = data<Json[]>(
+    const rows = jsonData<Json[]>(
       await client.call("alice", "listUsageRecords", "GET", `/v1/core/usage/raw?last=1h&chatId=${runId}`),
     );
     expect(rows).toHaveLength(1);
@@ -797,9 +795,9 @@ describe("agent workflow stream", () => {
       const cancelled = await timed.call("alice", "cancelChatCompletion", "POST", "/v1/chat/cancel", {
         sessionId: "legacy-session",
       });
-      const stream = await readResponse(response);
-      expect(body(cancelled)["cancelled"]).toBe(true);
-      expect(payloads(stream).at(-1)).toEqual({ type: "status", message: "The workflow was cancelled." });
+      const stream = await readExchange(response);
+      expect(jsonBody(cancelled)["cancelled"]).toBe(true);
+      expect(eventPayloads(stream).at(-1)).toEqual({ type: "status", message: "The workflow was cancelled." });
       expect(stream.events?.at(-1)).toBe("[DONE]");
     } finally {
       await timed.mock.close();
@@ -809,10 +807,10 @@ describe("agent workflow stream", () => {
 
 describe("workflow adapters", () => {
   const pair = new AdapterPair("http://127.0.0.1:4997");
-  const configPath = (previous: readonly Exchange[]): string =>
-    `/v1/core/workflows/${String(data(previous[1] as Exchange)["id"])}`;
-  const runPath = (previous: readonly Exchange[]): string =>
-    `/v1/core/workflow-runs/${String(body(previous[4] as Exchange)["runId"])}`;
+  const configPath = (previous: readonly MockExchange[]): string =>
+    `/v1/core/workflows/${String(jsonData(previous[1] as MockExchange)["id"])}`;
+  const runPath = (previous: readonly MockExchange[]): string =>
+    `/v1/core/workflow-runs/${String(jsonBody(previous[4] as MockExchange)["runId"])}`;
   const CASES: readonly PairedCase[] = [
     { name: "list configs", caller: "alice", method: "GET", path: "/v1/core/workflows", expectedStatus: 200 },
     {
@@ -924,17 +922,17 @@ const PROBE_TIMING = parseTimingModel(
 /** Creates alice's full config and starts a run of it; returns the run id. */
 async function probeRun(
   client: CheckedClient,
-): Promise<{ configId: string; runId: string; started: Exchange }> {
-  const config = await send(client.mock.origin, "alice", "POST", "/v1/core/workflows", FULL_CONFIG);
-  const configId = String(data(config)["id"]);
-  const started = await send(client.mock.origin, "alice", "POST", "/v1/core/workflow-runs", {
+): Promise<{ configId: string; runId: string; started: MockExchange }> {
+  const config = await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/workflows", FULL_CONFIG);
+  const configId = String(jsonData(config)["id"]);
+  const started = await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/workflow-runs", {
     workflowId: configId,
   });
-  return { configId, runId: String(body(started)["runId"]), started };
+  return { configId, runId: String(jsonBody(started)["runId"]), started };
 }
 
-function probeStream(client: CheckedClient, runId: string): Promise<Exchange> {
-  return send(client.mock.origin, "alice", "GET", `/v1/core/workflow-runs/${runId}/stream`);
+function probeStream(client: CheckedClient, runId: string): Promise<MockExchange> {
+  return sendRequest(client.mock.origin, "alice", "GET", `/v1/core/workflow-runs/${runId}/stream`);
 }
 
 /** For each workflow fault, a probe that returns true when the documented rule was broken. */
@@ -954,35 +952,35 @@ const PROBES: Readonly<Record<string, (client: CheckedClient) => Promise<boolean
   },
   "workflow-run-across-accounts": async (client) => {
     const { runId } = await probeRun(client);
-    return (await send(client.mock.origin, "bob", "GET", `/v1/core/workflow-runs/${runId}`)).status === 200;
+    return (await sendRequest(client.mock.origin, "bob", "GET", `/v1/core/workflow-runs/${runId}`)).status === 200;
   },
   "workflow-cancel-flags-wrong": async (client) => {
     const { runId } = await probeRun(client);
     await probeStream(client, runId);
-    const cancelled = await send(
+    const cancelled = await sendRequest(
       client.mock.origin,
       "alice",
       "POST",
       `/v1/core/workflow-runs/${runId}/cancel`,
     );
-    return body(cancelled)["cancelled"] !== false;
+    return jsonBody(cancelled)["cancelled"] !== false;
   },
   "workflow-delete-unknown-answered-404": async (client) =>
-    (await send(client.mock.origin, "alice", "DELETE", "/v1/core/workflows/wf_cfg_missing")).status !== 200,
+    (await sendRequest(client.mock.origin, "alice", "DELETE", "/v1/core/workflows/wf_cfg_missing")).status !== 200,
   "workflow-run-start-answered-200": async (client) => (await probeRun(client)).started.status !== 202,
   "agent-workflow-run-id-header-missing": async (client) => {
-    const stream = await send(client.mock.origin, "alice", "POST", "/v1/core/agent-workflow", {
+    const stream = await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/agent-workflow", {
       agentName: "synthesizer",
       messages: [{ role: "user", content: "hello" }],
     });
     return stream.headers["x-run-id"] === undefined;
   },
   "workflow-config-defaults-missing": async (client) =>
-    data(await send(client.mock.origin, "alice", "POST", "/v1/core/workflows", {}))["concurrency"] !== 1,
+    jsonData(await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/workflows", {}))["concurrency"] !== 1,
   "workflow-runs-limit-rejected": async (client) => {
     const { configId } = await probeRun(client);
     return (
-      (await send(client.mock.origin, "alice", "GET", `/v1/core/workflows/${configId}/runs?limit=500`))
+      (await sendRequest(client.mock.origin, "alice", "GET", `/v1/core/workflows/${configId}/runs?limit=500`))
         .status !== 200
     );
   },
@@ -990,23 +988,17 @@ const PROBES: Readonly<Record<string, (client: CheckedClient) => Promise<boolean
 
 describe("workflow faults", () => {
   test("every workflow fault has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => fault.area === "workflows")
-      .map((fault) => fault.name);
-    expect(Object.keys(PROBES).sort()).toEqual(names.sort());
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("workflows"));
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    for (const faults of [[], [name]]) {
-      const client = await startWorkflowMock({ timing: PROBE_TIMING, faults });
-      try {
-        expect(await probe(client), faults.length === 0 ? "without the fault" : "with the fault").toBe(
-          faults.length > 0,
-        );
-      } finally {
-        await client.mock.close();
-      }
-    }
+    await expectProbeBreaksRule(
+      name,
+      (mock) => {
+        seedWorkflowAgents(mock.deployment);
+        return probe(new CheckedClient(mock, registry));
+      },
+      { timing: PROBE_TIMING },
+    );
   });
 });
