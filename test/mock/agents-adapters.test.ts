@@ -1,26 +1,13 @@
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
-import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
 import { AgentsClient, USER_MESSAGE, type AgentExchange, type Caller } from "./agents-client.ts";
+import { comparable, startMswDeployment, type MswDeployment } from "./support/adapter-pair.ts";
 
 /** Origin the msw handlers intercept in this test. Nothing listens there. */
 const MSW_ORIGIN = "http://127.0.0.1:4998";
 
 /** Fields that contain the time of a request, which two deployments cannot share. */
-const TIME_FIELDS = new Set([
-  "created",
-  "createdAt",
-  "updatedAt",
-  "publishedAt",
-  "sharedAt",
-  "time",
-  "startedAt",
-  "completedAt",
-]);
-
 interface Step {
   readonly name: string;
   readonly caller: Caller;
@@ -150,19 +137,18 @@ let httpMock: RunningMock;
 let registry: ValidatorRegistry;
 let overHttp: AgentsClient;
 let inProcess: AgentsClient;
-const mswServer = setupServer();
+let msw: MswDeployment;
 
 beforeAll(async () => {
   httpMock = await startMock();
   registry = await ValidatorRegistry.load();
   overHttp = new AgentsClient(httpMock.origin, registry);
   inProcess = new AgentsClient(MSW_ORIGIN);
-  mswServer.use(...createMswHandlers(await MockDeployment.create(), MSW_ORIGIN));
-  mswServer.listen({ onUnhandledRequest: "bypass" });
+  msw = await startMswDeployment(MSW_ORIGIN);
 });
 
 afterAll(async () => {
-  mswServer.close();
+  msw.close();
   await httpMock.close();
 });
 
@@ -178,22 +164,6 @@ function rememberIds(exchange: AgentExchange): void {
 
 function withIds(text: string): string {
   return text.replace(/\{(agentId|runId)\}/g, (placeholder, name: string) => createdIds[name] ?? placeholder);
-}
-
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, TIME_FIELDS.has(key) ? "<time>" : normalize(inner)]),
-    );
-  }
-  return value;
-}
-
-function comparable(exchange: AgentExchange): unknown {
-  if (exchange.events !== undefined)
-    return exchange.events.map((data) => (data === "[DONE]" ? data : normalize(JSON.parse(data))));
-  return normalize(exchange.json);
 }
 
 describe("agent area adapters", () => {

@@ -1,13 +1,19 @@
 import { expect } from "vitest";
 import type { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { TEST_KEYS, eventPayloads, readExchange, type MockExchange } from "./support/mock-exchange.ts";
+import { expectConforms } from "./support/contract-checks.ts";
+import {
+  eventPayloads,
+  jsonBody,
+  jsonData,
+  sendRequest,
+  type Caller,
+  type MockExchange,
+} from "./support/mock-exchange.ts";
 
-export type Caller = "alice" | "bob" | "carol" | "none";
+export type { Caller } from "./support/mock-exchange.ts";
 
 /** A response read completely, with its headers. */
-export interface AgentExchange extends MockExchange {
-  readonly headers: Readonly<Record<string, string>>;
-}
+export type AgentExchange = MockExchange;
 
 export const USER_MESSAGE = [{ role: "user", content: "Read me the weekly summary." }];
 
@@ -29,22 +35,8 @@ export class AgentsClient {
     path: string,
     json?: unknown,
   ): Promise<AgentExchange> {
-    const key = TEST_KEYS[caller];
-    const response = await fetch(`${this.origin}${path}`, {
-      method,
-      headers: {
-        ...(key === undefined ? {} : { "x-api-key": key }),
-        ...(json === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    const exchange = { ...(await readExchange(response)), headers };
-    if (this.registry !== undefined) checkConformance(this.registry, operationId, exchange);
+    const exchange = await sendRequest(this.origin, caller, method, path, json);
+    if (this.registry !== undefined) expectConforms(this.registry, operationId, exchange);
     return exchange;
   }
 
@@ -85,35 +77,11 @@ export class AgentsClient {
   }
 }
 
-/** Checks one exchange against its operation in the spec. */
-export function checkConformance(
-  registry: ValidatorRegistry,
-  operationId: string,
-  exchange: AgentExchange,
-): void {
-  const failures = registry.validateResponse({
-    operationId,
-    status: exchange.status,
-    contentType: exchange.contentType,
-    body: exchange.events === undefined ? exchange.bytes : "",
-    headers: exchange.headers,
-  });
-  expect(failures, `${operationId} ${exchange.status}`).toEqual([]);
-  if (exchange.events === undefined) return;
-  for (const data of exchange.events) {
-    const result = registry.validateEvent({ operationId, status: exchange.status, data });
-    expect(result.failures, `${operationId} event ${data.slice(0, 80)}`).toEqual([]);
-  }
-}
+export const body = jsonBody;
 
-export const body = (exchange: MockExchange): Record<string, unknown> =>
-  exchange.json as Record<string, unknown>;
+export const dataOf = (exchange: MockExchange): Record<string, unknown> => jsonData(exchange);
 
-export const dataOf = (exchange: MockExchange): Record<string, unknown> =>
-  body(exchange)["data"] as Record<string, unknown>;
-
-export const listOf = (exchange: MockExchange): Record<string, unknown>[] =>
-  body(exchange)["data"] as Record<string, unknown>[];
+export const listOf = (exchange: MockExchange): Record<string, unknown>[] => jsonData(exchange);
 
 /** Returns the `type` (or `object`) of each SSE payload in order, and `[DONE]` as itself. */
 export function eventKinds(exchange: MockExchange): string[] {

@@ -1,8 +1,8 @@
 import { fileTypeFromBuffer } from "file-type";
 import { describe, expect, test } from "vitest";
 import { createFaultRegistry } from "../../src/mock/deployment.ts";
-import { startMock } from "../../src/mock/server.ts";
 import { AgentsClient, USER_MESSAGE, body, eventKinds, listOf, speechAudio } from "./agents-client.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 
 /** Creates alice's published agent `shared-agent` and shares it with bob, editable. */
 async function sharedAgent(client: AgentsClient): Promise<string> {
@@ -213,26 +213,9 @@ const PROBES: Readonly<Record<string, (client: AgentsClient) => Promise<boolean>
 
 const OWN_AREAS = new Set(["agents", "public-agents", "settings"]);
 
-async function probeWith(
-  faults: string[],
-  probe: (client: AgentsClient) => Promise<boolean>,
-): Promise<boolean> {
-  const mock = await startMock({ faults });
-  try {
-    return await probe(new AgentsClient(mock.origin));
-  } finally {
-    await mock.close();
-  }
-}
-
 describe("agent area faults", () => {
   test("every fault of these areas has a probe", () => {
-    const names = createFaultRegistry()
-      .list()
-      .filter((fault) => OWN_AREAS.has(fault.area))
-      .map((fault) => fault.name)
-      .sort();
-    expect(Object.keys(PROBES).sort()).toEqual(names);
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf(...OWN_AREAS));
   });
 
   test("the faults cover these rule kinds", () => {
@@ -258,7 +241,6 @@ describe("agent area faults", () => {
   });
 
   test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
-    expect(await probeWith([], probe)).toBe(false);
-    expect(await probeWith([name], probe)).toBe(true);
+    await expectProbeBreaksRule(name, (mock) => probe(new AgentsClient(mock.origin)));
   });
 });

@@ -12,7 +12,16 @@ import {
 import { crc16, crc8, oggCrc32 } from "../../src/mock/areas/audio/containers/checksums.ts";
 import { readWav } from "../../src/mock/areas/audio/containers/wav.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
-import { TEST_KEYS, eventPayloads, readExchange, type MockExchange } from "./support/mock-exchange.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import {
+  eventPayloads,
+  eventTypes,
+  jsonBody,
+  MockClient,
+  readExchange,
+  TEST_KEYS,
+  type MockExchange,
+} from "./support/mock-exchange.ts";
 
 /** MIME type that file-type 21 detects in each format's bytes; PCM has no header to detect. */
 const SNIFFED_TYPES: Readonly<Record<string, string | undefined>> = {
@@ -251,5 +260,62 @@ describe("container checksums", () => {
     ["ogg crc32", oggCrc32, 0x89a1897f],
   ] as const)("%s of 123456789", (_name, checksum, expected) => {
     expect(checksum(new TextEncoder().encode("123456789"))).toBe(expected);
+  });
+});
+
+/** Uploads a short WAV recording labelled `mimeType` for transcription, as carol. */
+function uploadSpeech(client: MockClient, mimeType: string): Promise<MockExchange> {
+  const form = new FormData();
+  form.append("file", new Blob([encodeSpeech("upload test", 1, "wav").slice()], { type: mimeType }), "a.wav");
+  form.append("providerKey", "openai");
+  return client.call("carol", "POST", "/v1/core/audio/stt", form);
+}
+
+/** For each TTS and transcription fault, a probe that returns true when the documented rule was broken. */
+const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>> = {
+  "stt-text-missing": async (client) => typeof jsonBody(await uploadSpeech(client, "audio/wav"))["text"] !== "string",
+  "stt-unsupported-mime-accepted": async (client) => (await uploadSpeech(client, "video/mp4")).status === 200,
+  "tts-content-type-mismatch": async (client) => {
+    const speech = await client.call("carol", "POST", "/v1/core/audio/tts", {
+      voiceName: "narrator",
+      text: "hello there",
+    });
+    return (await fileTypeFromBuffer(speech.bytes))?.mime !== speech.contentType;
+  },
+  "tts-stream-chunk-not-base64": async (client) => {
+    const stream = await client.call("carol", "POST", "/v1/core/audio/tts/stream", {
+      voiceName: "narrator",
+      text: "hello there",
+    });
+    return eventPayloads(stream)
+      .filter((payload) => payload["type"] === "audio_chunk")
+      .some((payload) => Buffer.from(String(payload["b64"]), "base64").toString("base64") !== payload["b64"]);
+  },
+  "tts-stream-done-missing": async (client) =>
+    (
+      await client.call("carol", "POST", "/v1/core/audio/tts/stream", { voiceName: "narrator", text: "hi" })
+    ).events?.at(-1) !== "[DONE]",
+  "tts-stream-stop-before-chunks": async (client) => {
+    const types = eventTypes(
+      await client.call("carol", "POST", "/v1/core/audio/tts/stream", { voiceName: "narrator", text: "hi" }),
+    );
+    return types.indexOf("audio_stop") < types.lastIndexOf("audio_chunk");
+  },
+  "tts-wav-header-corrupt": async (client) => {
+    const speech = await client.call("carol", "POST", "/v1/core/audio/tts", {
+      voiceName: "narrator",
+      text: "hello there",
+    });
+    return (await fileTypeFromBuffer(speech.bytes))?.mime !== "audio/wav";
+  },
+};
+
+describe("audio faults", () => {
+  test("every audio fault has a probe", () => {
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("audio"));
+  });
+
+  test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
+    await expectProbeBreaksRule(name, (mock) => probe(new MockClient(mock)));
   });
 });

@@ -3,7 +3,16 @@ import { CHAT_AGENTS, type ChatAgentRecord } from "../../src/mock/agent-director
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { parseTimingModel } from "../../src/mock/timing-model.ts";
 import { usageRows } from "../../src/mock/usage-recording.ts";
-import { TEST_KEYS, eventPayloads, readExchange, type MockExchange } from "./support/mock-exchange.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import {
+  eventPayloads,
+  jsonBody,
+  MockClient,
+  readExchange,
+  TEST_KEYS,
+  type Caller,
+  type MockExchange,
+} from "./support/mock-exchange.ts";
 
 let mock: RunningMock;
 
@@ -356,5 +365,125 @@ describe("usage recording", () => {
     } finally {
       await recordingMock.close();
     }
+  });
+});
+
+/** Sends a streaming completion of the mock chat model, with `body` merged into the request. */
+function chatStream(client: MockClient, caller: Caller, body: Record<string, unknown>): Promise<MockExchange> {
+  return client.call(caller, "POST", "/v1/chat/completions", {
+    model: "msq-mock-chat",
+    messages: [{ role: "user", content: "hello" }],
+    stream: true,
+    ...body,
+  });
+}
+
+const chunks = (exchange: MockExchange): Record<string, unknown>[] =>
+  eventPayloads(exchange).filter((payload) => payload["object"] === "chat.completion.chunk");
+const choicesOf = (chunk: Record<string, unknown>): Record<string, unknown>[] =>
+  chunk["choices"] as Record<string, unknown>[];
+
+/** For each chat fault, a probe that returns true when the documented rule was broken. */
+const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>> = {
+  "chat-cancel-blank-session-accepted": async (client) =>
+    (await client.call("alice", "POST", "/v1/chat/cancel", { sessionId: " " })).status === 200,
+  "chat-completion-choices-missing": async (client) =>
+    !Array.isArray(jsonBody(await chatStream(client, "alice", { stream: false }))["choices"]),
+  "chat-completion-created-as-string": async (client) =>
+    typeof jsonBody(await chatStream(client, "alice", { stream: false }))["created"] !== "number",
+  "chat-json-mode-invalid-json": async (client) => {
+    const completion = jsonBody(
+      await chatStream(client, "alice", { stream: false, response_format: { type: "json_object" } }),
+    );
+    const content = (
+      (completion["choices"] as Record<string, unknown>[])[0]?.["message"] as Record<string, unknown>
+    )["content"];
+    try {
+      JSON.parse(String(content));
+      return false;
+    } catch {
+      return true;
+    }
+  },
+  "chat-model-across-accounts": async (client) => {
+    await client.call("alice", "POST", "/v1/core/add/model", {
+      name: "alice-private",
+      description: "",
+      providerKey: "openai",
+      model: "gpt-4o",
+    });
+    return (await chatStream(client, "bob", { model: "alice-private", stream: false })).status === 200;
+  },
+  "chat-shared-agent-without-share": async (client) => {
+    const alice = client.mock.deployment.store.findAccountByUsername("alice");
+    if (alice === undefined) throw new Error("alice is not seeded");
+    client.mock.deployment.store.slot(alice, CHAT_AGENTS).set("helper", {
+      name: "helper",
+      slug: "helper",
+      modelName: "msq-mock-chat",
+      published: true,
+      sharedWith: [{ username: "bob" }],
+    });
+    return (await chatStream(client, "carol", { model: "shared/alice/helper", stream: false })).status === 200;
+  },
+  "chat-stream-done-missing": async (client) =>
+    (await chatStream(client, "alice", {})).events?.at(-1) !== "[DONE]",
+  "chat-stream-error-nonstandard": async (client) => {
+    await client.call("carol", "POST", "/v1/core/add/model", {
+      name: "failing",
+      description: "",
+      providerKey: "openai",
+      model: "mock-provider-failure",
+    });
+    const payloads = eventPayloads(await chatStream(client, "carol", { model: "failing" }));
+    const last = payloads.at(-1) ?? {};
+    const error = last["error"] as Record<string, unknown> | undefined;
+    return typeof error?.["message"] !== "string";
+  },
+  "chat-stream-events-not-separated": async (client) =>
+    ((await chatStream(client, "alice", {})).events ?? []).some((data) => {
+      try {
+        JSON.parse(data);
+        return false;
+      } catch {
+        return data !== "[DONE]";
+      }
+    }),
+  "chat-stream-first-chunk-without-role": async (client) => {
+    const first = chunks(await chatStream(client, "alice", {}))[0];
+    return (
+      first === undefined ||
+      (choicesOf(first)[0]?.["delta"] as Record<string, unknown>)["role"] !== "assistant"
+    );
+  },
+  "chat-stream-id-changes": async (client) =>
+    new Set(chunks(await chatStream(client, "alice", {})).map((chunk) => chunk["id"])).size > 1,
+  "chat-stream-served-as-text-plain": async (client) =>
+    !(await chatStream(client, "alice", {})).contentType.startsWith("text/event-stream"),
+  "chat-stream-tool-call-without-index": async (client) =>
+    chunks(await chatStream(client, "alice", { tools: [WEATHER_TOOL] })).some((chunk) => {
+      const calls = (choicesOf(chunk)[0]?.["delta"] as Record<string, unknown> | undefined)?.["tool_calls"];
+      return (
+        Array.isArray(calls) &&
+        calls.some((call: Record<string, unknown>) => typeof call["index"] !== "number")
+      );
+    }),
+  "chat-stream-two-finish-reasons": async (client) =>
+    chunks(await chatStream(client, "alice", {})).filter(
+      (chunk) => typeof choicesOf(chunk)[0]?.["finish_reason"] === "string",
+    ).length > 1,
+  "chat-stream-usage-on-every-chunk": async (client) =>
+    chunks(await chatStream(client, "alice", {})).some(
+      (chunk) => choicesOf(chunk).length > 0 && chunk["usage"] !== undefined && chunk["usage"] !== null,
+    ),
+};
+
+describe("chat faults", () => {
+  test("every chat fault has a probe", () => {
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("chat"));
+  });
+
+  test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
+    await expectProbeBreaksRule(name, (mock) => probe(new MockClient(mock)));
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
-import { TEST_KEYS, readExchange, type MockExchange } from "./support/mock-exchange.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import { jsonBody, MockClient, readExchange, TEST_KEYS, type MockExchange } from "./support/mock-exchange.ts";
 
 let mock: RunningMock;
 
@@ -119,5 +120,53 @@ describe("embeddings", () => {
     expect(add.status).toBe(200);
     expect((await embed({ model: "alice-embedder", input: "x" }, "alice")).status).toBe(200);
     expect((await embed({ model: "alice-embedder", input: "x" }, "bob")).status).toBe(404);
+  });
+});
+
+/** For each embeddings fault, a probe that returns true when the documented rule was broken. */
+const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>> = {
+  "embeddings-dimensions-wrong": async (client) => {
+    const list = jsonBody(
+      await client.call("alice", "POST", "/v1/embeddings", { model: "nomic-embed-text-v1.5", input: "a" }),
+    );
+    return ((list["data"] as Record<string, unknown>[])[0]?.["embedding"] as unknown[]).length !== 768;
+  },
+  "embeddings-index-as-string": async (client) => {
+    const list = jsonBody(
+      await client.call("alice", "POST", "/v1/embeddings", {
+        model: "nomic-embed-text-v1.5",
+        input: ["a", "b"],
+      }),
+    );
+    return (list["data"] as Record<string, unknown>[]).some((item) => typeof item["index"] !== "number");
+  },
+  "embeddings-model-across-accounts": async (client) => {
+    await client.call("alice", "POST", "/v1/core/add/model", {
+      name: "alice-embed",
+      description: "",
+      providerKey: "openai",
+      model: "text-embedding-3-small",
+    });
+    return (
+      (await client.call("bob", "POST", "/v1/embeddings", { model: "alice-embed", input: "x" })).status ===
+      200
+    );
+  },
+  "embeddings-unsupported-model-accepted": async (client) =>
+    (await client.call("alice", "POST", "/v1/embeddings", { model: "text-embedding-3-large", input: "x" }))
+      .status === 200,
+  "embeddings-usage-missing": async (client) =>
+    jsonBody(
+      await client.call("alice", "POST", "/v1/embeddings", { model: "nomic-embed-text-v1.5", input: "a" }),
+    )["usage"] === undefined,
+};
+
+describe("embeddings faults", () => {
+  test("every embeddings fault has a probe", () => {
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("embeddings"));
+  });
+
+  test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
+    await expectProbeBreaksRule(name, (mock) => probe(new MockClient(mock)));
   });
 });

@@ -1,13 +1,11 @@
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { forwardedType } from "../../src/mock/areas/factories/factory-steps.ts";
 import { nextRunAt, type ScheduleFields } from "../../src/mock/areas/factories/factory-schedules.ts";
-import { MockDeployment } from "../../src/mock/deployment.ts";
 import { STARTABLE_FACTORIES } from "../../src/mock/run-directory.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ZERO_TIMING, type TimingModel } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { comparable, startMswDeployment, type MswDeployment } from "./support/adapter-pair.ts";
 import { contractFailures } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import {
@@ -688,39 +686,22 @@ test.each([
 
 describe("factory adapters", () => {
   const MSW_ORIGIN = "http://127.0.0.1:4996";
-  const mswServer = setupServer();
+  let msw: MswDeployment;
   let httpMock: RunningMock;
   const httpIds = emptyIds();
   const mswIds = emptyIds();
 
   beforeAll(async () => {
     httpMock = await startMock();
-    mswServer.use(...createMswHandlers(await MockDeployment.create(), MSW_ORIGIN));
-    mswServer.listen({ onUnhandledRequest: "bypass" });
+    msw = await startMswDeployment(MSW_ORIGIN);
     httpIds.fixtures = await prepare(httpMock.origin);
     mswIds.fixtures = await prepare(MSW_ORIGIN);
   });
 
   afterAll(async () => {
-    mswServer.close();
+    msw.close();
     await httpMock.close();
   });
-
-  /** Replaces timestamps, which two deployments cannot share. */
-  function normalize(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((item): unknown => normalize(item));
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, inner]): [string, unknown] => [key, key.endsWith("At") || key === "startDate" ? "<time>" : normalize(inner)]),
-      );
-    }
-    return value;
-  }
-
-  function comparable(exchange: MockExchange): unknown {
-    if (exchange.events !== undefined) return exchange.events.map((event) => (event === "[DONE]" ? event : normalize(JSON.parse(event))));
-    return exchange.json === undefined ? exchange.text : normalize(exchange.json);
-  }
 
   // The cases run in order on both deployments, so their stores and id sequences stay in step.
   test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s answers alike", async (_name, testCase) => {

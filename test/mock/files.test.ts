@@ -1,9 +1,8 @@
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { startMswDeployment, withoutClock, type MswDeployment } from "./support/adapter-pair.ts";
 import { expectConforms } from "./support/contract-checks.ts";
 import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
 
@@ -208,17 +207,16 @@ describe("file delete", () => {
 });
 
 describe("file adapters", () => {
-  const mswServer = setupServer();
+  let msw: MswDeployment;
   let inProcess: MockDeployment;
 
   beforeAll(async () => {
-    inProcess = await MockDeployment.create();
-    mswServer.use(...createMswHandlers(inProcess, MSW_ORIGIN));
-    mswServer.listen({ onUnhandledRequest: "bypass" });
+    msw = await startMswDeployment(MSW_ORIGIN);
+    inProcess = msw.deployment;
   });
 
   afterAll(() => {
-    mswServer.close();
+    msw.close();
   });
 
   /** Uploads, reads, downloads and deletes a file, and returns every exchange with clock values masked. */
@@ -254,7 +252,7 @@ describe("file adapters", () => {
       body:
         exchange.json === undefined
           ? Buffer.from(exchange.bytes).toString("base64")
-          : maskClock(exchange.json),
+          : withoutClock(exchange.json),
     }));
   }
 
@@ -268,14 +266,6 @@ describe("file adapters", () => {
     }
   });
 });
-
-function maskClock(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskClock);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, key === "created_at" ? "<time>" : maskClock(inner)]),
-  );
-}
 
 /** For each files fault: a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (origin: string) => Promise<boolean>>> = {

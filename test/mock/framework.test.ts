@@ -11,6 +11,8 @@ import { SEEDED_ACCOUNTS, SEEDED_LEGACY_KEYS, toAccount } from "../../src/mock/s
 import type { SpecOperation } from "../../src/mock/spec-operations.ts";
 import { startMock } from "../../src/mock/server.ts";
 import { MockStore } from "../../src/mock/store.ts";
+import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
+import { jsonBody, MockClient } from "./support/mock-exchange.ts";
 
 function specOperation(
   operationId: string,
@@ -209,5 +211,37 @@ describe("startMock", () => {
     } finally {
       await mock.close();
     }
+  });
+});
+
+/** For each authentication and error-body fault, a probe that returns true when the documented rule was broken. */
+const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>> = {
+  "auth-bearer-without-msq-prefix-accepted": async (client) =>
+    (
+      await client.call("none", "GET", "/v1/models", undefined, {
+        authorization: `Bearer ${SEEDED_LEGACY_KEYS["alice"]}`,
+      })
+    ).status === 200,
+  "auth-missing-key-accepted": async (client) =>
+    (await client.call("none", "GET", "/v1/models")).status === 200,
+  "auth-unauthorized-answered-403": async (client) =>
+    (await client.call("none", "GET", "/v1/models")).status !== 401,
+  "auth-unauthorized-body-without-success": async (client) =>
+    jsonBody(await client.call("none", "GET", "/v1/models"))["success"] !== false,
+  "error-body-served-as-html": async (client) =>
+    !(
+      await client.call("alice", "POST", "/v1/core/delete/model", { modelId: "missing" })
+    ).contentType.startsWith("application/json"),
+  "not-found-answered-500": async (client) =>
+    (await client.call("alice", "POST", "/v1/core/delete/model", { modelId: "missing" })).status !== 404,
+};
+
+describe("framework faults", () => {
+  test("every framework fault has a probe", () => {
+    expect(Object.keys(PROBES).sort()).toEqual(faultNamesOf("auth", "common"));
+  });
+
+  test.each(Object.entries(PROBES))("%s breaks its rule", async (name, probe) => {
+    await expectProbeBreaksRule(name, (mock) => probe(new MockClient(mock)));
   });
 });

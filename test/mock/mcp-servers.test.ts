@@ -1,12 +1,10 @@
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { completeAuthorization } from "../../src/mock/areas/mcp-servers/index.ts";
 import { evaluateArithmetic, ToolExecutionError } from "../../src/mock/areas/mcp-servers/mcp-tools.ts";
-import { MockDeployment } from "../../src/mock/deployment.ts";
 import { CALLABLE_MCP_TOOLS, mcpToolKey } from "../../src/mock/run-directory.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { startMswDeployment, type MswDeployment } from "./support/adapter-pair.ts";
 import { contractFailures } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf, withMock } from "./support/fault-probes.ts";
 import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
@@ -397,17 +395,16 @@ describe("mcp server namespacing", () => {
 
 describe("mcp server adapters", () => {
   const MSW_ORIGIN = "http://127.0.0.1:4998";
-  const mswServer = setupServer();
+  let msw: MswDeployment;
   let httpMock: RunningMock;
 
   beforeAll(async () => {
     httpMock = await startMock();
-    mswServer.use(...createMswHandlers(await MockDeployment.create(), MSW_ORIGIN));
-    mswServer.listen({ onUnhandledRequest: "bypass" });
+    msw = await startMswDeployment(MSW_ORIGIN);
   });
 
   afterAll(async () => {
-    mswServer.close();
+    msw.close();
     await httpMock.close();
   });
 

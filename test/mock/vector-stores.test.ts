@@ -1,11 +1,9 @@
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { VECTOR_STORES } from "../../src/mock/areas/vector-stores/vector-store-records.ts";
-import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { parseTimingModel } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { startMswDeployment, withoutClock, type MswDeployment } from "./support/adapter-pair.ts";
 import { expectConforms } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
@@ -511,15 +509,14 @@ describe("vector store embedding schedule", () => {
 });
 
 describe("vector store adapters", () => {
-  const mswServer = setupServer();
+  let msw: MswDeployment;
 
   beforeAll(async () => {
-    mswServer.use(...createMswHandlers(await MockDeployment.create(), MSW_ORIGIN));
-    mswServer.listen({ onUnhandledRequest: "bypass" });
+    msw = await startMswDeployment(MSW_ORIGIN);
   });
 
   afterAll(() => {
-    mswServer.close();
+    msw.close();
   });
 
   /** Runs every vector store operation once and returns the exchanges with clock values masked. */
@@ -565,7 +562,7 @@ describe("vector store adapters", () => {
     return exchanges.map((exchange) => ({
       status: exchange.status,
       contentType: exchange.contentType,
-      body: maskClock(exchange.json),
+      body: withoutClock(exchange.json),
     }));
   }
 
@@ -578,14 +575,6 @@ describe("vector store adapters", () => {
     }
   });
 });
-
-function maskClock(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskClock);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, key === "created_at" ? "<time>" : maskClock(inner)]),
-  );
-}
 
 /** For each vector store fault: a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (client: Client) => Promise<boolean>>> = {

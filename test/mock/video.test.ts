@@ -1,11 +1,9 @@
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
 import { readVideoMetadata } from "../../src/mock/areas/video/video-metadata.ts";
-import { MockDeployment } from "../../src/mock/deployment.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ZERO_TIMING, type TimingModel } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { comparable, startMswDeployment, type MswDeployment } from "./support/adapter-pair.ts";
 import { contractFailures } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import {
@@ -463,15 +461,14 @@ describe("video namespacing", () => {
 
 describe("video adapters", () => {
   const MSW_ORIGIN = "http://127.0.0.1:4997";
-  const mswServer = setupServer();
+  let msw: MswDeployment;
   let httpMock: RunningMock;
   const httpIds: CaseIds = { fileId: "", runId: "", workflowRunId: "" };
   const mswIds: CaseIds = { fileId: "", runId: "", workflowRunId: "" };
 
   beforeAll(async () => {
     httpMock = await startMock();
-    mswServer.use(...createMswHandlers(await MockDeployment.create(), MSW_ORIGIN));
-    mswServer.listen({ onUnhandledRequest: "bypass" });
+    msw = await startMswDeployment(MSW_ORIGIN);
     httpIds.fileId = await storeVideo(httpMock.origin, "alice");
     mswIds.fileId = await storeVideo(MSW_ORIGIN, "alice");
     await addFailingModel(httpMock.origin, "alice");
@@ -479,23 +476,9 @@ describe("video adapters", () => {
   });
 
   afterAll(async () => {
-    mswServer.close();
+    msw.close();
     await httpMock.close();
   });
-
-  /** Replaces timestamps, which two deployments cannot share. */
-  function normalize(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(normalize);
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key.endsWith("At") ? "<time>" : normalize(inner)]));
-    }
-    return value;
-  }
-
-  function comparable(exchange: MockExchange): unknown {
-    if (exchange.events !== undefined) return exchange.events.map((event) => (event === "[DONE]" ? event : normalize(JSON.parse(event))));
-    return exchange.json === undefined ? exchange.text : normalize(exchange.json);
-  }
 
   // The cases run in order on both deployments, so their stores and id sequences stay in step.
   test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s answers alike", async (_name, testCase) => {

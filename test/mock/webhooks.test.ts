@@ -1,9 +1,6 @@
 import { createHmac } from "node:crypto";
-import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CHAT_AGENTS } from "../../src/mock/agent-directory.ts";
-import { createMswHandlers } from "../../src/mock/adapters/msw.ts";
-import { MockDeployment } from "../../src/mock/deployment.ts";
 import type { JsonObject } from "../../src/mock/request-fields.ts";
 import {
   CALLABLE_MCP_TOOLS,
@@ -17,6 +14,7 @@ import type { Account, MockStore } from "../../src/mock/store.ts";
 import { parseTimingModel } from "../../src/mock/timing-model.ts";
 import { usageRows } from "../../src/mock/usage-recording.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
+import { startMswDeployment, withoutClock, type MswDeployment } from "./support/adapter-pair.ts";
 import { expectConforms } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import { jsonBody, sendRequest, type Caller, type MockExchange } from "./support/mock-exchange.ts";
@@ -1091,15 +1089,14 @@ describe("OAuth callbacks", () => {
 });
 
 describe("webhook adapters", () => {
-  const mswServer = setupServer();
+  let msw: MswDeployment;
 
   beforeAll(async () => {
-    mswServer.use(...createMswHandlers(await MockDeployment.create(), MSW_ORIGIN));
-    mswServer.listen({ onUnhandledRequest: "bypass" });
+    msw = await startMswDeployment(MSW_ORIGIN);
   });
 
   afterAll(() => {
-    mswServer.close();
+    msw.close();
   });
 
   /** Runs the webhook operations once and returns the exchanges with clock values and origins masked. */
@@ -1170,7 +1167,7 @@ describe("webhook adapters", () => {
     return exchanges.map((exchange) => ({
       status: exchange.status,
       contentType: exchange.contentType,
-      body: exchange.json === undefined ? exchange.text : maskVolatile(exchange.json),
+      body: exchange.json === undefined ? exchange.text : withoutOrigin(withoutClock(exchange.json)),
     }));
   }
 
@@ -1184,26 +1181,12 @@ describe("webhook adapters", () => {
   });
 });
 
-const CLOCK_FIELDS = new Set([
-  "createdAt",
-  "updatedAt",
-  "triggeredAt",
-  "lastTriggeredAt",
-  "expiresAt",
-  "duration",
-]);
-
-/** Masks values two deployments cannot share: times, durations and the origin in URLs. */
-function maskVolatile(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskVolatile);
+/** Masks the origin in URLs, which differs between the two deployments. */
+function withoutOrigin(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutOrigin);
   if (typeof value === "string") return value.replace(/^http:\/\/[^/]+/, "<origin>");
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [
-      key,
-      CLOCK_FIELDS.has(key) ? "<time>" : maskVolatile(inner),
-    ]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutOrigin(inner)]));
 }
 
 /** For each webhooks fault: a probe that returns true when the documented rule was broken. */

@@ -1,42 +1,78 @@
 import { setupServer } from "msw/node";
+import { expect } from "vitest";
 import { createMswHandlers } from "../../../src/mock/adapters/msw.ts";
-import { MockDeployment } from "../../../src/mock/deployment.ts";
+import { MockDeployment, type DeploymentOptions } from "../../../src/mock/deployment.ts";
 import { startMock, type MockOptions, type RunningMock } from "../../../src/mock/server.ts";
 import { sendRequest, type Caller, type MockExchange } from "./mock-exchange.ts";
 
-/** Keys whose values depend on the clock, which two deployments cannot share. */
+/** Keys besides the `...At` timestamps whose values depend on the clock, so two deployments differ. */
 const CLOCK_KEYS = new Set([
   "created",
-  "createdAt",
-  "updatedAt",
-  "startedAt",
-  "completedAt",
-  "cancelledAt",
+  "created_at",
+  "startDate",
   "startTime",
   "endTime",
   "bucketStartMs",
+  "time",
+  "duration",
 ]);
 
-/** Replaces clock values, so the responses of two deployments compare equal. */
+/** Replaces clock values (`...At` timestamps and `CLOCK_KEYS`), so two deployments compare equal. */
 export function withoutClock(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutClock);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value).map(([key, inner]) => [
         key,
-        CLOCK_KEYS.has(key) ? "<clock>" : withoutClock(inner),
+        key.endsWith("At") || CLOCK_KEYS.has(key) ? "<clock>" : withoutClock(inner),
       ]),
     );
   }
   return value;
 }
 
-/** Returns the comparable content of an exchange: JSON or SSE payloads without clock values, or the text. */
+/** Returns the comparable content of an exchange: JSON or SSE payloads without clock values, or the bytes. */
 export function comparable(exchange: MockExchange): unknown {
   if (exchange.events !== undefined) {
     return exchange.events.map((event) => (event === "[DONE]" ? event : withoutClock(JSON.parse(event))));
   }
-  return exchange.json === undefined ? exchange.text : withoutClock(exchange.json);
+  if (exchange.json === undefined) return Buffer.from(exchange.bytes).toString("base64");
+  return withoutClock(exchange.json);
+}
+
+/** Checks that the two adapters answered one request alike and with the expected status. */
+export function expectAnswersAlike(
+  overHttp: MockExchange,
+  inProcess: MockExchange,
+  expectedStatus: number,
+): void {
+  expect(overHttp.status).toBe(expectedStatus);
+  expect(inProcess.status).toBe(overHttp.status);
+  expect(inProcess.contentType).toBe(overHttp.contentType);
+  expect(comparable(inProcess)).toEqual(comparable(overHttp));
+}
+
+/** A deployment served in-process by the msw adapter. */
+export interface MswDeployment {
+  readonly deployment: MockDeployment;
+  /** Stops intercepting requests. */
+  close(): void;
+}
+
+/**
+ * Creates a deployment and serves it through msw at `origin` until `close`. `prepare` runs on the
+ * deployment before the first request, as on its HTTP twin.
+ */
+export async function startMswDeployment(
+  origin: string,
+  options: DeploymentOptions = {},
+  prepare: (deployment: MockDeployment) => void = () => {},
+): Promise<MswDeployment> {
+  const deployment = await MockDeployment.create(options);
+  prepare(deployment);
+  const server = setupServer(...createMswHandlers(deployment, origin));
+  server.listen({ onUnhandledRequest: "bypass" });
+  return { deployment, close: () => server.close() };
 }
 
 /** One request sent to both adapters. */
@@ -55,9 +91,9 @@ export interface PairedCase {
  * `mswOrigin`. `prepare` runs on both, so they start with the same store.
  */
 export class AdapterPair {
-  private readonly mswServer = setupServer();
   private readonly previous = { http: [] as MockExchange[], msw: [] as MockExchange[] };
   private http: RunningMock | undefined;
+  private msw: MswDeployment | undefined;
 
   constructor(
     private readonly mswOrigin: string,
@@ -67,17 +103,15 @@ export class AdapterPair {
   async start(prepare: (deployment: MockDeployment) => void = () => {}): Promise<void> {
     this.http = await startMock(this.options);
     prepare(this.http.deployment);
-    const inProcess = await MockDeployment.create({
+    const deploymentOptions = {
       ...(this.options.faults === undefined ? {} : { faults: this.options.faults }),
       ...(this.options.timing === undefined ? {} : { timing: this.options.timing }),
-    });
-    prepare(inProcess);
-    this.mswServer.use(...createMswHandlers(inProcess, this.mswOrigin));
-    this.mswServer.listen({ onUnhandledRequest: "bypass" });
+    };
+    this.msw = await startMswDeployment(this.mswOrigin, deploymentOptions, prepare);
   }
 
   async close(): Promise<void> {
-    this.mswServer.close();
+    this.msw?.close();
     await this.http?.close();
   }
 

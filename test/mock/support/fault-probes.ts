@@ -2,6 +2,9 @@ import { expect } from "vitest";
 import { createFaultRegistry } from "../../../src/mock/deployment.ts";
 import { startMock, type MockOptions, type RunningMock } from "../../../src/mock/server.ts";
 
+/** The masking rule of the spec's ProviderMaskedApiKey schema, which probes of masking faults test. */
+export const MASKED_KEY_PATTERN = /^$|^[^.*•…]{0,8}(\.{3,}|…+|\*{3,}|•{3,})[^.*•…]{0,4}$/;
+
 /** Sends requests to a mock and returns true when the fault's documented rule was broken. */
 export type FaultProbe = (mock: RunningMock) => Promise<boolean>;
 

@@ -1,3 +1,4 @@
+import type { RunningMock } from "../../../src/mock/server.ts";
 import { readSseStream } from "../../../src/sse/read-sse-stream.ts";
 
 /** One request to the mock, described independently of the adapter that serves it. */
@@ -76,6 +77,21 @@ export async function sendRequest(
     signal: AbortSignal.timeout(15_000),
   });
   return readExchange(response);
+}
+
+/** Sends requests to one running mock without checking them against the spec, as fault probes need. */
+export class MockClient {
+  constructor(readonly mock: RunningMock) {}
+
+  call(
+    caller: Caller,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<MockExchange> {
+    return sendRequest(this.mock.origin, caller, method, path, body, headers);
+  }
 }
 
 export async function readExchange(response: Response): Promise<MockExchange> {
