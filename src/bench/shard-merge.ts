@@ -29,6 +29,17 @@ export function mergeShardReports(reports: readonly BenchReport[]): MergedReport
     if (report.shard?.count !== count) {
       throw new ConfigError(`bench merge: every report must come from a run with --shard i/${count}.`);
     }
+    // Shards that each started the embedded mock have different ports, so only an external target
+    // must be the same URL on every shard.
+    if (!first.target.embeddedMock && report.target.baseUrl !== first.target.baseUrl) {
+      throw new ConfigError(
+        `bench merge: the shards loaded different targets (${first.target.baseUrl} and ${report.target.baseUrl}); ` +
+          "merge only the shards of one run against one deployment.",
+      );
+    }
+    if (report.target.embeddedMock !== first.target.embeddedMock) {
+      throw new ConfigError("bench merge: some shards ran against the embedded mock and others against a target; rerun them alike.");
+    }
     if (JSON.stringify(report.settings) !== JSON.stringify(first.settings)) {
       throw new ConfigError("bench merge: the shard reports were run with different settings; rerun every shard with the same options.");
     }

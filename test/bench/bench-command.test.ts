@@ -236,6 +236,14 @@ describe("msq-harness bench", () => {
     expect(worse.stdout).toMatch(/TTFT p50 .* REGRESSION/);
   });
 
+  test("compare rejects a non-numeric seed", async () => {
+    const report = join(directory, "seeded.json");
+    writeFileSync(report, JSON.stringify(syntheticReport([syntheticTrial({ ttftMs: 150, itlMs: 20 })])));
+    const result = await runCli(["bench", "compare", report, report, "--seed", "abc"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--seed must be a non-negative integer, received "abc"');
+  });
+
   test("merges shard reports", async () => {
     const out = join(directory, "shards");
     const args = ["bench", "embeddings", "--duration", "0.5", "--warmup", "0", "--trials", "1", "--out-dir", out, "--json"];

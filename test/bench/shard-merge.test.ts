@@ -60,4 +60,14 @@ describe("mergeShardReports", () => {
     const changed = { ...other, settings: { ...other.settings, durationSeconds: 99 } };
     expect(() => mergeShardReports([shardReport(0, 2, 20), changed])).toThrow(/different settings/);
   });
+
+  test("rejects shards of different targets", () => {
+    const atTarget = (report: BenchReport, baseUrl: string): BenchReport => ({
+      ...report,
+      target: { ...report.target, baseUrl, embeddedMock: false },
+    });
+    const first = atTarget(shardReport(0, 2, 20), "http://127.0.0.1:4010/v1");
+    const second = atTarget(shardReport(1, 2, 20), "http://127.0.0.1:4011/v1");
+    expect(() => mergeShardReports([first, second])).toThrow(/loaded different targets/);
+  });
 });

@@ -106,7 +106,7 @@ export function registerBenchCommands(program: Command): void {
       const result = compareReports(readReport(baselinePath, "BASELINE"), readReport(currentPath, "CURRENT"), {
         alpha,
         thresholds: parseThresholds(options.threshold ?? []),
-        seed: Number(options.seed) || 1,
+        seed: parseSeed(options.seed),
       });
       process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatComparison(result));
       process.exitCode = result.regressions.length > 0 ? EXIT_FAILED : 0;
@@ -271,4 +271,13 @@ function parseThresholds(items: readonly string[]): Record<string, number> {
     thresholds[metric] = percent;
   }
   return thresholds;
+}
+
+/** Parses `--seed` of `bench compare`: a non-negative integer. */
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new ConfigError(`--seed must be a non-negative integer, received "${value}". Pass for example --seed 1.`);
+  }
+  return seed;
 }
