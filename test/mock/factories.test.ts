@@ -17,6 +17,7 @@ import {
   type Caller,
   type MockExchange,
 } from "./support/mock-exchange.ts";
+import { waitFor } from "./support/wait-for.ts";
 
 let registry: ValidatorRegistry;
 
@@ -525,7 +526,12 @@ describe("factory runs", () => {
   test("cancel stops a live run", async () => {
     const runId = await startRun(await createFactory(pipeline(fixtures)));
     const streaming = stream(mock.origin, "alice", runId);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Cancel while a step runs, so the test does not depend on how fast the machine is.
+    const running = await waitFor(
+      async () => list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`)),
+      (steps) => steps.at(-1)?.["status"] === "running",
+    );
+    expect(running.at(-1)?.["status"]).toBe("running");
     const first = body(await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${runId}/cancel`));
     expect(first).toEqual({ success: true, found: true, cancelled: true, alreadyCancelled: false });
     const second = body(await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${runId}/cancel`));

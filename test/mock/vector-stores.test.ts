@@ -7,6 +7,7 @@ import { startMswDeployment, withoutClock, type MswDeployment } from "./support/
 import { expectConforms } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import { jsonBody, sendRequest as send, type Caller, type MockExchange } from "./support/mock-exchange.ts";
+import { waitFor } from "./support/wait-for.ts";
 
 /** Origin the msw handlers intercept in this file. Nothing listens there. */
 const MSW_ORIGIN = "http://127.0.0.1:4997";
@@ -76,20 +77,6 @@ const counts = (store: Record<string, unknown>): Record<string, unknown> =>
   store["file_counts"] as Record<string, unknown>;
 const ids = (list: Record<string, unknown>): unknown[] =>
   (list["data"] as Record<string, unknown>[]).map((entry) => entry["id"]);
-
-/** Polls `read` every 20 ms until `done` holds, for at most `timeoutMs`. */
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("vector store creation", () => {
   test("queues files as in_progress", async () => {
