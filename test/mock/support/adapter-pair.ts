@@ -40,7 +40,7 @@ export function comparable(exchange: MockExchange): unknown {
   return withoutClock(exchange.json);
 }
 
-/** Checks that the two adapters answered one request alike and with the expected status. */
+/** Checks that both adapters returned the expected status and the same response to one request. */
 export function expectAnswersAlike(
   overHttp: MockExchange,
   inProcess: MockExchange,
