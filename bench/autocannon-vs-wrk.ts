@@ -20,15 +20,22 @@ const run = promisify(execFile);
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
   const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: expected a positive number, received ${process.argv[index + 1]}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name}: expected a positive number, received ${process.argv[index + 1]}`);
   return value;
 }
 
 const connections = option("--connections", 16);
 const seconds = option("--seconds", 5);
-const body = JSON.stringify({ model: "text-embedding-3-small", input: "The quick brown fox jumps over the lazy dog." });
+const body = JSON.stringify({
+  model: "text-embedding-3-small",
+  input: "The quick brown fox jumps over the lazy dog.",
+});
 
-const mock = await startEmbeddedMock({ latencyMs: { default: 0 }, chat: { ttftMs: 0, interTokenMs: 0, tokensPerChunk: 1, outputTokens: 16 } });
+const mock = await startEmbeddedMock({
+  latencyMs: { default: 0 },
+  chat: { ttftMs: 0, interTokenMs: 0, tokensPerChunk: 1, outputTokens: 16 },
+});
 const url = `${mock.baseUrl}/embeddings`;
 const scratch = mkdtempSync(join(tmpdir(), "bench-wrk-"));
 const script = join(scratch, "post.lua");
@@ -56,9 +63,13 @@ async function autocannonRate(): Promise<{ rate: number; non2xx: number; errors:
 }
 
 async function wrkRate(): Promise<{ rate: number; non2xx: number }> {
-  const { stdout } = await run("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], {
-    timeout: (seconds + 30) * 1000,
-  });
+  const { stdout } = await run(
+    "wrk",
+    ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url],
+    {
+      timeout: (seconds + 30) * 1000,
+    },
+  );
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   if (!Number.isFinite(rate)) throw new Error(`wrk printed no Requests/sec line:\n${stdout}`);

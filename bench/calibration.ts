@@ -16,20 +16,40 @@ const ITL_MS = 20;
 const TTFT_TOLERANCE_MS = 15;
 const ITL_TOLERANCE_MS = 3;
 
-const requested = process.argv.slice(2).map(Number).filter((value) => Number.isInteger(value) && value > 0);
+const requested = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((value) => Number.isInteger(value) && value > 0);
 const concurrencies = requested.length > 0 ? requested : [1, 4, 16, 64, 256, 1024];
 
 const accurate = (level: StreamLevel): boolean =>
-  level.failed === 0 && Math.abs(level.ttftBiasP50) <= TTFT_TOLERANCE_MS && Math.abs(level.itlBiasP50) <= ITL_TOLERANCE_MS;
+  level.failed === 0 &&
+  Math.abs(level.ttftBiasP50) <= TTFT_TOLERANCE_MS &&
+  Math.abs(level.itlBiasP50) <= ITL_TOLERANCE_MS;
 
 const levels: StreamLevel[] = [];
 for (const concurrency of concurrencies) {
-  levels.push(await measureStreamLevel({ concurrency, ttftMs: TTFT_MS, itlMs: ITL_MS, maxTokens: 16, warmupMs: 500, durationMs: 4000 }));
+  levels.push(
+    await measureStreamLevel({
+      concurrency,
+      ttftMs: TTFT_MS,
+      itlMs: ITL_MS,
+      maxTokens: 16,
+      warmupMs: 500,
+      durationMs: 4000,
+    }),
+  );
   process.stderr.write(`concurrency ${concurrency} done\n`);
 }
 
-const highest = levels.filter(accurate).reduce<number | undefined>((max, level) => Math.max(max ?? 0, level.concurrency), undefined);
-console.log(`Stream client calibration: mock TTFT ${TTFT_MS} ms, ITL ${ITL_MS} ms, 16 tokens per response (times in ms).`);
-console.log(`Tolerance: |TTFT p50 bias| <= ${TTFT_TOLERANCE_MS} ms and |ITL p50 bias| <= ${ITL_TOLERANCE_MS} ms, no failures.\n`);
+const highest = levels
+  .filter(accurate)
+  .reduce<number | undefined>((max, level) => Math.max(max ?? 0, level.concurrency), undefined);
+console.log(
+  `Stream client calibration: mock TTFT ${TTFT_MS} ms, ITL ${ITL_MS} ms, 16 tokens per response (times in ms).`,
+);
+console.log(
+  `Tolerance: |TTFT p50 bias| <= ${TTFT_TOLERANCE_MS} ms and |ITL p50 bias| <= ${ITL_TOLERANCE_MS} ms, no failures.\n`,
+);
 console.log(formatLevels(levels, accurate));
 console.log(`\nHighest accurate concurrency on this machine: ${highest ?? "none"}.`);

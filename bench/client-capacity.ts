@@ -17,21 +17,39 @@ const ITL_MS = 50;
 const TTFT_BIAS_LIMIT_MS = 15;
 const LOOP_DELAY_LIMIT_MS = 20;
 
-const requested = process.argv.slice(2).map(Number).filter((value) => Number.isInteger(value) && value > 0);
+const requested = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((value) => Number.isInteger(value) && value > 0);
 const streams = requested.length > 0 ? requested : [250, 500, 1000, 2000, 4000];
 
 const withinCapacity = (level: StreamLevel): boolean =>
-  level.failed === 0 && level.ttftBiasP50 <= TTFT_BIAS_LIMIT_MS && level.clientLoopDelayP99 <= LOOP_DELAY_LIMIT_MS;
+  level.failed === 0 &&
+  level.ttftBiasP50 <= TTFT_BIAS_LIMIT_MS &&
+  level.clientLoopDelayP99 <= LOOP_DELAY_LIMIT_MS;
 
 const levels: StreamLevel[] = [];
 for (const concurrency of streams) {
-  levels.push(await measureStreamLevel({ concurrency, ttftMs: TTFT_MS, itlMs: ITL_MS, maxTokens: 20, warmupMs: 1000, durationMs: 5000 }));
+  levels.push(
+    await measureStreamLevel({
+      concurrency,
+      ttftMs: TTFT_MS,
+      itlMs: ITL_MS,
+      maxTokens: 20,
+      warmupMs: 1000,
+      durationMs: 5000,
+    }),
+  );
   process.stderr.write(`${concurrency} streams done\n`);
 }
 
 const best = levels.filter(withinCapacity).at(-1);
-console.log(`Stream client capacity: mock TTFT ${TTFT_MS} ms, ITL ${ITL_MS} ms, 20 tokens per response (times in ms).`);
-console.log(`Within capacity: TTFT p50 bias <= ${TTFT_BIAS_LIMIT_MS} ms and client loop delay p99 <= ${LOOP_DELAY_LIMIT_MS} ms.\n`);
+console.log(
+  `Stream client capacity: mock TTFT ${TTFT_MS} ms, ITL ${ITL_MS} ms, 20 tokens per response (times in ms).`,
+);
+console.log(
+  `Within capacity: TTFT p50 bias <= ${TTFT_BIAS_LIMIT_MS} ms and client loop delay p99 <= ${LOOP_DELAY_LIMIT_MS} ms.\n`,
+);
 console.log(formatLevels(levels, withinCapacity));
 console.log(
   best === undefined

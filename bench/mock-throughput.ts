@@ -298,7 +298,8 @@ function runAutocannon(
         timeout: REQUEST_TIMEOUT_MS / 1000,
       },
       (error: unknown, result: autocannon.Result) => {
-        if (error !== null && error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
+        if (error !== null && error !== undefined)
+          reject(error instanceof Error ? error : new Error(String(error)));
         else resolve(result);
       },
     );
@@ -321,7 +322,11 @@ interface ServerChild {
 async function startServerChild(childRole: string): Promise<ServerChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, [ROLE_VARIABLE]: childRole, MSQ_LOG_LEVEL: process.env["MSQ_LOG_LEVEL"] ?? "silent" },
+    env: {
+      ...process.env,
+      [ROLE_VARIABLE]: childRole,
+      MSQ_LOG_LEVEL: process.env["MSQ_LOG_LEVEL"] ?? "silent",
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const request = <T extends ChildMessage["type"]>(
@@ -331,7 +336,11 @@ async function startServerChild(childRole: string): Promise<ServerChild> {
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.off("message", onMessage);
-        reject(new Error(`the ${childRole} process sent no ${replyType} message within ${CHILD_REPLY_TIMEOUT_MS / 1000} s`));
+        reject(
+          new Error(
+            `the ${childRole} process sent no ${replyType} message within ${CHILD_REPLY_TIMEOUT_MS / 1000} s`,
+          ),
+        );
       }, CHILD_REPLY_TIMEOUT_MS);
       const onMessage = (reply: ChildMessage): void => {
         if (reply.type !== replyType) return;

@@ -5,7 +5,19 @@ import { describe, expect, test } from "vitest";
 
 /** The folder dependencies ARCHITECTURE.md documents: each folder may import only these. */
 const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  "src/cli": ["suites", "src/bench", "src/contract", "src/mock", "src/http", "src/validation", "src/spec", "src/config", "src/sse", "src/log", "src/generated"],
+  "src/cli": [
+    "suites",
+    "src/bench",
+    "src/contract",
+    "src/mock",
+    "src/http",
+    "src/validation",
+    "src/spec",
+    "src/config",
+    "src/sse",
+    "src/log",
+    "src/generated",
+  ],
   suites: ["src/contract", "src/http", "src/mock", "src/validation", "src/spec", "src/config", "src/log"],
   bench: ["src/bench", "src/mock"],
   "src/bench": ["src/mock", "src/sse", "src/config", "src/log"],

@@ -38,17 +38,26 @@ export async function measureStreamLevel(options: {
   const scenario = loadScenario("chat-stream");
   const mock = await startEmbeddedMock({
     latencyMs: { default: 0 },
-    chat: { ttftMs: options.ttftMs, interTokenMs: options.itlMs, tokensPerChunk: 1, outputTokens: options.maxTokens },
+    chat: {
+      ttftMs: options.ttftMs,
+      interTokenMs: options.itlMs,
+      tokensPerChunk: 1,
+      outputTokens: options.maxTokens,
+    },
   });
   try {
     const url = new URL(mock.baseUrl);
-    const request = prepareRequest(scenario, { ...scenario.body, max_tokens: options.maxTokens }, {
-      baseUrl: mock.baseUrl,
-      origin: url.origin,
-      basePath: url.pathname,
-      apiKey: mock.apiKey,
-      embeddedMock: true,
-    });
+    const request = prepareRequest(
+      scenario,
+      { ...scenario.body, max_tokens: options.maxTokens },
+      {
+        baseUrl: mock.baseUrl,
+        origin: url.origin,
+        basePath: url.pathname,
+        apiKey: mock.apiKey,
+        embeddedMock: true,
+      },
+    );
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const trial = await runTrial(
@@ -90,8 +99,12 @@ export async function measureStreamLevel(options: {
 }
 
 /** Formats levels as a Markdown table. */
-export function formatLevels(levels: readonly StreamLevel[], accurate: (level: StreamLevel) => boolean): string {
-  const fixed = (value: number | undefined, digits = 2): string => (value === undefined ? "-" : value.toFixed(digits));
+export function formatLevels(
+  levels: readonly StreamLevel[],
+  accurate: (level: StreamLevel) => boolean,
+): string {
+  const fixed = (value: number | undefined, digits = 2): string =>
+    value === undefined ? "-" : value.toFixed(digits);
   const lines = [
     "| concurrency | requests/s | chunks/s | TTFT bias p50 | TTFT bias p99 | ITL bias p50 | ITL bias p99 | mock late p50 | mock late p99 | client loop delay p99 | failed | accurate |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

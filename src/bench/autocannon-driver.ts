@@ -80,7 +80,12 @@ function runInstance(
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
-        resolve({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, resets: result.resets });
+        resolve({
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          resets: result.resets,
+        });
       },
     );
     const removeStopListener = options.inFlight.onStop(() => instance.stop());
@@ -90,7 +95,13 @@ function runInstance(
       const sentAt = Math.max(measureStart, endedAt - responseTimeMs);
       const ok = statusCode >= 200 && statusCode < 300;
       record(
-        outcomeOf(sentAt, endedAt, statusCode, bytes, ok ? undefined : { kind: "http-status", message: `HTTP ${statusCode}` }),
+        outcomeOf(
+          sentAt,
+          endedAt,
+          statusCode,
+          bytes,
+          ok ? undefined : { kind: "http-status", message: `HTTP ${statusCode}` },
+        ),
       );
     });
     instance.on("reqError", (error: unknown) => {

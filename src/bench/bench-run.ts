@@ -1,7 +1,13 @@
 import { Pool } from "undici";
 import type { TimingModel } from "../mock/timing-model.ts";
 import type { BenchTarget } from "./bench-target.ts";
-import { REPORT_FORMAT, type BenchReport, type BenchRunSettings, type LoadPointResult, type MockTimingDrift } from "./bench-report.ts";
+import {
+  REPORT_FORMAT,
+  type BenchReport,
+  type BenchRunSettings,
+  type LoadPointResult,
+  type MockTimingDrift,
+} from "./bench-report.ts";
 import { captureEnvironment } from "./environment.ts";
 import { InFlightRequests } from "./in-flight-requests.ts";
 import { describeLoadPoint, type LoadPoint } from "./load-point.ts";
@@ -110,7 +116,12 @@ export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promis
       hooks.onTrialEnd?.(point, trialIndex, result);
     }
     if (trials.length > 0) {
-      points.push({ load: point, label: describeLoadPoint(point), trials, combined: mergeTrials(trials, "sequential") });
+      points.push({
+        load: point,
+        label: describeLoadPoint(point),
+        trials,
+        combined: mergeTrials(trials, "sequential"),
+      });
     }
   }
 
@@ -128,7 +139,8 @@ export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promis
       mockTimingDrift: hooks.mockTimingDrift === undefined ? undefined : await hooks.mockTimingDrift(),
     },
     environment: captureEnvironment(),
-    shard: plan.shard === undefined ? undefined : { count: plan.shard.count, indexes: [plan.shard.index + 1] },
+    shard:
+      plan.shard === undefined ? undefined : { count: plan.shard.count, indexes: [plan.shard.index + 1] },
     startedAt,
     finishedAt: isoAt(performance.now()),
     partial: stopped || ranTrials < expectedTrials,

@@ -5,7 +5,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 export interface BootstrapInterval {
@@ -41,6 +43,7 @@ export function bootstrapInterval(
   estimates.sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;
   const at = (fraction: number): number =>
-    estimates[Math.min(estimates.length - 1, Math.max(0, Math.floor(fraction * estimates.length)))] ?? Number.NaN;
+    estimates[Math.min(estimates.length - 1, Math.max(0, Math.floor(fraction * estimates.length)))] ??
+    Number.NaN;
   return { low: at(tail), high: at(1 - tail), confidence, resamples };
 }

@@ -59,7 +59,11 @@ export class ChatChunkAccumulator {
     if (this.usageTokens !== undefined) {
       return { deltaTimes: this.deltaTimes, outputTokens: this.usageTokens, tokenSource: "usage" };
     }
-    return { deltaTimes: this.deltaTimes, outputTokens: this.deltaTimes.length, tokenSource: "counted-deltas" };
+    return {
+      deltaTimes: this.deltaTimes,
+      outputTokens: this.deltaTimes.length,
+      tokenSource: "counted-deltas",
+    };
   }
 }
 

@@ -15,7 +15,17 @@ function formatChange(value: number, unit: MetricComparison["changeUnit"]): stri
 
 /** Renders the comparison as a plain-text table, one row per metric and load level. */
 export function formatComparison(result: ComparisonResult): string {
-  const header = ["metric", "load", "baseline", "current", "change", "95% CI", "p(worse)", "threshold", "verdict"];
+  const header = [
+    "metric",
+    "load",
+    "baseline",
+    "current",
+    "change",
+    "95% CI",
+    "p(worse)",
+    "threshold",
+    "verdict",
+  ];
   const rows = result.comparisons.map((item) => [
     item.label,
     item.load,
@@ -27,8 +37,14 @@ export function formatComparison(result: ComparisonResult): string {
     item.changeUnit === "%" ? `${item.thresholdPercent}%` : `${item.thresholdPercent} pt`,
     item.verdict.toUpperCase(),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd();
 
   const lines = [line(header), ...rows.map(line)];
   for (const item of result.comparisons) {

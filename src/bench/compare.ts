@@ -59,7 +59,11 @@ export const DEFAULT_ALPHA = 0.05;
  * the worse direction. Noise alone rarely passes both, and a real slowdown larger than the
  * threshold passes both once each report has enough trials (at least 4 for alpha 0.05).
  */
-export function compareReports(baseline: BenchReport, current: BenchReport, options: CompareOptions): ComparisonResult {
+export function compareReports(
+  baseline: BenchReport,
+  current: BenchReport,
+  options: CompareOptions,
+): ComparisonResult {
   if (baseline.scenario.name !== current.scenario.name) {
     throw new ConfigError(
       `bench compare: BASELINE is scenario "${baseline.scenario.name}" and CURRENT is "${current.scenario.name}". ` +
@@ -103,7 +107,8 @@ export function compareReports(baseline: BenchReport, current: BenchReport, opti
       );
     }
   }
-  for (const point of currentPoints.values()) warnings.push(`load level "${point.label}" is only in CURRENT and was not compared.`);
+  for (const point of currentPoints.values())
+    warnings.push(`load level "${point.label}" is only in CURRENT and was not compared.`);
 
   return { comparisons, regressions: comparisons.filter((item) => item.verdict === "regression"), warnings };
 }
@@ -120,7 +125,11 @@ function compareMetric(
     const baseMedian = median(baseline);
     const currentMedian = median(current);
     if (metric.change === "points") return currentMedian - baseMedian;
-    return baseMedian === 0 ? (currentMedian === 0 ? 0 : Number.POSITIVE_INFINITY) : (100 * (currentMedian - baseMedian)) / baseMedian;
+    return baseMedian === 0
+      ? currentMedian === 0
+        ? 0
+        : Number.POSITIVE_INFINITY
+      : (100 * (currentMedian - baseMedian)) / baseMedian;
   };
   const changePercent = change(before, after);
   const test = mannWhitneyU(before, after);
@@ -174,7 +183,8 @@ function describeDifferences(baseline: BenchReport, current: BenchReport): strin
     ["target", baseline.target.baseUrl.replace(/:\d+/, ""), current.target.baseUrl.replace(/:\d+/, "")],
   ];
   for (const [name, before, after] of pairs) {
-    if (before !== after) warnings.push(`${name} differs: BASELINE ${String(before)}, CURRENT ${String(after)}.`);
+    if (before !== after)
+      warnings.push(`${name} differs: BASELINE ${String(before)}, CURRENT ${String(after)}.`);
   }
   if (baseline.partial) warnings.push("BASELINE is a partial report.");
   if (current.partial) warnings.push("CURRENT is a partial report.");

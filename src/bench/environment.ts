@@ -41,7 +41,12 @@ export function captureEnvironment(): BenchEnvironment {
 /** Runs git in the harness checkout; returns undefined when git is missing or fails. */
 function git(args: readonly string[]): string | undefined {
   try {
-    return execFileSync("git", [...args], { cwd: REPOSITORY_ROOT, encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("git", [...args], {
+      cwd: REPOSITORY_ROOT,
+      encoding: "utf8",
+      timeout: 5000,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     return undefined;
   }

@@ -23,7 +23,12 @@ export interface GateMetric {
 const toMs = (microseconds: number): number => microseconds / 1000;
 const same = (value: number): number => value;
 
-function percentile(name: MetricName, field: "p50" | "p99", label: string, thresholdPercent: number): GateMetric {
+function percentile(
+  name: MetricName,
+  field: "p50" | "p99",
+  label: string,
+  thresholdPercent: number,
+): GateMetric {
   return {
     key: `${name}.${field}`,
     label,

@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BenchReport, LoadPointResult } from "./bench-report.ts";
 import { decodeHistogram, percentileCurve } from "./histogram.ts";
-import { METRIC_LABELS, SUMMARY_HEADERS, countsOutputTokens, formatBytes, formatRate, summaryCells } from "./report-format.ts";
+import {
+  METRIC_LABELS,
+  SUMMARY_HEADERS,
+  countsOutputTokens,
+  formatBytes,
+  formatRate,
+  summaryCells,
+} from "./report-format.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 import { METRIC_NAMES, type MetricName } from "./trial-result.ts";
 
@@ -70,12 +77,16 @@ function buildCharts(points: readonly LoadPointResult[]): ChartSpec[] {
   for (const name of distributionMetrics) {
     const curves = points.map((point) => {
       const metric = point.combined.metrics[name];
-      return metric === undefined || metric.summary.count === 0 ? [] : percentileCurve(decodeHistogram(metric.encoded));
+      return metric === undefined || metric.summary.count === 0
+        ? []
+        : percentileCurve(decodeHistogram(metric.encoded));
     });
     const reference = curves.find((curve) => curve.length > 0);
     if (reference === undefined) continue;
     const xs = reference.map((point) => nines(point.percentile));
-    const series = curves.map((curve) => reference.map((_unused, i) => (curve[i] === undefined ? null : (curve[i]?.value ?? 0) / 1000)));
+    const series = curves.map((curve) =>
+      reference.map((_unused, i) => (curve[i] === undefined ? null : (curve[i]?.value ?? 0) / 1000)),
+    );
     charts.push({
       id: `distribution-${name}`,
       title: `${METRIC_LABELS[name]} distribution`,
@@ -91,10 +102,12 @@ function buildCharts(points: readonly LoadPointResult[]): ChartSpec[] {
   if (length > 0) {
     const seconds = Array.from({ length }, (_unused, second) => second);
     const perPoint = (pick: (bucket: LoadPointResult["combined"]["timeline"][number]) => number) =>
-      points.map((point) => seconds.map((second) => {
-        const bucket = point.combined.timeline[second];
-        return bucket === undefined ? null : pick(bucket);
-      }));
+      points.map((point) =>
+        seconds.map((second) => {
+          const bucket = point.combined.timeline[second];
+          return bucket === undefined ? null : pick(bucket);
+        }),
+      );
     charts.push({
       id: "throughput-requests",
       title: "Successful requests per second over time (trials one after another)",
@@ -146,14 +159,24 @@ function renderPoint(point: LoadPointResult): string {
   const metricRows = METRIC_NAMES.map((name) => {
     const metric = combined.metrics[name];
     if (metric === undefined) return "";
-    const cells = summaryCells(metric.summary, metric.unit).map((cell) => `<td>${cell}</td>`).join("");
+    const cells = summaryCells(metric.summary, metric.unit)
+      .map((cell) => `<td>${cell}</td>`)
+      .join("");
     return `<tr><th>${escapeHtml(METRIC_LABELS[name])}</th>${cells}</tr>`;
   }).join("");
   const failureRows = FAILURE_KINDS.filter((kind) => counts.failures[kind] > 0)
-    .map((kind) => `<tr><th>${kind}</th><td>${counts.failures[kind]}</td><td>${escapeHtml(combined.failureSamples[kind]?.[0] ?? "")}</td></tr>`)
+    .map(
+      (kind) =>
+        `<tr><th>${kind}</th><td>${counts.failures[kind]}</td><td>${escapeHtml(combined.failureSamples[kind]?.[0] ?? "")}</td></tr>`,
+    )
     .join("");
-  const goodput = throughput.goodputPerSec === undefined ? "" : `, goodput ${formatRate(throughput.goodputPerSec)} requests/s`;
-  const tokens = countsOutputTokens(combined) ? `${formatRate(throughput.outputTokensPerSec)} output tokens/s, ` : "";
+  const goodput =
+    throughput.goodputPerSec === undefined
+      ? ""
+      : `, goodput ${formatRate(throughput.goodputPerSec)} requests/s`;
+  const tokens = countsOutputTokens(combined)
+    ? `${formatRate(throughput.outputTokensPerSec)} output tokens/s, `
+    : "";
   return `<section>
 <h2>${escapeHtml(point.label)}</h2>
 <p>${counts.sent} requests sent, ${counts.succeeded} succeeded, ${counts.failed} failed in ${combined.durationSec.toFixed(2)} s

@@ -10,7 +10,9 @@ export type LoadPoint =
   | { readonly mode: "open"; readonly rate: number; readonly arrival: ArrivalProcess };
 
 export function describeLoadPoint(point: LoadPoint): string {
-  return point.mode === "closed" ? `concurrency ${point.concurrency}` : `${point.arrival} ${point.rate} req/s`;
+  return point.mode === "closed"
+    ? `concurrency ${point.concurrency}`
+    : `${point.arrival} ${point.rate} req/s`;
 }
 
 /** Stable key that matches the same load level across reports. */

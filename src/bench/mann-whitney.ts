@@ -25,13 +25,16 @@ export function mannWhitneyU(baseline: readonly number[], current: readonly numb
   const n1 = baseline.length;
   const n2 = current.length;
   if (n1 === 0 || n2 === 0) throw new Error("mannWhitneyU needs at least one value in each sample.");
-  const pooled = [...baseline.map((value) => ({ value, current: false })), ...current.map((value) => ({ value, current: true }))];
+  const pooled = [
+    ...baseline.map((value) => ({ value, current: false })),
+    ...current.map((value) => ({ value, current: true })),
+  ];
   pooled.sort((a, b) => a.value - b.value);
 
   // Doubled midranks are integers, which keeps the exact distribution on an integer grid.
   const doubledRanks: number[] = new Array<number>(pooled.length);
   const tieSizes: number[] = [];
-  for (let start = 0; start < pooled.length; ) {
+  for (let start = 0; start < pooled.length;) {
     let end = start;
     while (end + 1 < pooled.length && pooled[end + 1]?.value === pooled[start]?.value) end += 1;
     const doubledMidrank = start + 1 + end + 1;
@@ -68,7 +71,11 @@ export function mannWhitneyU(baseline: readonly number[], current: readonly numb
  * Counts the ways to choose `k` of the doubled ranks by their sum, then returns how many splits
  * have a rank sum at least and at most the observed one, and the number of splits C(n, k).
  */
-function exactTails(doubledRanks: readonly number[], k: number, observed: number): { atLeast: number; atMost: number; count: number } {
+function exactTails(
+  doubledRanks: readonly number[],
+  k: number,
+  observed: number,
+): { atLeast: number; atMost: number; count: number } {
   const maxSum = doubledRanks.reduce((sum, rank) => sum + rank, 0);
   // ways[j][s]: number of subsets of j ranks with doubled sum s.
   const ways: Float64Array[] = Array.from({ length: k + 1 }, () => new Float64Array(maxSum + 1));
@@ -97,7 +104,8 @@ function exactTails(doubledRanks: readonly number[], k: number, observed: number
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
   const erf = 1 - poly * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

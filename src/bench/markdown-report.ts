@@ -30,7 +30,10 @@ export function renderMarkdownReport(report: BenchReport): string {
     ["Max requests / timeout", `${settings.maxRequests} / ${settings.timeoutSeconds} s`],
     ["Seed", String(settings.seed)],
     ["SLOs (goodput)", formatSlo(settings.slo)],
-    ["Shards", report.shard === undefined ? "none" : `${report.shard.indexes.join(", ")} of ${report.shard.count}`],
+    [
+      "Shards",
+      report.shard === undefined ? "none" : `${report.shard.indexes.join(", ")} of ${report.shard.count}`,
+    ],
     ["Started / finished", `${report.startedAt} / ${report.finishedAt}`],
     ["Git SHA", `${environment.gitSha}${environment.gitDirty ? " (uncommitted changes)" : ""}`],
     ["Node / platform", `${environment.nodeVersion} / ${environment.platform}-${environment.arch}`],
@@ -39,7 +42,10 @@ export function renderMarkdownReport(report: BenchReport): string {
   if (target.mockTiming !== undefined) rows.push(["Mock timing", describeTiming(target.mockTiming)]);
   if (target.mockTimingDrift !== undefined) {
     const drift = target.mockTimingDrift;
-    rows.push(["Mock send lateness", `p50 ${drift.p50.toFixed(2)} ms, p99 ${drift.p99.toFixed(2)} ms, max ${drift.max.toFixed(2)} ms`]);
+    rows.push([
+      "Mock send lateness",
+      `p50 ${drift.p50.toFixed(2)} ms, p99 ${drift.p99.toFixed(2)} ms, max ${drift.max.toFixed(2)} ms`,
+    ]);
   }
   for (const [name, value] of rows) lines.push(`| ${name} | ${escapeCell(value)} |`);
   lines.push("");
@@ -54,7 +60,10 @@ function renderPoint(point: LoadPointResult): string[] {
   const combined = point.combined;
   lines.push(...renderThroughput(combined), "");
 
-  lines.push(`| Metric | ${SUMMARY_HEADERS.join(" | ")} |`, `| --- |${" ---: |".repeat(SUMMARY_HEADERS.length)}`);
+  lines.push(
+    `| Metric | ${SUMMARY_HEADERS.join(" | ")} |`,
+    `| --- |${" ---: |".repeat(SUMMARY_HEADERS.length)}`,
+  );
   for (const name of METRIC_NAMES) {
     const metric = combined.metrics[name];
     if (metric === undefined) continue;
@@ -100,7 +109,9 @@ function renderThroughput(trial: TrialResult): string[] {
       formatBytes(throughput.bytesPerSec),
   ];
   if (throughput.goodputPerSec !== undefined) {
-    lines.push(`- Goodput: ${formatRate(throughput.goodputPerSec)} requests/s (${trial.good ?? 0} requests met every SLO)`);
+    lines.push(
+      `- Goodput: ${formatRate(throughput.goodputPerSec)} requests/s (${trial.good ?? 0} requests met every SLO)`,
+    );
   }
   if (outputTokens.fromCountedDeltas > 0) {
     lines.push(

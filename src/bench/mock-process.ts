@@ -5,7 +5,8 @@ import type { TimingModel } from "../mock/timing-model.ts";
 import type { MockTimingDrift } from "./bench-report.ts";
 
 /** Messages from the parent to the mock child. */
-export type MockParentMessage = { type: "start"; timing: TimingModel } | { type: "drift" } | { type: "close" };
+export type MockParentMessage =
+  { type: "start"; timing: TimingModel } | { type: "drift" } | { type: "close" };
 
 /** Messages from the mock child to the parent. */
 export type MockChildMessage =
@@ -37,13 +38,22 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: { ...process.env, MSQ_LOG_LEVEL: process.env["MSQ_LOG_LEVEL"] ?? "silent" },
   });
-  const ready = await waitFor(child, (message) => message.type === "ready" || message.type === "error", START_TIMEOUT_MS, () =>
-    child.send({ type: "start", timing } satisfies MockParentMessage),
+  const ready = await waitFor(
+    child,
+    (message) => message.type === "ready" || message.type === "error",
+    START_TIMEOUT_MS,
+    () => child.send({ type: "start", timing } satisfies MockParentMessage),
   );
   if (ready === undefined || ready.type !== "ready") {
     child.kill();
-    const exited = child.exitCode !== null ? `the mock process exited with code ${child.exitCode} (its error is above)` : undefined;
-    const reason = ready?.type === "error" ? ready.message : (exited ?? `no ready message within ${START_TIMEOUT_MS / 1000} s`);
+    const exited =
+      child.exitCode !== null
+        ? `the mock process exited with code ${child.exitCode} (its error is above)`
+        : undefined;
+    const reason =
+      ready?.type === "error"
+        ? ready.message
+        : (exited ?? `no ready message within ${START_TIMEOUT_MS / 1000} s`);
     throw new Error(`the embedded mock failed to start: ${reason}`);
   }
   registerSecret(ready.apiKey);
@@ -53,8 +63,11 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
     apiKey: ready.apiKey,
     async timingDrift() {
       if (child.exitCode !== null || !child.connected) return undefined;
-      const reply = await waitFor(child, (message) => message.type === "drift", REPLY_TIMEOUT_MS, () =>
-        child.send({ type: "drift" } satisfies MockParentMessage),
+      const reply = await waitFor(
+        child,
+        (message) => message.type === "drift",
+        REPLY_TIMEOUT_MS,
+        () => child.send({ type: "drift" } satisfies MockParentMessage),
       );
       return reply?.type === "drift" ? reply.drift : undefined;
     },

@@ -52,7 +52,13 @@ export function createRunProgress(options: {
       completedBefore = trialsStarted * options.trialSeconds;
       trialsStarted += 1;
       trialStartedAt = performance.now();
-      payload = { load: describeLoadPoint(point), trial: trialIndex + 1, trials: options.trials, done, failed };
+      payload = {
+        load: describeLoadPoint(point),
+        trial: trialIndex + 1,
+        trials: options.trials,
+        done,
+        failed,
+      };
     },
     requestEnded(requestFailed) {
       done += 1;

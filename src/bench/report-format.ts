@@ -61,4 +61,14 @@ export function summaryCells(summary: HistogramSummary, unit: "us" | "tokens"): 
   ];
 }
 
-export const SUMMARY_HEADERS = ["p50", "p90", "p95", "p99", "p99.9", "mean", "max", "stddev", "count"] as const;
+export const SUMMARY_HEADERS = [
+  "p50",
+  "p90",
+  "p95",
+  "p99",
+  "p99.9",
+  "mean",
+  "max",
+  "stddev",
+  "count",
+] as const;

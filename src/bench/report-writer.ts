@@ -16,7 +16,8 @@ export interface WrittenReport {
 export function reportStem(report: BenchReport): string {
   const timestamp = report.startedAt.replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
   const shard = report.shard;
-  const shardPart = shard !== undefined && shard.indexes.length === 1 ? `-shard-${shard.indexes[0]}-of-${shard.count}` : "";
+  const shardPart =
+    shard !== undefined && shard.indexes.length === 1 ? `-shard-${shard.indexes[0]}-of-${shard.count}` : "";
   const mergedPart = shard !== undefined && shard.indexes.length > 1 ? "-merged" : "";
   return `bench-${report.scenario.name}-${timestamp}${shardPart}${mergedPart}`;
 }
@@ -51,7 +52,9 @@ export function readReport(path: string, option: string): BenchReport {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ConfigError(`${option}: ${path} is not JSON. Pass a bench-*.json report written by msq-harness bench.`);
+    throw new ConfigError(
+      `${option}: ${path} is not JSON. Pass a bench-*.json report written by msq-harness bench.`,
+    );
   }
   const format = (value as { format?: unknown } | null)?.format;
   if (format !== REPORT_FORMAT) {

@@ -66,10 +66,16 @@ export async function sendRequest(
     const endedAt = performance.now();
     const text = Buffer.concat(chunks).toString("utf8");
     if (status < 200 || status >= 300) {
-      return outcome(endedAt, { kind: "http-status", message: truncateMessage(`HTTP ${status}: ${redactText(text)}`) }, undefined);
+      return outcome(
+        endedAt,
+        { kind: "http-status", message: truncateMessage(`HTTP ${status}: ${redactText(text)}`) },
+        undefined,
+      );
     }
     const checked = checkBody(text, request.expectedEmbeddings);
-    return typeof checked === "object" ? outcome(endedAt, checked, undefined) : outcome(endedAt, undefined, checked);
+    return typeof checked === "object"
+      ? outcome(endedAt, checked, undefined)
+      : outcome(endedAt, undefined, checked);
   } catch (error) {
     const endedAt = performance.now();
     const classified = classifyTransportError(error, controller.signal, headersAt !== undefined, false);
@@ -82,7 +88,10 @@ export async function sendRequest(
 }
 
 /** Returns the output tokens of a valid body (undefined when it states none), or the defect. */
-function checkBody(text: string, expectedEmbeddings: number | undefined): number | undefined | RequestFailure {
+function checkBody(
+  text: string,
+  expectedEmbeddings: number | undefined,
+): number | undefined | RequestFailure {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -57,12 +57,18 @@ export function resolveRunOptions(
   harness: RunHarnessSettings,
 ): ResolvedRun {
   const load = scenario.load;
-  const mode = options.mode === undefined ? load.mode : choice(options.mode, ["closed", "open"] as const, "--mode");
+  const mode =
+    options.mode === undefined ? load.mode : choice(options.mode, ["closed", "open"] as const, "--mode");
   const engine = resolveEngine(scenario, options.engine, mode);
   const arrival: ArrivalProcess =
-    options.arrival === undefined ? load.arrival : choice(options.arrival, ["constant", "poisson"] as const, "--arrival");
+    options.arrival === undefined
+      ? load.arrival
+      : choice(options.arrival, ["constant", "poisson"] as const, "--arrival");
 
-  const concurrency = options.concurrency === undefined ? load.concurrency : integer(options.concurrency, "--concurrency", 1, LIMITS.maxConcurrency);
+  const concurrency =
+    options.concurrency === undefined
+      ? load.concurrency
+      : integer(options.concurrency, "--concurrency", 1, LIMITS.maxConcurrency);
   const rate = options.rate === undefined ? load.rate : number(options.rate, "--rate", LIMITS.maxRate);
   const sweep = options.sweep === undefined ? load.sweep : parseSweep(options.sweep, mode);
   const levels = sweep ?? [mode === "closed" ? concurrency : rate];
@@ -77,15 +83,29 @@ export function resolveRunOptions(
     body: redactJson(body),
     seed: options.seed === undefined ? load.seed : integer(options.seed, "--seed", 0, 2 ** 31 - 1),
     arrival,
-    warmupSeconds: options.warmup === undefined ? load.warmupSeconds : number(options.warmup, "--warmup", LIMITS.maxDurationSeconds, 0),
+    warmupSeconds:
+      options.warmup === undefined
+        ? load.warmupSeconds
+        : number(options.warmup, "--warmup", LIMITS.maxDurationSeconds, 0),
     durationSeconds:
-      options.duration === undefined ? load.durationSeconds : number(options.duration, "--duration", LIMITS.maxDurationSeconds),
-    maxRequests: options.requests === undefined ? load.maxRequests : integer(options.requests, "--requests", 1, LIMITS.maxRequests),
+      options.duration === undefined
+        ? load.durationSeconds
+        : number(options.duration, "--duration", LIMITS.maxDurationSeconds),
+    maxRequests:
+      options.requests === undefined
+        ? load.maxRequests
+        : integer(options.requests, "--requests", 1, LIMITS.maxRequests),
     timeoutSeconds: harness.requestTimeoutMs / 1000,
-    trials: options.trials === undefined ? load.trials : integer(options.trials, "--trials", 1, LIMITS.maxTrials),
+    trials:
+      options.trials === undefined ? load.trials : integer(options.trials, "--trials", 1, LIMITS.maxTrials),
     maxInFlight:
-      options.maxInFlight === undefined ? load.maxInFlight : integer(options.maxInFlight, "--max-in-flight", 1, LIMITS.maxConcurrency),
-    slo: options.goodput === undefined || options.goodput.length === 0 ? scenario.slo : parseSlo(options.goodput),
+      options.maxInFlight === undefined
+        ? load.maxInFlight
+        : integer(options.maxInFlight, "--max-in-flight", 1, LIMITS.maxConcurrency),
+    slo:
+      options.goodput === undefined || options.goodput.length === 0
+        ? scenario.slo
+        : parseSlo(options.goodput),
     thresholds: scenario.thresholds,
   };
 
@@ -100,7 +120,8 @@ export function resolveRunOptions(
 
 function resolveEngine(scenario: Scenario, option: string | undefined, mode: "closed" | "open"): EngineName {
   let engine: EngineName;
-  if (option !== undefined) engine = choice(option, ["stream-client", "request-client", "autocannon"] as const, "--engine");
+  if (option !== undefined)
+    engine = choice(option, ["stream-client", "request-client", "autocannon"] as const, "--engine");
   else if (scenario.engine !== undefined) engine = scenario.engine;
   else if (scenario.kind === "chat-stream") engine = "stream-client";
   else engine = mode === "closed" ? "autocannon" : "request-client";
@@ -111,7 +132,9 @@ function resolveEngine(scenario: Scenario, option: string | undefined, mode: "cl
     );
   }
   if (engine === "stream-client" && scenario.kind !== "chat-stream") {
-    throw new ConfigError(`--engine stream-client: scenario ${scenario.name} is kind ${scenario.kind}; use request-client or autocannon.`);
+    throw new ConfigError(
+      `--engine stream-client: scenario ${scenario.name} is kind ${scenario.kind}; use request-client or autocannon.`,
+    );
   }
   return engine;
 }
@@ -126,16 +149,22 @@ function applyModelOverride(scenario: Scenario, harness: RunHarnessSettings): Re
 function parseSweep(text: string, mode: "closed" | "open"): number[] {
   const values = text.split(",").map((part) => part.trim());
   if (values.length === 0 || values.some((value) => value === "")) {
-    throw new ConfigError(`--sweep: invalid list "${text}". Give comma-separated ${mode === "closed" ? "concurrencies" : "rates"}, for example --sweep 1,8,32.`);
+    throw new ConfigError(
+      `--sweep: invalid list "${text}". Give comma-separated ${mode === "closed" ? "concurrencies" : "rates"}, for example --sweep 1,8,32.`,
+    );
   }
   return values.map((value) =>
-    mode === "closed" ? integer(value, "--sweep", 1, LIMITS.maxConcurrency) : number(value, "--sweep", LIMITS.maxRate),
+    mode === "closed"
+      ? integer(value, "--sweep", 1, LIMITS.maxConcurrency)
+      : number(value, "--sweep", LIMITS.maxRate),
   );
 }
 
 function checkedConcurrency(value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > LIMITS.maxConcurrency) {
-    throw new ConfigError(`load.sweep: a closed-loop sweep needs integer concurrencies from 1 to ${LIMITS.maxConcurrency}, received ${value}.`);
+    throw new ConfigError(
+      `load.sweep: a closed-loop sweep needs integer concurrencies from 1 to ${LIMITS.maxConcurrency}, received ${value}.`,
+    );
   }
   return value;
 }
@@ -145,7 +174,9 @@ function readTimingFile(path: string): TimingModel {
   try {
     value = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new ConfigError(`--mock-timing: cannot read a JSON timing model from ${path}: ${(error as Error).message}`);
+    throw new ConfigError(
+      `--mock-timing: cannot read a JSON timing model from ${path}: ${(error as Error).message}`,
+    );
   }
   return parseTimingModel(value, `--mock-timing ${path}`);
 }

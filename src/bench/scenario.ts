@@ -90,7 +90,9 @@ export function loadScenario(nameOrPath: string, directory = SCENARIO_DIR): Scen
     text = readFileSync(file, "utf8");
   } catch {
     const known = listScenarios(directory).join(", ");
-    throw new ConfigError(`bench: scenario "${nameOrPath}" not found (no file ${file}). Known scenarios: ${known}.`);
+    throw new ConfigError(
+      `bench: scenario "${nameOrPath}" not found (no file ${file}). Known scenarios: ${known}.`,
+    );
   }
   let raw: unknown;
   try {
@@ -108,15 +110,20 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   const kind = oneOf(root["kind"], ["chat-stream", "chat", "embeddings"] as const, file, "kind");
   const engineValue = root["engine"];
   const engine =
-    engineValue === undefined ? undefined : oneOf(engineValue, ["stream-client", "request-client", "autocannon"] as const, file, "engine");
+    engineValue === undefined
+      ? undefined
+      : oneOf(engineValue, ["stream-client", "request-client", "autocannon"] as const, file, "engine");
   if (engine === "stream-client" && kind !== "chat-stream") {
-    throw new ConfigError(`${file}: engine stream-client times SSE chunks and needs kind chat-stream, received kind ${kind}.`);
+    throw new ConfigError(
+      `${file}: engine stream-client times SSE chunks and needs kind chat-stream, received kind ${kind}.`,
+    );
   }
 
   const request = objectAt(root["request"], file, "request");
   checkKeys(request, ["path", "body"], file, "request.");
   const path = stringAt(request["path"], file, "request.path");
-  if (!path.startsWith("/")) throw new ConfigError(`${file}: request.path must start with "/", received "${path}".`);
+  if (!path.startsWith("/"))
+    throw new ConfigError(`${file}: request.path must start with "/", received "${path}".`);
   const body = objectAt(request["body"], file, "request.body");
   if (kind === "chat-stream" && body["stream"] !== true) {
     throw new ConfigError(`${file}: kind chat-stream needs request.body.stream: true.`);
@@ -133,11 +140,19 @@ export function parseScenario(raw: unknown, file: string): Scenario {
 
   const mock = root["mock"] === undefined ? {} : objectAt(root["mock"], file, "mock");
   checkKeys(mock, ["timing"], file, "mock.");
-  const mockTiming = mock["timing"] === undefined ? ZERO_TIMING : parseTimingModel(mock["timing"], `${file}: mock.timing`);
-  const thresholdInput = root["thresholds"] === undefined ? {} : objectAt(root["thresholds"], file, "thresholds");
-  checkKeys(thresholdInput, GATE_METRICS.map((metric) => metric.key), file, "thresholds.");
+  const mockTiming =
+    mock["timing"] === undefined ? ZERO_TIMING : parseTimingModel(mock["timing"], `${file}: mock.timing`);
+  const thresholdInput =
+    root["thresholds"] === undefined ? {} : objectAt(root["thresholds"], file, "thresholds");
+  checkKeys(
+    thresholdInput,
+    GATE_METRICS.map((metric) => metric.key),
+    file,
+    "thresholds.",
+  );
   const thresholds: Record<string, number> = {};
-  for (const [metric, value] of Object.entries(thresholdInput)) thresholds[metric] = positive(value, file, `thresholds.${metric}`);
+  for (const [metric, value] of Object.entries(thresholdInput))
+    thresholds[metric] = positive(value, file, `thresholds.${metric}`);
 
   return {
     name: root["name"] === undefined ? basename(file, ".yaml") : stringAt(root["name"], file, "name"),
@@ -168,7 +183,9 @@ function parseLoad(input: Record<string, unknown>, file: string): ScenarioLoad {
   let sweep: number[] | undefined;
   if (sweepInput !== undefined) {
     if (!Array.isArray(sweepInput) || sweepInput.length === 0) {
-      throw new ConfigError(`${file}: load.sweep must be a non-empty list of numbers, received ${JSON.stringify(sweepInput)}.`);
+      throw new ConfigError(
+        `${file}: load.sweep must be a non-empty list of numbers, received ${JSON.stringify(sweepInput)}.`,
+      );
     }
     sweep = sweepInput.map((value, index) => positive(value, file, `load.sweep[${index}]`));
   }
@@ -217,35 +234,45 @@ function checkKeys(
 
 function objectAt(value: unknown, file: string, field: string): Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${file}: ${field} must be a mapping, received ${JSON.stringify(value) ?? "nothing"}.`);
+    throw new ConfigError(
+      `${file}: ${field} must be a mapping, received ${JSON.stringify(value) ?? "nothing"}.`,
+    );
   }
   return value as Record<string, unknown>;
 }
 
 function stringAt(value: unknown, file: string, field: string): string {
   if (typeof value !== "string" || value === "") {
-    throw new ConfigError(`${file}: ${field} must be a non-empty string, received ${JSON.stringify(value) ?? "nothing"}.`);
+    throw new ConfigError(
+      `${file}: ${field} must be a non-empty string, received ${JSON.stringify(value) ?? "nothing"}.`,
+    );
   }
   return value;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], file: string, field: string): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${file}: ${field} must be one of ${allowed.join(", ")}, received ${JSON.stringify(value) ?? "nothing"}.`);
+    throw new ConfigError(
+      `${file}: ${field} must be one of ${allowed.join(", ")}, received ${JSON.stringify(value) ?? "nothing"}.`,
+    );
   }
   return value as T;
 }
 
 function positive(value: unknown, file: string, field: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${file}: ${field} must be a number > 0, received ${JSON.stringify(value) ?? "nothing"}.`);
+    throw new ConfigError(
+      `${file}: ${field} must be a number > 0, received ${JSON.stringify(value) ?? "nothing"}.`,
+    );
   }
   return value;
 }
 
 function nonNegative(value: unknown, file: string, field: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(`${file}: ${field} must be a number >= 0, received ${JSON.stringify(value) ?? "nothing"}.`);
+    throw new ConfigError(
+      `${file}: ${field} must be a number >= 0, received ${JSON.stringify(value) ?? "nothing"}.`,
+    );
   }
   return value;
 }

@@ -17,14 +17,20 @@ export interface MergedReport {
  */
 export function mergeShardReports(reports: readonly BenchReport[]): MergedReport {
   const first = reports[0];
-  if (first === undefined) throw new ConfigError("bench merge: no reports given. Pass the bench-*.json file of every shard.");
+  if (first === undefined)
+    throw new ConfigError("bench merge: no reports given. Pass the bench-*.json file of every shard.");
   const count = first.shard?.count;
-  if (count === undefined) throw new ConfigError(`bench merge: the first report was not run with --shard; only shard reports merge.`);
+  if (count === undefined)
+    throw new ConfigError(
+      `bench merge: the first report was not run with --shard; only shard reports merge.`,
+    );
 
   const seen = new Set<number>();
   for (const report of reports) {
     if (report.scenario.name !== first.scenario.name) {
-      throw new ConfigError(`bench merge: reports of scenarios "${first.scenario.name}" and "${report.scenario.name}" cannot be merged.`);
+      throw new ConfigError(
+        `bench merge: reports of scenarios "${first.scenario.name}" and "${report.scenario.name}" cannot be merged.`,
+      );
     }
     if (report.shard?.count !== count) {
       throw new ConfigError(`bench merge: every report must come from a run with --shard i/${count}.`);
@@ -38,33 +44,56 @@ export function mergeShardReports(reports: readonly BenchReport[]): MergedReport
       );
     }
     if (report.target.embeddedMock !== first.target.embeddedMock) {
-      throw new ConfigError("bench merge: some shards ran against the embedded mock and others against a target; rerun them alike.");
+      throw new ConfigError(
+        "bench merge: some shards ran against the embedded mock and others against a target; rerun them alike.",
+      );
     }
     if (JSON.stringify(report.settings) !== JSON.stringify(first.settings)) {
-      throw new ConfigError("bench merge: the shard reports were run with different settings; rerun every shard with the same options.");
+      throw new ConfigError(
+        "bench merge: the shard reports were run with different settings; rerun every shard with the same options.",
+      );
     }
     for (const index of report.shard.indexes) {
       if (seen.has(index)) throw new ConfigError(`bench merge: shard ${index}/${count} appears twice.`);
       seen.add(index);
     }
   }
-  const missingShards = Array.from({ length: count }, (_unused, i) => i + 1).filter((index) => !seen.has(index));
+  const missingShards = Array.from({ length: count }, (_unused, i) => i + 1).filter(
+    (index) => !seen.has(index),
+  );
 
   const points: LoadPointResult[] = [];
   for (const point of first.points) {
     const key = loadPointKey(point.load);
-    const parts = reports.map((report) => report.points.find((candidate) => loadPointKey(candidate.load) === key));
+    const parts = reports.map((report) =>
+      report.points.find((candidate) => loadPointKey(candidate.load) === key),
+    );
     const present = parts.filter((part) => part !== undefined);
     const trialCount = Math.min(...present.map((part) => part.trials.length));
     const trials: TrialResult[] = [];
     for (let index = 0; index < trialCount; index += 1) {
-      trials.push(mergeTrials(present.map((part) => part.trials[index] as TrialResult), "concurrent"));
+      trials.push(
+        mergeTrials(
+          present.map((part) => part.trials[index] as TrialResult),
+          "concurrent",
+        ),
+      );
     }
-    if (trials.length > 0) points.push({ load: point.load, label: point.label, trials, combined: mergeTrials(trials, "sequential") });
+    if (trials.length > 0)
+      points.push({
+        load: point.load,
+        label: point.label,
+        trials,
+        combined: mergeTrials(trials, "sequential"),
+      });
   }
 
   const startedAt = reports.map((report) => report.startedAt).sort()[0] ?? first.startedAt;
-  const finishedAt = reports.map((report) => report.finishedAt).sort().at(-1) ?? first.finishedAt;
+  const finishedAt =
+    reports
+      .map((report) => report.finishedAt)
+      .sort()
+      .at(-1) ?? first.finishedAt;
   const partial = missingShards.length > 0 || reports.some((report) => report.partial);
   return {
     report: {
@@ -73,7 +102,10 @@ export function mergeShardReports(reports: readonly BenchReport[]): MergedReport
       startedAt,
       finishedAt,
       partial,
-      stopReason: missingShards.length > 0 ? `shards ${missingShards.join(", ")} of ${count} are missing` : first.stopReason,
+      stopReason:
+        missingShards.length > 0
+          ? `shards ${missingShards.join(", ")} of ${count} are missing`
+          : first.stopReason,
       points,
     },
     missingShards,

@@ -18,7 +18,13 @@ export function parseSlo(items: readonly string[]): Slo {
   for (const item of items) {
     const [name, value, extra] = item.split(":");
     const limit = Number(value);
-    if (extra !== undefined || !isSloName(name) || value === undefined || !Number.isFinite(limit) || limit <= 0) {
+    if (
+      extra !== undefined ||
+      !isSloName(name) ||
+      value === undefined ||
+      !Number.isFinite(limit) ||
+      limit <= 0
+    ) {
       throw new ConfigError(
         `--goodput: invalid SLO "${item}". Use NAME:MILLISECONDS with NAME one of ${SLO_NAMES.join(", ")}, ` +
           "for example --goodput ttft:500 tpot:50.",

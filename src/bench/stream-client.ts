@@ -116,12 +116,18 @@ function streamFailure(
   discardedData: string | undefined,
 ): RequestFailure | undefined {
   if (status === undefined || status < 200 || status >= 300) {
-    return { kind: "http-status", message: truncateMessage(`HTTP ${status ?? "?"}: ${redactText(errorBody)}`) };
+    return {
+      kind: "http-status",
+      message: truncateMessage(`HTTP ${status ?? "?"}: ${redactText(errorBody)}`),
+    };
   }
   if (accumulator.failure !== undefined) return accumulator.failure;
   if (!accumulator.done) {
     const tail = discardedData === undefined ? "" : `; unfinished event: ${discardedData}`;
-    return { kind: "stream-incomplete", message: truncateMessage(`stream ended without data: [DONE]${tail}`) };
+    return {
+      kind: "stream-incomplete",
+      message: truncateMessage(`stream ended without data: [DONE]${tail}`),
+    };
   }
   if (accumulator.timing().deltaTimes.length === 0) {
     return { kind: "invalid-response", message: "stream ended with [DONE] but carried no content delta" };

@@ -17,7 +17,10 @@ export function classifyTransportError(
   if (signal.aborted && signal.reason === STOPPED_REASON) return "aborted";
   const code = errorCode(error);
   const text = describeError(error);
-  if ((signal.aborted && signal.reason === TIMEOUT_REASON) || (code !== undefined && TIMEOUT_CODES.has(code))) {
+  if (
+    (signal.aborted && signal.reason === TIMEOUT_REASON) ||
+    (code !== undefined && TIMEOUT_CODES.has(code))
+  ) {
     return { kind: "timeout", message: truncateMessage(`timed out: ${text}`) };
   }
   if (streaming && headersReceived) {

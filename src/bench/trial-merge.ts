@@ -1,6 +1,12 @@
 import { addHistograms, decodeHistogram, encodeHistogram, summarizeHistogram } from "./histogram.ts";
 import { FAILURE_KINDS, type FailureKind } from "./request-outcome.ts";
-import { METRIC_NAMES, type MetricHistogram, type MetricName, type TimelineBucket, type TrialResult } from "./trial-result.ts";
+import {
+  METRIC_NAMES,
+  type MetricHistogram,
+  type MetricName,
+  type TimelineBucket,
+  type TrialResult,
+} from "./trial-result.ts";
 
 /**
  * How trials are combined:
@@ -21,14 +27,16 @@ export function mergeTrials(trials: readonly TrialResult[], mode: MergeMode): Tr
     mode === "concurrent"
       ? Math.max(...trials.map((trial) => trial.durationSec))
       : trials.reduce((sum, trial) => sum + trial.durationSec, 0);
-  const sum = (pick: (trial: TrialResult) => number): number => trials.reduce((total, trial) => total + pick(trial), 0);
+  const sum = (pick: (trial: TrialResult) => number): number =>
+    trials.reduce((total, trial) => total + pick(trial), 0);
 
   const failures = Object.fromEntries(
     FAILURE_KINDS.map((kind) => [kind, sum((trial) => trial.counts.failures[kind] ?? 0)]),
   ) as Record<FailureKind, number>;
   const statusCodes: Record<string, number> = {};
   for (const trial of trials) {
-    for (const [code, count] of Object.entries(trial.counts.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+    for (const [code, count] of Object.entries(trial.counts.statusCodes))
+      statusCodes[code] = (statusCodes[code] ?? 0) + count;
   }
 
   const succeeded = sum((trial) => trial.counts.succeeded);
@@ -67,7 +75,9 @@ export function mergeTrials(trials: readonly TrialResult[], mode: MergeMode): Tr
     timeline: mode === "concurrent" ? addTimelines(trials) : appendTimelines(trials),
     failureSamples: mergeFailureSamples(trials),
   };
-  const autocannonTrials = trials.map((trial) => trial.autocannon).filter((counters) => counters !== undefined);
+  const autocannonTrials = trials
+    .map((trial) => trial.autocannon)
+    .filter((counters) => counters !== undefined);
   if (autocannonTrials.length === 0) return merged;
   return {
     ...merged,
@@ -87,7 +97,11 @@ function mergeMetrics(trials: readonly TrialResult[]): Partial<Record<MetricName
     const firstPart = parts[0];
     if (firstPart === undefined) continue;
     const histogram = addHistograms(parts.map((part) => decodeHistogram(part.encoded)));
-    metrics[name] = { unit: firstPart.unit, summary: summarizeHistogram(histogram), encoded: encodeHistogram(histogram) };
+    metrics[name] = {
+      unit: firstPart.unit,
+      summary: summarizeHistogram(histogram),
+      encoded: encodeHistogram(histogram),
+    };
   }
   return metrics;
 }

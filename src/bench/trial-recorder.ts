@@ -1,4 +1,11 @@
-import { createHistogram, encodeHistogram, recordCount, recordMilliseconds, summarizeHistogram, type Histogram } from "./histogram.ts";
+import {
+  createHistogram,
+  encodeHistogram,
+  recordCount,
+  recordMilliseconds,
+  summarizeHistogram,
+  type Histogram,
+} from "./histogram.ts";
 import { FAILURE_KINDS, type FailureKind, type RequestOutcome } from "./request-outcome.ts";
 import { isSloEmpty, type Slo } from "./slo.ts";
 import type { EngineName, MetricHistogram, MetricName, TimelineBucket, TrialResult } from "./trial-result.ts";
@@ -19,7 +26,10 @@ interface MutableBucket {
  */
 export class TrialRecorder {
   private readonly histograms = new Map<MetricName, Histogram>();
-  private readonly failures = Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0])) as Record<FailureKind, number>;
+  private readonly failures = Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0])) as Record<
+    FailureKind,
+    number
+  >;
   private readonly failureSamples: Partial<Record<FailureKind, string[]>> = {};
   private readonly statusCodes: Record<string, number> = {};
   private readonly timeline: MutableBucket[] = [];
@@ -143,7 +153,11 @@ export class TrialRecorder {
         bytesPerSec: this.bytes / durationSec,
         goodputPerSec: hasSlo ? this.good / durationSec : undefined,
       },
-      outputTokens: { total: this.outputTokens, fromUsage: this.fromUsage, fromCountedDeltas: this.fromCountedDeltas },
+      outputTokens: {
+        total: this.outputTokens,
+        fromUsage: this.fromUsage,
+        fromCountedDeltas: this.fromCountedDeltas,
+      },
       good: hasSlo ? this.good : undefined,
       metrics,
       timeline: this.timeline.map((bucket, second): TimelineBucket => ({ second, ...bucket })),
@@ -177,7 +191,8 @@ export class TrialRecorder {
 
   private bucketAt(time: number): MutableBucket {
     const second = Math.max(0, Math.floor((time - this.measureStart) / 1000));
-    while (this.timeline.length <= second) this.timeline.push({ succeeded: 0, failed: 0, outputTokens: 0, bytes: 0 });
+    while (this.timeline.length <= second)
+      this.timeline.push({ succeeded: 0, failed: 0, outputTokens: 0, bytes: 0 });
     return this.timeline[second] as MutableBucket;
   }
 }

@@ -7,7 +7,15 @@ import type { FailureKind } from "./request-outcome.ts";
  */
 export type MetricName = "e2e" | "ttfb" | "ttft" | "itl" | "tpot" | "queueDelay" | "outputTokens";
 
-export const METRIC_NAMES: readonly MetricName[] = ["e2e", "ttfb", "ttft", "itl", "tpot", "queueDelay", "outputTokens"];
+export const METRIC_NAMES: readonly MetricName[] = [
+  "e2e",
+  "ttfb",
+  "ttft",
+  "itl",
+  "tpot",
+  "queueDelay",
+  "outputTokens",
+];
 
 export interface MetricHistogram {
   readonly unit: "us" | "tokens";

@@ -48,7 +48,8 @@ export async function runTrial(
 ): Promise<TrialResult> {
   const { load, shard } = settings;
   if (settings.engine === "autocannon") {
-    if (load.mode !== "closed") throw new Error("autocannon runs closed loops only; use the request client for open loops.");
+    if (load.mode !== "closed")
+      throw new Error("autocannon runs closed loops only; use the request client for open loops.");
     return runAutocannonTrial({
       request: settings.request,
       connections: shareOf(load.concurrency, shard),
@@ -71,8 +72,10 @@ export async function runTrial(
   });
   const send =
     settings.engine === "stream-client"
-      ? (plannedAt: number) => sendStreamingChat(pool, settings.request, plannedAt, { timeoutMs: settings.timeoutMs, inFlight })
-      : (plannedAt: number) => sendRequest(pool, settings.request, plannedAt, { timeoutMs: settings.timeoutMs, inFlight });
+      ? (plannedAt: number) =>
+          sendStreamingChat(pool, settings.request, plannedAt, { timeoutMs: settings.timeoutMs, inFlight })
+      : (plannedAt: number) =>
+          sendRequest(pool, settings.request, plannedAt, { timeoutMs: settings.timeoutMs, inFlight });
 
   try {
     const startAt = performance.now() + (load.mode === "open" ? OPEN_LOOP_LEAD_MS : 0);

@@ -77,7 +77,8 @@ const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 // A secret header written as `name: value` or `"name": "value"`; the value runs to the next quote,
 // comma, closing brace or line end, so `Authorization: Bearer <token>` is covered whole. A shell
 // variable reference such as `$MSQ_API_KEY` (how curl reproductions name the key) is left as is.
-const HEADER_LINE_PATTERN = /\b(x-api-key|authorization|x-webhook-secret)("?\s*[:=]\s*)("?)(?!\$[A-Z_][A-Z0-9_]*\b)(?!Bearer \$[A-Z_][A-Z0-9_]*\b)[^'"\s,}][^'"\r\n,}]*/gi;
+const HEADER_LINE_PATTERN =
+  /\b(x-api-key|authorization|x-webhook-secret)("?\s*[:=]\s*)("?)(?!\$[A-Z_][A-Z0-9_]*\b)(?!Bearer \$[A-Z_][A-Z0-9_]*\b)[^'"\s,}][^'"\r\n,}]*/gi;
 
 /**
  * Removes secrets from free text: registered secret values, anything shaped like an `msq-` key,

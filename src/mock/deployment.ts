@@ -264,7 +264,8 @@ export class MockDeployment implements DeploymentServices {
     }
     const receivedAt = context.request.receivedAt;
     const at =
-      response.at ?? (this.timing.isZero ? receivedAt : this.timing.responseStart(route.operationId, receivedAt));
+      response.at ??
+      (this.timing.isZero ? receivedAt : this.timing.responseStart(route.operationId, receivedAt));
     const frameTransforms =
       response.kind === "sse"
         ? this.faults

@@ -82,7 +82,9 @@ export class RunEventLog<E> {
       const entry = this.entries[next - this.dropped];
       if (entry !== undefined) {
         next += 1;
-        yield entry.at === undefined ? { kind: "event", event: entry.event } : { kind: "event", event: entry.event, at: entry.at };
+        yield entry.at === undefined
+          ? { kind: "event", event: entry.event }
+          : { kind: "event", event: entry.event, at: entry.at };
         continue;
       }
       if (this.ended) return;

@@ -79,12 +79,23 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
   const defaults = ZERO_TIMING.chat;
   const chat: ChatTiming = {
     ttftMs: nonNegative(chatInput["ttftMs"] ?? defaults.ttftMs, `${source}: chat.ttftMs`),
-    interTokenMs: nonNegative(chatInput["interTokenMs"] ?? defaults.interTokenMs, `${source}: chat.interTokenMs`),
-    tokensPerChunk: positiveInteger(chatInput["tokensPerChunk"] ?? defaults.tokensPerChunk, `${source}: chat.tokensPerChunk`),
-    outputTokens: positiveInteger(chatInput["outputTokens"] ?? defaults.outputTokens, `${source}: chat.outputTokens`),
+    interTokenMs: nonNegative(
+      chatInput["interTokenMs"] ?? defaults.interTokenMs,
+      `${source}: chat.interTokenMs`,
+    ),
+    tokensPerChunk: positiveInteger(
+      chatInput["tokensPerChunk"] ?? defaults.tokensPerChunk,
+      `${source}: chat.tokensPerChunk`,
+    ),
+    outputTokens: positiveInteger(
+      chatInput["outputTokens"] ?? defaults.outputTokens,
+      `${source}: chat.outputTokens`,
+    ),
   };
 
-  const heartbeats: Partial<Record<"workflowHeartbeatMs" | "factoryHeartbeatMs" | "videoHeartbeatMs", number>> = {};
+  const heartbeats: Partial<
+    Record<"workflowHeartbeatMs" | "factoryHeartbeatMs" | "videoHeartbeatMs", number>
+  > = {};
   for (const field of ["workflowHeartbeatMs", "factoryHeartbeatMs", "videoHeartbeatMs"] as const) {
     if (input[field] !== undefined) heartbeats[field] = positiveNumber(input[field], `${source}: ${field}`);
   }
@@ -93,7 +104,9 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
   const jitterInput = optionalObject(input["jitter"], `${source}: jitter`);
   const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
   if (ratio >= 1) {
-    throw new ConfigError(`${source}: jitter.ratio must be below 1 so that delays stay positive, received ${ratio}.`);
+    throw new ConfigError(
+      `${source}: jitter.ratio must be below 1 so that delays stay positive, received ${ratio}.`,
+    );
   }
   const seed = nonNegative(jitterInput["seed"] ?? 1, `${source}: jitter.seed`);
   return withEmbeddingTiming({ ...model, jitter: { ratio, seed } }, input["embedding"], source);
@@ -102,7 +115,10 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
 function withEmbeddingTiming(model: TimingModel, value: unknown, source: string): TimingModel {
   if (value === undefined) return model;
   const embeddingInput = optionalObject(value, `${source}: embedding`);
-  return { ...model, embedding: { batchMs: nonNegative(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) } };
+  return {
+    ...model,
+    embedding: { batchMs: nonNegative(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) },
+  };
 }
 
 function optionalObject(value: unknown, name: string): Record<string, unknown> {

@@ -21,11 +21,23 @@ const COLUMNS: { header: string; value: (totals: CoverageTotals) => string }[] =
 export function formatCoverageTable(report: CoverageReport): string {
   const rows = [...report.byTag, report.total].map((totals) => COLUMNS.map((column) => column.value(totals)));
   const headers = COLUMNS.map((column) => column.header);
-  const widths = headers.map((header, index) => Math.max(header.length, ...rows.map((row) => row[index]?.length ?? 0)));
+  const widths = headers.map((header, index) =>
+    Math.max(header.length, ...rows.map((row) => row[index]?.length ?? 0)),
+  );
   const render = (cells: readonly string[]): string =>
-    cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0))).join("  ");
+    cells
+      .map((cell, index) =>
+        index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0),
+      )
+      .join("  ");
   const separator = widths.map((width) => "-".repeat(width)).join("  ");
-  const lines = [render(headers), separator, ...rows.slice(0, -1).map(render), separator, render(rows.at(-1) ?? [])];
+  const lines = [
+    render(headers),
+    separator,
+    ...rows.slice(0, -1).map(render),
+    separator,
+    render(rows.at(-1) ?? []),
+  ];
   const { overview, schemas } = report;
   lines.push(
     "",

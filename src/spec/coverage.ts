@@ -83,14 +83,23 @@ export function computeCoverage(document: OpenApiDocument): CoverageReport {
   const rootInferred = schemaNames.filter((name) => inferredComponents.get(name) === "root").length;
   return {
     operations,
-    byTag: tags.map((tag) => totalsOf(tag, operations.filter((entry) => entry.tag === tag))),
+    byTag: tags.map((tag) =>
+      totalsOf(
+        tag,
+        operations.filter((entry) => entry.tag === tag),
+      ),
+    ),
     total: totalsOf("total", operations),
     overview: {
       listed: overviewKeys.size,
       present: [...overviewKeys].filter((key) => present.has(key)).length,
       missing: [...overviewKeys].filter((key) => !present.has(key)),
     },
-    schemas: { total: schemaNames.length, inferred: rootInferred, partlyInferred: inferredComponents.size - rootInferred },
+    schemas: {
+      total: schemaNames.length,
+      inferred: rootInferred,
+      partlyInferred: inferredComponents.size - rootInferred,
+    },
     inferredResponses: operations.reduce((sum, entry) => sum + entry.inferredResponses.length, 0),
   };
 }
@@ -102,7 +111,8 @@ function coverOperation(
   inferredComponents: ReadonlyMap<string, "root" | "part">,
 ): OperationCoverage {
   const { operation } = info;
-  const body = operation.requestBody === undefined ? undefined : resolveReference(document, operation.requestBody);
+  const body =
+    operation.requestBody === undefined ? undefined : resolveReference(document, operation.requestBody);
   const responses = Object.entries(operation.responses ?? {}).map(([status, value]) => ({
     status,
     response: resolveReference<ResponseObject>(document, value),
@@ -153,7 +163,8 @@ function allHaveSchemas(content: Record<string, MediaTypeObject> | undefined): b
 }
 
 function totalsOf(tag: string, operations: readonly OperationCoverage[]): CoverageTotals {
-  const count = (predicate: (entry: OperationCoverage) => boolean): number => operations.filter(predicate).length;
+  const count = (predicate: (entry: OperationCoverage) => boolean): number =>
+    operations.filter(predicate).length;
   return {
     tag,
     operations: operations.length,
@@ -166,7 +177,9 @@ function totalsOf(tag: string, operations: readonly OperationCoverage[]): Covera
     errorSchemas: count((entry) => entry.errorSchemas),
     streams: count((entry) => entry.stream),
     eventSchemas: count((entry) => entry.eventSchemas),
-    inferredOperations: count((entry) => entry.inferredResponses.length > 0 || entry.inferredSchemas.length > 0),
+    inferredOperations: count(
+      (entry) => entry.inferredResponses.length > 0 || entry.inferredSchemas.length > 0,
+    ),
     inferredSchemas: new Set(operations.flatMap((entry) => entry.inferredSchemas)).size,
   };
 }
@@ -184,7 +197,9 @@ function findInferredComponents(document: OpenApiDocument): Map<string, "root" |
 function containsInferredMark(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(containsInferredMark);
   if (value === null || typeof value !== "object") return false;
-  return Object.entries(value).some(([key, inner]) => (key === "x-inferred" && inner === true) || containsInferredMark(inner));
+  return Object.entries(value).some(
+    ([key, inner]) => (key === "x-inferred" && inner === true) || containsInferredMark(inner),
+  );
 }
 
 /** Names of the component schemas an operation uses, directly or through other components. */

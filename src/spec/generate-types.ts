@@ -54,7 +54,11 @@ export async function findTypesDrift(
   const length = Math.max(generated.length, committed.length);
   for (let index = 0; index < length; index += 1) {
     if (generated[index] !== committed[index]) {
-      return { line: index + 1, committed: committed[index] ?? "(end of file)", generated: generated[index] ?? "(end of file)" };
+      return {
+        line: index + 1,
+        committed: committed[index] ?? "(end of file)",
+        generated: generated[index] ?? "(end of file)",
+      };
     }
   }
   return undefined;

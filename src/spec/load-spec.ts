@@ -79,15 +79,20 @@ async function loadUncached(specPath: string): Promise<LoadedSpec> {
   return { specPath, document, locator };
 }
 
-function fromBundlerProblem(problem: NormalizedProblem, specPath: string, locator: SourceLocator): SpecProblem {
+function fromBundlerProblem(
+  problem: NormalizedProblem,
+  specPath: string,
+  locator: SourceLocator,
+): SpecProblem {
   const location = problem.location[0];
   const file = location?.source.absoluteRef ?? specPath;
   const segments = parsePointer(location?.pointer ?? "");
   const ref = getAtPath(locator.valueOf(file), [...segments, "$ref"]);
-  const message = problem.message.startsWith("Can't resolve $ref") && typeof ref === "string"
-    ? `${problem.message.replace("Can't resolve $ref", `Can't resolve $ref "${ref}"`)}; ` +
-      "check the file name and the pointer after '#'"
-    : problem.message;
+  const message =
+    problem.message.startsWith("Can't resolve $ref") && typeof ref === "string"
+      ? `${problem.message.replace("Can't resolve $ref", `Can't resolve $ref "${ref}"`)}; ` +
+        "check the file name and the pointer after '#'"
+      : problem.message;
   return located(file, toPointer(segments), locator, message, problem.ruleId || "bundler");
 }
 
@@ -101,7 +106,10 @@ interface AjvErrorDetail {
 /** Keywords whose errors only repeat the errors of their branches. */
 const BRANCH_KEYWORDS = new Set(["if", "oneOf", "anyOf", "$dynamicRef", "$ref"]);
 
-async function validateWithSwaggerParser(document: OpenApiDocument, locator: SourceLocator): Promise<SpecProblem[]> {
+async function validateWithSwaggerParser(
+  document: OpenApiDocument,
+  locator: SourceLocator,
+): Promise<SpecProblem[]> {
   try {
     // swagger-parser dereferences the object it validates, so it gets a copy. Its parameter type
     // comes from the openapi-types package, which describes the same document shape.
@@ -119,7 +127,12 @@ async function validateWithSwaggerParser(document: OpenApiDocument, locator: Sou
       const source = locator.locate(detail.instancePath);
       const extra = detail.params?.["additionalProperty"];
       const message = `${detail.message ?? detail.keyword}${typeof extra === "string" ? `: ${extra}` : ""}`;
-      return { ...source, message: `OpenAPI 3.1 schema: ${message}`, rule: "swagger-parser", severity: "error" };
+      return {
+        ...source,
+        message: `OpenAPI 3.1 schema: ${message}`,
+        rule: "swagger-parser",
+        severity: "error",
+      };
     });
   }
 }
@@ -141,7 +154,8 @@ function validateSchemas(document: OpenApiDocument, locator: SourceLocator): Spe
       const hint = Array.isArray(allowed) ? ` (${allowed.join(", ")})` : "";
       problems.push({
         ...locator.locate(toPointer([...segments, ...keywordPath])),
-        message: `invalid JSON Schema: \`${keywordPath.at(-1) ?? "schema"}\` ${error.message ?? error.keyword}` +
+        message:
+          `invalid JSON Schema: \`${keywordPath.at(-1) ?? "schema"}\` ${error.message ?? error.keyword}` +
           `${hint}; received ${received}`,
         rule: "json-schema",
         severity: "error",
@@ -162,15 +176,19 @@ function checkOperationIds(document: OpenApiDocument, locator: SourceLocator): S
       const pointer = toPointer(["paths", path, method]);
       const id = operation.operationId;
       if (id === undefined || id === "") {
-        problems.push(idProblem(locator, pointer, `${method.toUpperCase()} ${path} has no operationId; add one`));
+        problems.push(
+          idProblem(locator, pointer, `${method.toUpperCase()} ${path} has no operationId; add one`),
+        );
       } else if (firstPointer.has(id)) {
         const first = locator.locate(firstPointer.get(id) ?? "");
-        problems.push(idProblem(
-          locator,
-          pointer,
-          `operationId ${id} of ${method.toUpperCase()} ${path} is already used at ${first.file}#${first.pointer}; ` +
-            "rename one of them",
-        ));
+        problems.push(
+          idProblem(
+            locator,
+            pointer,
+            `operationId ${id} of ${method.toUpperCase()} ${path} is already used at ${first.file}#${first.pointer}; ` +
+              "rename one of them",
+          ),
+        );
       } else {
         firstPointer.set(id, pointer);
       }
@@ -183,7 +201,13 @@ function idProblem(locator: SourceLocator, pointer: string, message: string): Sp
   return { ...locator.locate(pointer), message, rule: "operation-operationId-unique", severity: "error" };
 }
 
-function located(file: string, pointer: string, locator: SourceLocator, message: string, rule: string): SpecProblem {
+function located(
+  file: string,
+  pointer: string,
+  locator: SourceLocator,
+  message: string,
+  rule: string,
+): SpecProblem {
   const line = locator.lineOf(file, pointer);
   const problem: SpecProblem = { file, pointer, message, rule, severity: "error" };
   return line === undefined ? problem : { ...problem, line };

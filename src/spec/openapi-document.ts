@@ -29,7 +29,9 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 const MAX_REF_HOPS = 32;
 
 export function isReference(value: unknown): value is ReferenceObject {
-  return value !== null && typeof value === "object" && typeof (value as { $ref?: unknown }).$ref === "string";
+  return (
+    value !== null && typeof value === "object" && typeof (value as { $ref?: unknown }).$ref === "string"
+  );
 }
 
 /**

@@ -55,8 +55,8 @@ export function listOperations(document: OpenApiDocument): OperationInfo[] {
  * matches one non-empty segment; the query string is not part of the match.
  */
 export function pathTemplatePattern(template: string): RegExp {
-  const parts = template.split(/(\{[^}/]+\})/).map((part) =>
-    /^\{[^}/]+\}$/.test(part) ? "([^/]+)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
-  );
+  const parts = template
+    .split(/(\{[^}/]+\})/)
+    .map((part) => (/^\{[^}/]+\}$/.test(part) ? "([^/]+)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
   return new RegExp(`^${parts.join("")}/?$`);
 }

@@ -29,12 +29,29 @@ interface RedoclyProblem {
  * Telemetry and update checks are turned off, so the run makes no network requests.
  * Throws when the CLI cannot run, times out or prints no JSON report.
  */
-export async function runRedoclyLint(specPath: string, options: RedoclyLintOptions = {}): Promise<SpecProblem[]> {
+export async function runRedoclyLint(
+  specPath: string,
+  options: RedoclyLintOptions = {},
+): Promise<SpecProblem[]> {
   const configPath = resolve(options.configPath ?? REDOCLY_CONFIG_PATH);
   const timeoutMs = options.timeoutMs ?? REDOCLY_TIMEOUT_MS;
   const cwd = dirname(configPath);
-  const cli = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
-  const args = [cli, "lint", resolve(specPath), "--config", configPath, "--format", "json", "--max-problems", "10000"];
+  const cli = join(
+    dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")),
+    "bin",
+    "cli.js",
+  );
+  const args = [
+    cli,
+    "lint",
+    resolve(specPath),
+    "--config",
+    configPath,
+    "--format",
+    "json",
+    "--max-problems",
+    "10000",
+  ];
   const stdout = await new Promise<string>((resolvePromise, reject) => {
     execFile(
       process.execPath,
@@ -53,8 +70,14 @@ export async function runRedoclyLint(specPath: string, options: RedoclyLintOptio
       (error, out, err) => {
         // Exit code 1 means "problems found"; the JSON report is on stdout either way.
         if (error !== null && (error.killed || out.trim() === "")) {
-          const reason = error.killed ? `timed out after ${timeoutMs} ms` : `failed: ${err.trim() || error.message}`;
-          reject(new Error(`redocly lint ${reason}. Run \`npx redocly lint --config ${configPath}\` to see its output.`));
+          const reason = error.killed
+            ? `timed out after ${timeoutMs} ms`
+            : `failed: ${err.trim() || error.message}`;
+          reject(
+            new Error(
+              `redocly lint ${reason}. Run \`npx redocly lint --config ${configPath}\` to see its output.`,
+            ),
+          );
           return;
         }
         resolvePromise(out);

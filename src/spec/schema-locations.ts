@@ -46,11 +46,19 @@ export function listExampleLocations(document: OpenApiDocument): ExampleLocation
     const record = schema as Record<string, unknown>;
     if (Array.isArray(record["examples"])) {
       record["examples"].forEach((value, index) => {
-        examples.push({ segments: [...segments, "examples", String(index)], schemaSegments: segments, value });
+        examples.push({
+          segments: [...segments, "examples", String(index)],
+          schemaSegments: segments,
+          value,
+        });
       });
     }
     if ("example" in record) {
-      examples.push({ segments: [...segments, "example"], schemaSegments: segments, value: record["example"] });
+      examples.push({
+        segments: [...segments, "example"],
+        schemaSegments: segments,
+        value: record["example"],
+      });
     }
   }
   visitSchemaHolders(document, (holder, segments) => {
@@ -62,7 +70,8 @@ export function listExampleLocations(document: OpenApiDocument): ExampleLocation
     const named = holder["examples"];
     if (named === null || typeof named !== "object" || Array.isArray(named)) return;
     for (const [name, example] of Object.entries(named)) {
-      if (example === null || typeof example !== "object" || isReference(example) || !("value" in example)) continue;
+      if (example === null || typeof example !== "object" || isReference(example) || !("value" in example))
+        continue;
       examples.push({
         segments: [...segments, "examples", name, "value"],
         schemaSegments,
@@ -96,7 +105,11 @@ function visitSchemaHolders(document: OpenApiDocument, visit: Visit): void {
       eachItem(record["parameters"], [...operationSegments, "parameters"], visit);
       const body = record["requestBody"];
       if (body !== null && typeof body === "object" && !isReference(body)) {
-        eachEntry((body as Record<string, unknown>)["content"], [...operationSegments, "requestBody", "content"], visit);
+        eachEntry(
+          (body as Record<string, unknown>)["content"],
+          [...operationSegments, "requestBody", "content"],
+          visit,
+        );
       }
       eachEntry(record["responses"], [...operationSegments, "responses"], (response, segments) =>
         visitResponse(response, segments, visit),

@@ -15,8 +15,7 @@ export const EVENT_STREAM = "text/event-stream";
 
 /** How a data payload selects its event: a top-level property equals a constant, or exists. */
 export type SseEventCondition =
-  | { property: string; equals: string | number | boolean }
-  | { property: string; present: boolean };
+  { property: string; equals: string | number | boolean } | { property: string; present: boolean };
 
 /** One event type of a stream: its name, the component schema of its payload and how to spot it. */
 export interface SseEventRule {
@@ -82,12 +81,14 @@ function parseEvents(value: unknown): SseEventRule[] {
     const where = `x-sse.events[${index}]`;
     if (entry === null || typeof entry !== "object") throw new SseRulesError(`${where} must be an object`);
     const { name, schema, when } = entry as Record<string, unknown>;
-    if (typeof name !== "string" || name === "") throw new SseRulesError(`${where}.name must be a non-empty string`);
+    if (typeof name !== "string" || name === "")
+      throw new SseRulesError(`${where}.name must be a non-empty string`);
     if (typeof schema !== "string" || schema === "") {
       throw new SseRulesError(`${where}.schema must name a component schema`);
     }
     if (when === undefined) {
-      if (index !== value.length - 1) throw new SseRulesError(`${where}.when is missing; only the last event may omit it`);
+      if (index !== value.length - 1)
+        throw new SseRulesError(`${where}.when is missing; only the last event may omit it`);
       return { name, schema };
     }
     return { name, schema, when: parseCondition(when, where) };
@@ -125,7 +126,7 @@ export function matchesEvent(rule: SseEventRule, payload: unknown): boolean {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return false;
   const record = payload as Record<string, unknown>;
   if ("equals" in rule.when) return record[rule.when.property] === rule.when.equals;
-  return (rule.when.property in record) === rule.when.present;
+  return rule.when.property in record === rule.when.present;
 }
 
 /** Names of the component schemas listed as `oneOf` (or as the single `$ref`) of a stream's schema. */
@@ -175,7 +176,8 @@ export function checkSseResponses(document: OpenApiDocument, locator: SourceLoca
         continue;
       }
       for (const event of rules.events) {
-        if (!(event.schema in schemas)) report(`x-sse event ${event.name} names schema ${event.schema}, which is not a component`);
+        if (!(event.schema in schemas))
+          report(`x-sse event ${event.name} names schema ${event.schema}, which is not a component`);
       }
       const members = streamSchemaMembers(media);
       const eventSchemas = [...new Set(rules.events.map((event) => event.schema))].sort();

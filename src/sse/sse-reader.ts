@@ -106,7 +106,13 @@ export function createSseReader(handlers: SseReaderHandlers, options: SseReaderO
         discardedData = message.data;
         return;
       }
-      handlers.onEvent({ event: message.event, id: message.id, data: message.data, receivedAt, index: eventCount });
+      handlers.onEvent({
+        event: message.event,
+        id: message.id,
+        data: message.data,
+        receivedAt,
+        index: eventCount,
+      });
       eventCount += 1;
     },
     onComment(text) {

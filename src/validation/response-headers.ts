@@ -1,6 +1,11 @@
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { parsePointer } from "../spec/json-pointer.ts";
-import { isReference, resolveReference, type OpenApiDocument, type ResponseObject } from "../spec/openapi-document.ts";
+import {
+  isReference,
+  resolveReference,
+  type OpenApiDocument,
+  type ResponseObject,
+} from "../spec/openapi-document.ts";
 import type { Oas3Header } from "@redocly/openapi-core";
 import type { ContractFailure, FailureFields } from "./contract-failure.ts";
 import { formatValue } from "./format-value.ts";
@@ -40,7 +45,10 @@ export interface HeaderCheckContext {
  * matches its schema. `Content-Type` is skipped, because OpenAPI 3.1 requires its definition to be
  * ignored.
  */
-export function checkResponseHeaders(headers: Map<string, string>, context: HeaderCheckContext): ContractFailure[] {
+export function checkResponseHeaders(
+  headers: Map<string, string>,
+  context: HeaderCheckContext,
+): ContractFailure[] {
   const failures: ContractFailure[] = [];
   for (const [name, value] of Object.entries(context.response.headers ?? {})) {
     if (name.toLowerCase() === "content-type") continue;
@@ -48,14 +56,16 @@ export function checkResponseHeaders(headers: Map<string, string>, context: Head
     const received = headers.get(name.toLowerCase());
     if (received === undefined) {
       if (header.required === true) {
-        failures.push(context.failure({
-          title: `Missing required header ${name}`,
-          message:
-            `The response has no ${name} header; the spec documents it as required. ` +
-            "Send the header, or mark it optional in the spec if the server may omit it.",
-          documented: `${name} (required)`,
-          inferred: context.inferred,
-        }));
+        failures.push(
+          context.failure({
+            title: `Missing required header ${name}`,
+            message:
+              `The response has no ${name} header; the spec documents it as required. ` +
+              "Send the header, or mark it optional in the spec if the server may omit it.",
+            documented: `${name} (required)`,
+            inferred: context.inferred,
+          }),
+        );
       }
       continue;
     }
@@ -66,16 +76,18 @@ export function checkResponseHeaders(headers: Map<string, string>, context: Head
     const validate = context.compile(segments);
     if (validate(received) === true) continue;
     const error = validate.errors?.[0];
-    failures.push(context.failure({
-      title: `Header ${name} does not match its schema`,
-      message:
-        `Header ${name} is ${formatValue(received)}, which ${error?.message ?? "is invalid"}; ` +
-        `the spec documents ${formatValue(header.schema)}. Fix the header value or its schema.`,
-      received: formatValue(received),
-      documented: formatValue(header.schema),
-      ...(error === undefined ? {} : { keyword: error.keyword }),
-      inferred: context.inferred,
-    }));
+    failures.push(
+      context.failure({
+        title: `Header ${name} does not match its schema`,
+        message:
+          `Header ${name} is ${formatValue(received)}, which ${error?.message ?? "is invalid"}; ` +
+          `the spec documents ${formatValue(header.schema)}. Fix the header value or its schema.`,
+        received: formatValue(received),
+        documented: formatValue(header.schema),
+        ...(error === undefined ? {} : { keyword: error.keyword }),
+        inferred: context.inferred,
+      }),
+    );
   }
   return failures;
 }

@@ -48,9 +48,10 @@ function rewriteRefs(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    result[key] = key === "$ref" && typeof inner === "string" && inner.startsWith(COMPONENT_REF_PREFIX)
-      ? `${COMPONENTS_ID}#/$defs/${inner.slice(COMPONENT_REF_PREFIX.length)}`
-      : rewriteRefs(inner);
+    result[key] =
+      key === "$ref" && typeof inner === "string" && inner.startsWith(COMPONENT_REF_PREFIX)
+        ? `${COMPONENTS_ID}#/$defs/${inner.slice(COMPONENT_REF_PREFIX.length)}`
+        : rewriteRefs(inner);
   }
   return result;
 }

@@ -26,7 +26,10 @@ export interface SchemaFailureContext {
 }
 
 /** Turns ajv errors into contract failures, one per error, up to `MAX_SCHEMA_FAILURES`. */
-export function schemaFailures(errors: readonly ErrorObject[], context: SchemaFailureContext): ContractFailure[] {
+export function schemaFailures(
+  errors: readonly ErrorObject[],
+  context: SchemaFailureContext,
+): ContractFailure[] {
   return errors.slice(0, MAX_SCHEMA_FAILURES).map((error) => {
     const schemaSegments = context.toDocumentPath(error.schemaPath);
     const schemaPointer = toPointer(schemaSegments);
@@ -78,7 +81,11 @@ function titleOf(error: ErrorObject): string {
 export function isInferredAlong(document: OpenApiDocument, segments: readonly string[]): boolean {
   for (let length = 0; length <= segments.length; length += 1) {
     const node = getAtPath(document, segments.slice(0, length));
-    if (node !== null && typeof node === "object" && (node as Record<string, unknown>)["x-inferred"] === true) {
+    if (
+      node !== null &&
+      typeof node === "object" &&
+      (node as Record<string, unknown>)["x-inferred"] === true
+    ) {
       return true;
     }
   }

@@ -16,7 +16,9 @@ export function checkSchemasStrict(spec: LoadedSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   for (const { segments, schema } of listSchemaLocations(spec.document)) {
     const messages: string[] = [];
-    const ajv = createAjv(keywords, { strict: "log", strictRequired: false }, (message) => messages.push(message));
+    const ajv = createAjv(keywords, { strict: "log", strictRequired: false }, (message) =>
+      messages.push(message),
+    );
     try {
       ajv.compile(withoutRefs(schema) as object);
     } catch (error) {
@@ -52,8 +54,16 @@ function locateMessage(message: string, schema: unknown): string[][] {
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "dependentSchemas"];
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
 const SINGLE_SCHEMAS = [
-  "items", "not", "if", "then", "else", "contains", "propertyNames",
-  "additionalProperties", "unevaluatedItems", "unevaluatedProperties",
+  "items",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "additionalProperties",
+  "unevaluatedItems",
+  "unevaluatedProperties",
 ];
 
 /** Finds the subschemas that use `keyword`, walking only the JSON Schema applicator keywords. */
@@ -64,12 +74,15 @@ function findKeyword(schema: unknown, keyword: string, path: string[]): string[]
   for (const key of SCHEMA_MAPS) {
     const map = record[key];
     if (map === null || typeof map !== "object") continue;
-    for (const [name, inner] of Object.entries(map)) found.push(...findKeyword(inner, keyword, [...path, key, name]));
+    for (const [name, inner] of Object.entries(map))
+      found.push(...findKeyword(inner, keyword, [...path, key, name]));
   }
   for (const key of SCHEMA_LISTS) {
     const list = record[key];
     if (!Array.isArray(list)) continue;
-    list.forEach((inner: unknown, index) => found.push(...findKeyword(inner, keyword, [...path, key, String(index)])));
+    list.forEach((inner: unknown, index) =>
+      found.push(...findKeyword(inner, keyword, [...path, key, String(index)])),
+    );
   }
   for (const key of SINGLE_SCHEMAS) found.push(...findKeyword(record[key], keyword, [...path, key]));
   return found;

@@ -83,7 +83,8 @@ export class ValidatorRegistry {
     readonly spec: LoadedSpec,
     options: { logger?: Logger } = {},
   ) {
-    for (const operation of listOperations(spec.document)) this.operationsById.set(operation.operationId, operation);
+    for (const operation of listOperations(spec.document))
+      this.operationsById.set(operation.operationId, operation);
     this.pathPatterns = [...this.operationsById.values()]
       .map((operation) => ({
         operation,
@@ -98,7 +99,10 @@ export class ValidatorRegistry {
   }
 
   /** Loads the spec (cached per process) and creates a registry over it. */
-  static async load(specPath: string = DEFAULT_SPEC_PATH, options: { logger?: Logger } = {}): Promise<ValidatorRegistry> {
+  static async load(
+    specPath: string = DEFAULT_SPEC_PATH,
+    options: { logger?: Logger } = {},
+  ): Promise<ValidatorRegistry> {
     return new ValidatorRegistry(await loadSpec(specPath), options);
   }
 
@@ -120,8 +124,9 @@ export class ValidatorRegistry {
   findOperation(method: string, concretePath: string): OperationInfo | undefined {
     const path = concretePath.split("?")[0] ?? concretePath;
     const upper = method.toUpperCase();
-    return this.pathPatterns.find(({ operation, pattern }) => operation.method === upper && pattern.test(path))
-      ?.operation;
+    return this.pathPatterns.find(
+      ({ operation, pattern }) => operation.method === upper && pattern.test(path),
+    )?.operation;
   }
 
   /** Checks the status, the content type, the headers (when given) and the body of a response. */
@@ -131,21 +136,27 @@ export class ValidatorRegistry {
     if (resolved === undefined) return [this.statusFailure(operation, input.status)];
     const failures: ContractFailure[] = [];
     if (input.headers !== undefined) {
-      failures.push(...checkResponseHeaders(normalizeHeaders(input.headers), {
-        document: this.spec.document,
-        response: resolved.response,
-        responseSegments: resolved.segments,
-        compile: (segments) => this.cachedValidator(`header ${toPointer(segments)}`, () => this.headerCompiler.compileAt(segments)),
-        failure: (fields) => this.failure(operation, CHECKS.responseHeader, fields),
-        inferred: resolved.inferred,
-      }));
+      failures.push(
+        ...checkResponseHeaders(normalizeHeaders(input.headers), {
+          document: this.spec.document,
+          response: resolved.response,
+          responseSegments: resolved.segments,
+          compile: (segments) =>
+            this.cachedValidator(`header ${toPointer(segments)}`, () =>
+              this.headerCompiler.compileAt(segments),
+            ),
+          failure: (fields) => this.failure(operation, CHECKS.responseHeader, fields),
+          inferred: resolved.inferred,
+        }),
+      );
     }
     const content = resolved.response.content ?? {};
     const mediaTypes = Object.keys(content);
     if (mediaTypes.length === 0) return failures;
-    const mediaType = input.contentType === undefined || input.contentType === ""
-      ? undefined
-      : matchMediaType(mediaTypes, input.contentType);
+    const mediaType =
+      input.contentType === undefined || input.contentType === ""
+        ? undefined
+        : matchMediaType(mediaTypes, input.contentType);
     if (mediaType === undefined) {
       return [...failures, this.contentTypeFailure(operation, input, resolved, mediaTypes)];
     }
@@ -176,7 +187,8 @@ export class ValidatorRegistry {
       }
     }
     const rule = rules.events.find((candidate) => matchesEvent(candidate, payload));
-    if (rule === undefined) return { failures: [this.unknownEventFailure(operation, resolved, rules, payload)] };
+    if (rule === undefined)
+      return { failures: [this.unknownEventFailure(operation, resolved, rules, payload)] };
 
     const key = `${operation.operationId} ${resolved.key} event ${rule.name}`;
     const validate = this.cachedValidator(key, () => this.compiler.compileComponent(rule.schema));
@@ -203,15 +215,17 @@ export class ValidatorRegistry {
     const patterns = this.sseRules(input.operationId, input.status).comments;
     if (patterns === undefined || patterns.some((pattern) => pattern.test(input.comment))) return [];
     const documented = patterns.map((pattern) => pattern.source).join(" | ");
-    return [this.failure(operation, CHECKS.sseComment, {
-      title: "Undocumented SSE comment line",
-      message:
-        `An SSE comment line does not match the documented patterns: received ${formatValue(input.comment)}; ` +
-        `the spec documents ${documented}. Send only documented comments, or add the pattern to x-sse.comments.`,
-      received: formatValue(input.comment),
-      documented,
-      inferred: resolved.inferred,
-    })];
+    return [
+      this.failure(operation, CHECKS.sseComment, {
+        title: "Undocumented SSE comment line",
+        message:
+          `An SSE comment line does not match the documented patterns: received ${formatValue(input.comment)}; ` +
+          `the spec documents ${documented}. Send only documented comments, or add the pattern to x-sse.comments.`,
+        received: formatValue(input.comment),
+        documented,
+        inferred: resolved.inferred,
+      }),
+    ];
   }
 
   /** Returns the `x-sse` rules of the operation's stream for `status`, or throws when there is none. */
@@ -275,18 +289,25 @@ export class ValidatorRegistry {
     media: MediaTypeObject,
   ): ContractFailure[] {
     if (essenceOf(mediaType) === EVENT_STREAM) return [];
-    const schema = media.schema === undefined ? undefined : resolveReference<SchemaObject>(this.spec.document, media.schema);
+    const schema =
+      media.schema === undefined
+        ? undefined
+        : resolveReference<SchemaObject>(this.spec.document, media.schema);
     const contentType = input.contentType ?? mediaType;
     if (isBinarySchema(schema) || isBinaryMediaType(contentType)) {
-      return byteLength(input.body) > 0 ? [] : [this.failure(operation, CHECKS.responseSchema, {
-        title: "Binary response body is empty",
-        message:
-          `The ${contentType} body is empty: received ${formatValue(input.body)}; the spec documents ` +
-          `non-empty ${mediaType} bytes. Send the content, or document a status without a body.`,
-        received: formatValue(input.body),
-        documented: `${mediaType} bytes`,
-        inferred: resolved.inferred,
-      })];
+      return byteLength(input.body) > 0
+        ? []
+        : [
+            this.failure(operation, CHECKS.responseSchema, {
+              title: "Binary response body is empty",
+              message:
+                `The ${contentType} body is empty: received ${formatValue(input.body)}; the spec documents ` +
+                `non-empty ${mediaType} bytes. Send the content, or document a status without a body.`,
+              received: formatValue(input.body),
+              documented: `${mediaType} bytes`,
+              inferred: resolved.inferred,
+            }),
+          ];
     }
     if (media.schema === undefined) return [];
     let body = input.body;
@@ -295,15 +316,17 @@ export class ValidatorRegistry {
       try {
         body = JSON.parse(text);
       } catch {
-        return [this.failure(operation, CHECKS.responseSchema, {
-          title: "Response body is not JSON",
-          message:
-            `The ${contentType} body does not parse as JSON: received ${formatValue(text)}; the spec documents ` +
-            `a ${mediaType} body. Send valid JSON, or document the real content type.`,
-          received: formatValue(text),
-          documented: mediaType,
-          inferred: resolved.inferred,
-        })];
+        return [
+          this.failure(operation, CHECKS.responseSchema, {
+            title: "Response body is not JSON",
+            message:
+              `The ${contentType} body does not parse as JSON: received ${formatValue(text)}; the spec documents ` +
+              `a ${mediaType} body. Send valid JSON, or document the real content type.`,
+            received: formatValue(text),
+            documented: mediaType,
+            inferred: resolved.inferred,
+          }),
+        ];
       }
     } else if (body instanceof Uint8Array) {
       body = new TextDecoder().decode(body);
@@ -327,7 +350,11 @@ export class ValidatorRegistry {
     });
   }
 
-  private mediaValidator(operation: OperationInfo, resolved: ResolvedResponse, mediaType: string): ValidateFunction {
+  private mediaValidator(
+    operation: OperationInfo,
+    resolved: ResolvedResponse,
+    mediaType: string,
+  ): ValidateFunction {
     const key = `${operation.operationId} ${resolved.key} ${mediaType}`;
     return this.cachedValidator(key, () =>
       this.compiler.compileAt([...resolved.segments, "content", mediaType, "schema"]),
@@ -422,7 +449,8 @@ export class ValidatorRegistry {
     resolved: ResolvedResponse,
     mediaTypes: string[],
   ): ContractFailure {
-    const received = input.contentType === undefined || input.contentType === "" ? "no Content-Type" : input.contentType;
+    const received =
+      input.contentType === undefined || input.contentType === "" ? "no Content-Type" : input.contentType;
     return this.failure(operation, CHECKS.contentType, {
       title: "Undocumented content type",
       message:
@@ -435,7 +463,13 @@ export class ValidatorRegistry {
   }
 
   private failure(operation: OperationInfo, check: string, fields: FailureFields): ContractFailure {
-    return { operationId: operation.operationId, method: operation.method, path: operation.path, check, ...fields };
+    return {
+      operationId: operation.operationId,
+      method: operation.method,
+      path: operation.path,
+      check,
+      ...fields,
+    };
   }
 }
 

@@ -34,14 +34,18 @@ describe("planArrivals", () => {
 
   test("starts Poisson plans without a long gap", () => {
     const seeds = Array.from({ length: 20 }, (_unused, index) => index + 1);
-    const firstOffsets = seeds.map((seed) => planArrivals({ ...base, seed, durationMs: 1000 }).offsetsMs[0] ?? Infinity);
+    const firstOffsets = seeds.map(
+      (seed) => planArrivals({ ...base, seed, durationMs: 1000 }).offsetsMs[0] ?? Infinity,
+    );
     const mean = firstOffsets.reduce((sum, offset) => sum + offset, 0) / firstOffsets.length;
     // The first gap is exponential with mean 10 ms at 100 requests/s; the mean of 20 seeds has sd 2.2 ms.
     expect(mean).toBeLessThan(20);
   });
 
   test("plans about the rate in a short run", () => {
-    const counts = [1, 2, 3, 4, 5].map((seed) => planArrivals({ ...base, seed, rate: 20, durationMs: 1000 }).offsetsMs.length);
+    const counts = [1, 2, 3, 4, 5].map(
+      (seed) => planArrivals({ ...base, seed, rate: 20, durationMs: 1000 }).offsetsMs.length,
+    );
     const mean = counts.reduce((sum, count) => sum + count, 0) / counts.length;
     // 20 expected per run; the mean of 5 Poisson counts has sd 2.
     expect(mean).toBeGreaterThan(14);
@@ -71,13 +75,17 @@ describe("planArrivals", () => {
 
   test("splits a plan exactly over shards", () => {
     const whole = Array.from(planArrivals(base).offsetsMs);
-    const shards = [0, 1, 2].map((index) => Array.from(planArrivals({ ...base, shard: { index, count: 3 } }).offsetsMs));
+    const shards = [0, 1, 2].map((index) =>
+      Array.from(planArrivals({ ...base, shard: { index, count: 3 } }).offsetsMs),
+    );
     const union = shards.flat().sort((a, b) => a - b);
     expect(union).toEqual(whole);
     expect(shards[1]?.[0]).toBe(whole[1]);
   });
 
   test("rejects plans over the size limit", () => {
-    expect(() => planArrivals({ ...base, rate: 1_000_000, durationMs: 3_600_000, maxRequests: 10_000_000 })).toThrow(ConfigError);
+    expect(() =>
+      planArrivals({ ...base, rate: 1_000_000, durationMs: 3_600_000, maxRequests: 10_000_000 }),
+    ).toThrow(ConfigError);
   });
 });

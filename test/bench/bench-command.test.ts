@@ -16,7 +16,10 @@ interface CliResult {
 }
 
 /** Runs the CLI with a hard time limit; `onSpawn` may signal the child. */
-function runCli(args: readonly string[], options: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+function runCli(
+  args: readonly string[],
+  options: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: {
@@ -47,7 +50,8 @@ function runCli(args: readonly string[], options: { timeoutMs?: number; onSpawn?
   });
 }
 
-const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 
 describe("msq-harness bench", () => {
   let directory: string;
@@ -62,14 +66,35 @@ describe("msq-harness bench", () => {
 
   test("runs a scenario on the embedded mock", async () => {
     const out = join(directory, "run");
-    const result = await runCli(["bench", "chat-stream", "--duration", "1", "--warmup", "0.2", "--trials", "1", "--out-dir", out, "--json"]);
+    const result = await runCli([
+      "bench",
+      "chat-stream",
+      "--duration",
+      "1",
+      "--warmup",
+      "0.2",
+      "--trials",
+      "1",
+      "--out-dir",
+      out,
+      "--json",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { reports: { json: string; markdown: string; html: string }; partial: boolean };
+    const summary = JSON.parse(result.stdout) as {
+      reports: { json: string; markdown: string; html: string };
+      partial: boolean;
+    };
     expect(summary.partial).toBe(false);
-    const report = readJson(summary.reports.json) as { points: { combined: { counts: { succeeded: number } } }[] };
+    const report = readJson(summary.reports.json) as {
+      points: { combined: { counts: { succeeded: number } } }[];
+    };
     expect(report.points[0]?.combined.counts.succeeded).toBeGreaterThan(0);
-    expect(readdirSync(out).sort()).toEqual([summary.reports.html, summary.reports.json, summary.reports.markdown].map((path) => path.slice(out.length + 1)).sort());
+    expect(readdirSync(out).sort()).toEqual(
+      [summary.reports.html, summary.reports.json, summary.reports.markdown]
+        .map((path) => path.slice(out.length + 1))
+        .sort(),
+    );
     for (const file of readdirSync(out)) {
       const text = readFileSync(join(out, file), "utf8");
       for (const account of SEEDED_ACCOUNTS) expect(text).not.toContain(account.apiKey);
@@ -87,9 +112,24 @@ describe("msq-harness bench", () => {
 
   test("writes a partial report on SIGINT", async () => {
     const out = join(directory, "interrupted");
-    const result = await runCli(["bench", "chat-stream", "--duration", "30", "--warmup", "0", "--trials", "3", "--out-dir", out, "--json"], {
-      onSpawn: (pid) => setTimeout(() => process.kill(pid, "SIGINT"), 3000),
-    });
+    const result = await runCli(
+      [
+        "bench",
+        "chat-stream",
+        "--duration",
+        "30",
+        "--warmup",
+        "0",
+        "--trials",
+        "3",
+        "--out-dir",
+        out,
+        "--json",
+      ],
+      {
+        onSpawn: (pid) => setTimeout(() => process.kill(pid, "SIGINT"), 3000),
+      },
+    );
     expect(result.code).toBe(130);
     expect(result.stderr).toContain("stopping; the partial report is written next");
     const json = readdirSync(out).find((file) => file.endsWith(".json"));
@@ -99,7 +139,9 @@ describe("msq-harness bench", () => {
   });
 
   test("rejects a remote target without --allow-remote", async () => {
-    const result = await runCli(["bench", "chat", "--target", "http://192.0.2.10/v1"], { env: { MSQ_API_KEY: "msq-test-unused-key" } });
+    const result = await runCli(["bench", "chat", "--target", "http://192.0.2.10/v1"], {
+      env: { MSQ_API_KEY: "msq-test-unused-key" },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("192.0.2.10 (option --target");
     expect(result.stderr).toContain("is not a loopback address");
@@ -191,9 +233,12 @@ describe("msq-harness bench", () => {
       const settings = { target: "http://127.0.0.1:9/v1", apiKey: alice.apiKey, chatModel: "from-file" };
       writeFileSync(config, JSON.stringify(settings));
       const bounds = ["--duration", "0.3", "--warmup", "0", "--trials", "1", "--out-dir", out, "--json"];
-      const result = await runCli(["bench", "chat", "--config", config, "--target", mock.baseUrl, ...bounds], {
-        env: { MSQ_TIMEOUT_MS: "6000", MSQ_CHAT_MODEL: "msq-mock-chat" },
-      });
+      const result = await runCli(
+        ["bench", "chat", "--config", config, "--target", mock.baseUrl, ...bounds],
+        {
+          env: { MSQ_TIMEOUT_MS: "6000", MSQ_CHAT_MODEL: "msq-mock-chat" },
+        },
+      );
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       const summary = JSON.parse(result.stdout) as { reports: { json: string } };
@@ -222,7 +267,8 @@ describe("msq-harness bench", () => {
   });
 
   test("compare exits 0 for equal and 1 for slower", async () => {
-    const trials = (ttftMs: number) => [0, 1, 2, 3, 4].map((i) => syntheticTrial({ ttftMs: ttftMs + i * 0.3, itlMs: 20 }));
+    const trials = (ttftMs: number) =>
+      [0, 1, 2, 3, 4].map((i) => syntheticTrial({ ttftMs: ttftMs + i * 0.3, itlMs: 20 }));
     const baseline = join(directory, "baseline.json");
     const slower = join(directory, "slower.json");
     writeFileSync(baseline, JSON.stringify(syntheticReport(trials(150))));
@@ -246,17 +292,41 @@ describe("msq-harness bench", () => {
 
   test("merges shard reports", async () => {
     const out = join(directory, "shards");
-    const args = ["bench", "embeddings", "--duration", "0.5", "--warmup", "0", "--trials", "1", "--out-dir", out, "--json"];
-    const [first, second] = await Promise.all([runCli([...args, "--shard", "1/2"]), runCli([...args, "--shard", "2/2"])]);
+    const args = [
+      "bench",
+      "embeddings",
+      "--duration",
+      "0.5",
+      "--warmup",
+      "0",
+      "--trials",
+      "1",
+      "--out-dir",
+      out,
+      "--json",
+    ];
+    const [first, second] = await Promise.all([
+      runCli([...args, "--shard", "1/2"]),
+      runCli([...args, "--shard", "2/2"]),
+    ]);
     expect(first.code).toBe(0);
     expect(second.code).toBe(0);
-    const paths = [first, second].map((run) => (JSON.parse(run.stdout) as { reports: { json: string } }).reports.json);
+    const paths = [first, second].map(
+      (run) => (JSON.parse(run.stdout) as { reports: { json: string } }).reports.json,
+    );
     const merged = await runCli(["bench", "merge", ...paths, "--out-dir", out, "--json"]);
     expect(merged.code).toBe(0);
-    const summary = JSON.parse(merged.stdout) as { reports: { json: string }; points: { counts: { succeeded: number } }[] };
+    const summary = JSON.parse(merged.stdout) as {
+      reports: { json: string };
+      points: { counts: { succeeded: number } }[];
+    };
     const report = readJson(summary.reports.json) as { shard: { indexes: number[] } };
     expect(report.shard.indexes).toEqual([1, 2]);
-    const parts = paths.map((path) => (readJson(path) as { points: { combined: { counts: { succeeded: number } } }[] }).points[0]?.combined.counts.succeeded ?? 0);
+    const parts = paths.map(
+      (path) =>
+        (readJson(path) as { points: { combined: { counts: { succeeded: number } } }[] }).points[0]?.combined
+          .counts.succeeded ?? 0,
+    );
     expect(summary.points[0]?.counts.succeeded).toBe(parts[0]! + parts[1]!);
   });
 });

@@ -25,7 +25,13 @@ describe("bench compare against the mock", () => {
   beforeAll(async () => {
     [baseMock, slowMock] = await Promise.all([startEmbeddedMock(BASE), startEmbeddedMock(SLOWER)]);
     const trial = (mock: EmbeddedMock, seed: number) =>
-      runChatStreamTrial(mock, { load: { mode: "closed", concurrency: 4 }, warmupMs: 300, durationMs: 1200, maxTokens: 8, seed });
+      runChatStreamTrial(mock, {
+        load: { mode: "closed", concurrency: 4 },
+        warmupMs: 300,
+        durationMs: 1200,
+        maxTokens: 8,
+        seed,
+      });
     for (let index = 0; index < TRIALS; index += 1) {
       baseline.push(await trial(baseMock, index));
       sameBuild.push(await trial(baseMock, index + 100));

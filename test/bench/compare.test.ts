@@ -25,23 +25,39 @@ describe("compareReports", () => {
   });
 
   test("passes two noisy runs of one build", () => {
-    const result = compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(150, 20, 5, 1.3)), options);
+    const result = compareReports(
+      syntheticReport(trials(150, 20)),
+      syntheticReport(trials(150, 20, 5, 1.3)),
+      options,
+    );
     expect(result.regressions).toEqual([]);
   });
 
   test("fails a 20% slower TTFT", () => {
-    const result = compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(180, 20)), options);
+    const result = compareReports(
+      syntheticReport(trials(150, 20)),
+      syntheticReport(trials(180, 20)),
+      options,
+    );
     expect(verdictOf(result, "ttft.p50")).toBe("regression");
     expect(verdictOf(result, "itl.p50")).toBe("no-change");
   });
 
   test("fails a 10% slower TTFT", () => {
-    const result = compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(165, 20)), options);
+    const result = compareReports(
+      syntheticReport(trials(150, 20)),
+      syntheticReport(trials(165, 20)),
+      options,
+    );
     expect(verdictOf(result, "ttft.p50")).toBe("regression");
   });
 
   test("reports a faster TTFT as improvement", () => {
-    const result = compareReports(syntheticReport(trials(180, 20)), syntheticReport(trials(150, 20)), options);
+    const result = compareReports(
+      syntheticReport(trials(180, 20)),
+      syntheticReport(trials(150, 20)),
+      options,
+    );
     expect(verdictOf(result, "ttft.p50")).toBe("improvement");
     expect(result.regressions).toEqual([]);
   });
@@ -63,37 +79,59 @@ describe("compareReports", () => {
   });
 
   test("calls three trials inconclusive", () => {
-    const result = compareReports(syntheticReport(trials(150, 20, 3)), syntheticReport(trials(180, 20, 3)), options);
+    const result = compareReports(
+      syntheticReport(trials(150, 20, 3)),
+      syntheticReport(trials(180, 20, 3)),
+      options,
+    );
     const ttft = result.comparisons.find((item) => item.metric === "ttft.p50");
     expect(ttft?.verdict).toBe("inconclusive");
     expect(ttft?.note).toMatch(/at least 4 trials/);
   });
 
   test("warns when one trial cannot fail", () => {
-    const result = compareReports(syntheticReport(trials(150, 20, 1)), syntheticReport(trials(300, 20, 1)), options);
+    const result = compareReports(
+      syntheticReport(trials(150, 20, 1)),
+      syntheticReport(trials(300, 20, 1)),
+      options,
+    );
     expect(result.regressions).toEqual([]);
-    expect(result.warnings).toContainEqual(expect.stringMatching(/"concurrency 4" has 1 BASELINE and 1 CURRENT trials, too few/));
+    expect(result.warnings).toContainEqual(
+      expect.stringMatching(/"concurrency 4" has 1 BASELINE and 1 CURRENT trials, too few/),
+    );
   });
 
   test("does not warn with five trials", () => {
-    const result = compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(150, 20, 5, 1.3)), options);
+    const result = compareReports(
+      syntheticReport(trials(150, 20)),
+      syntheticReport(trials(150, 20, 5, 1.3)),
+      options,
+    );
     expect(result.warnings.filter((warning) => warning.includes("too few"))).toEqual([]);
   });
 
   test("fails lower throughput", () => {
-    const slow = Array.from({ length: 5 }, (_unused, trial) => syntheticTrial({ ttftMs: 150, itlMs: 20, gapMs: 30 + trial * 0.1 }));
-    const fast = Array.from({ length: 5 }, (_unused, trial) => syntheticTrial({ ttftMs: 150, itlMs: 20, gapMs: 20 + trial * 0.1 }));
+    const slow = Array.from({ length: 5 }, (_unused, trial) =>
+      syntheticTrial({ ttftMs: 150, itlMs: 20, gapMs: 30 + trial * 0.1 }),
+    );
+    const fast = Array.from({ length: 5 }, (_unused, trial) =>
+      syntheticTrial({ ttftMs: 150, itlMs: 20, gapMs: 20 + trial * 0.1 }),
+    );
     const result = compareReports(syntheticReport(fast), syntheticReport(slow), options);
     expect(verdictOf(result, "requestsPerSec")).toBe("regression");
   });
 
   test("rejects different scenarios", () => {
-    expect(() => compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(150, 20), "chat"), options)).toThrow(ConfigError);
+    expect(() =>
+      compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(150, 20), "chat"), options),
+    ).toThrow(ConfigError);
   });
 
   test("rejects an unknown threshold metric", () => {
     const report = syntheticReport(trials(150, 20));
-    expect(() => compareReports(report, report, { ...options, thresholds: { "ttft.p42": 5 } })).toThrow(/unknown metric "ttft.p42"/);
+    expect(() => compareReports(report, report, { ...options, thresholds: { "ttft.p42": 5 } })).toThrow(
+      /unknown metric "ttft.p42"/,
+    );
   });
 
   test("warns about unmatched load levels", () => {
@@ -107,7 +145,9 @@ describe("compareReports", () => {
   });
 
   test("prints each metric and the verdict", () => {
-    const text = formatComparison(compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(180, 20)), options));
+    const text = formatComparison(
+      compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(180, 20)), options),
+    );
     expect(text).toMatch(/TTFT p50\s+concurrency 4\s+150 ms\s+180 ms\s+\+(19\.\d|20\.\d)%/);
     expect(text).toContain("REGRESSION");
     expect(text).toMatch(/metric\(s\) regressed: TTFT p50 at concurrency 4/);

@@ -28,7 +28,18 @@ describe("histogram", () => {
 
   test("summarizes an empty histogram as zeros", () => {
     const summary = summarizeHistogram(createHistogram());
-    expect(summary).toEqual({ count: 0, min: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 });
+    expect(summary).toEqual({
+      count: 0,
+      min: 0,
+      mean: 0,
+      stddev: 0,
+      p50: 0,
+      p90: 0,
+      p95: 0,
+      p99: 0,
+      p999: 0,
+      max: 0,
+    });
   });
 
   test("round-trips the standard encoding", () => {

@@ -24,13 +24,26 @@ const SCREENSHOT_DIR = join(import.meta.dirname, "../../reports");
 
 function sampleReport(): BenchReport {
   const trials = [0, 1, 2].map((trial) =>
-    syntheticTrial({ ttftMs: 150 + trial, itlMs: 20, count: 120, gapMs: 25, jitter: (i) => (i % 13) * 2, slo: { ttft: 170 } }),
+    syntheticTrial({
+      ttftMs: 150 + trial,
+      itlMs: 20,
+      count: 120,
+      gapMs: 25,
+      jitter: (i) => (i % 13) * 2,
+      slo: { ttft: 170 },
+    }),
   );
   const report = syntheticReport(trials);
-  const second = syntheticReport(trials.map(() => syntheticTrial({ ttftMs: 190, itlMs: 24, count: 80, gapMs: 30, jitter: (i) => (i % 7) * 3 })), "chat-stream", {
-    mode: "closed",
-    concurrency: 16,
-  });
+  const second = syntheticReport(
+    trials.map(() =>
+      syntheticTrial({ ttftMs: 190, itlMs: 24, count: 80, gapMs: 30, jitter: (i) => (i % 7) * 3 }),
+    ),
+    "chat-stream",
+    {
+      mode: "closed",
+      concurrency: 16,
+    },
+  );
   return { ...report, points: [...report.points, ...second.points] };
 }
 
@@ -126,15 +139,21 @@ describe("bench reports", () => {
       // A drawn chart has many non-white pixels; an empty canvas has none.
       const inked = await page.evaluate(() => {
         const canvas = document.querySelector("#distribution-ttft canvas") as HTMLCanvasElement;
-        const pixels = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+        const pixels =
+          canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ??
+          new Uint8ClampedArray();
         let count = 0;
-        for (let i = 0; i < pixels.length; i += 4) if ((pixels[i + 3] ?? 0) > 0 && (pixels[i] ?? 255) < 200) count += 1;
+        for (let i = 0; i < pixels.length; i += 4)
+          if ((pixels[i + 3] ?? 0) > 0 && (pixels[i] ?? 255) < 200) count += 1;
         return count;
       });
       expect(inked).toBeGreaterThan(500);
 
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      const screenshot = await page.screenshot({ path: join(SCREENSHOT_DIR, "bench-report-screenshot.png"), fullPage: true });
+      const screenshot = await page.screenshot({
+        path: join(SCREENSHOT_DIR, "bench-report-screenshot.png"),
+        fullPage: true,
+      });
       expect(screenshot.byteLength).toBeGreaterThan(20_000);
       await page.close();
     });

@@ -7,7 +7,14 @@ import { runOpenLoop } from "../../src/bench/open-loop.ts";
 import type { PreparedRequest } from "../../src/bench/prepared-request.ts";
 import { sendRequest } from "../../src/bench/request-client.ts";
 import type { RequestOutcome } from "../../src/bench/request-outcome.ts";
-import { embeddingsBody, neverReply, replyJson, resetSocket, startTestServer, type TestServer } from "../helpers/test-server.ts";
+import {
+  embeddingsBody,
+  neverReply,
+  replyJson,
+  resetSocket,
+  startTestServer,
+  type TestServer,
+} from "../helpers/test-server.ts";
 
 /** A send function that takes `durationMs` and records concurrency. */
 function fakeSend(durationMs: number) {
@@ -40,14 +47,32 @@ function fakeSend(durationMs: number) {
 describe("runClosedLoop", () => {
   test("keeps concurrency requests in flight", async () => {
     const { state, send } = fakeSend(20);
-    await runClosedLoop({ concurrency: 3, startAt: performance.now(), warmupMs: 0, durationMs: 200, maxRequests: 1000, send, onOutcome: () => undefined, inFlight: new InFlightRequests() });
+    await runClosedLoop({
+      concurrency: 3,
+      startAt: performance.now(),
+      warmupMs: 0,
+      durationMs: 200,
+      maxRequests: 1000,
+      send,
+      onOutcome: () => undefined,
+      inFlight: new InFlightRequests(),
+    });
     expect(state.maxRunning).toBe(3);
     expect(state.sent.length).toBeGreaterThan(10);
   });
 
   test("stops at maxRequests", async () => {
     const { state, send } = fakeSend(1);
-    await runClosedLoop({ concurrency: 2, startAt: performance.now(), warmupMs: 0, durationMs: 10_000, maxRequests: 7, send, onOutcome: () => undefined, inFlight: new InFlightRequests() });
+    await runClosedLoop({
+      concurrency: 2,
+      startAt: performance.now(),
+      warmupMs: 0,
+      durationMs: 10_000,
+      maxRequests: 7,
+      send,
+      onOutcome: () => undefined,
+      inFlight: new InFlightRequests(),
+    });
     expect(state.sent).toHaveLength(7);
   });
 
@@ -56,7 +81,16 @@ describe("runClosedLoop", () => {
     const inFlight = new InFlightRequests();
     setTimeout(() => inFlight.stopAll(), 50);
     const started = performance.now();
-    await runClosedLoop({ concurrency: 2, startAt: started, warmupMs: 0, durationMs: 10_000, maxRequests: 1_000_000, send, onOutcome: () => undefined, inFlight });
+    await runClosedLoop({
+      concurrency: 2,
+      startAt: started,
+      warmupMs: 0,
+      durationMs: 10_000,
+      maxRequests: 1_000_000,
+      send,
+      onOutcome: () => undefined,
+      inFlight,
+    });
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
@@ -66,7 +100,14 @@ describe("runOpenLoop", () => {
     const { state, send } = fakeSend(1);
     const offsets = Float64Array.from([0, 30, 60, 90]);
     const startAt = performance.now() + 10;
-    await runOpenLoop({ offsetsMs: offsets, startAt, maxInFlight: 100, send, onOutcome: () => undefined, inFlight: new InFlightRequests() });
+    await runOpenLoop({
+      offsetsMs: offsets,
+      startAt,
+      maxInFlight: 100,
+      send,
+      onOutcome: () => undefined,
+      inFlight: new InFlightRequests(),
+    });
     expect(state.sent.map((item) => item.plannedAt - startAt)).toEqual([0, 30, 60, 90]);
     for (const item of state.sent) expect(item.sentAt - item.plannedAt).toBeLessThan(25);
   });
@@ -74,7 +115,14 @@ describe("runOpenLoop", () => {
   test("does not wait for slow responses", async () => {
     const { state, send } = fakeSend(200);
     const offsets = Float64Array.from([0, 10, 20, 30]);
-    await runOpenLoop({ offsetsMs: offsets, startAt: performance.now(), maxInFlight: 100, send, onOutcome: () => undefined, inFlight: new InFlightRequests() });
+    await runOpenLoop({
+      offsetsMs: offsets,
+      startAt: performance.now(),
+      maxInFlight: 100,
+      send,
+      onOutcome: () => undefined,
+      inFlight: new InFlightRequests(),
+    });
     expect(state.maxRunning).toBe(4);
   });
 
@@ -82,7 +130,14 @@ describe("runOpenLoop", () => {
     const { state, send } = fakeSend(50);
     const outcomes: RequestOutcome[] = [];
     const offsets = Float64Array.from([0, 1, 2, 3]);
-    await runOpenLoop({ offsetsMs: offsets, startAt: performance.now(), maxInFlight: 2, send, onOutcome: (outcome) => outcomes.push(outcome), inFlight: new InFlightRequests() });
+    await runOpenLoop({
+      offsetsMs: offsets,
+      startAt: performance.now(),
+      maxInFlight: 2,
+      send,
+      onOutcome: (outcome) => outcomes.push(outcome),
+      inFlight: new InFlightRequests(),
+    });
     expect(state.maxRunning).toBe(2);
     const queued = outcomes.filter((outcome) => outcome.sentAt - outcome.plannedAt > 40);
     expect(queued).toHaveLength(2);
@@ -93,7 +148,14 @@ describe("runOpenLoop", () => {
     const inFlight = new InFlightRequests();
     const offsets = Float64Array.from([0, 5000, 10_000]);
     setTimeout(() => inFlight.stopAll(), 50);
-    await runOpenLoop({ offsetsMs: offsets, startAt: performance.now(), maxInFlight: 10, send, onOutcome: () => undefined, inFlight });
+    await runOpenLoop({
+      offsetsMs: offsets,
+      startAt: performance.now(),
+      maxInFlight: 10,
+      send,
+      onOutcome: () => undefined,
+      inFlight,
+    });
     expect(state.sent).toHaveLength(1);
   });
 });
@@ -106,7 +168,10 @@ describe("request client and autocannon", () => {
     server = await startTestServer({
       "POST /v1/embeddings": replyJson(embeddingsBody(2, 4), { delayMs: 2 }),
       "POST /v1/embeddings-short": replyJson(embeddingsBody(1, 4)),
-      "POST /v1/not-found": replyJson({ error: { message: "model not found", type: "invalid_request_error" } }, { status: 404 }),
+      "POST /v1/not-found": replyJson(
+        { error: { message: "model not found", type: "invalid_request_error" } },
+        { status: 404 },
+      ),
       "POST /v1/not-json": (_request, response) => response.end("<html>"),
       "POST /v1/reset": resetSocket(),
       "POST /v1/never": neverReply(),
@@ -129,7 +194,10 @@ describe("request client and autocannon", () => {
   });
 
   test("accepts one vector per input", async () => {
-    const outcome = await sendRequest(pool, request("embeddings"), performance.now(), { timeoutMs: 5000, inFlight: new InFlightRequests() });
+    const outcome = await sendRequest(pool, request("embeddings"), performance.now(), {
+      timeoutMs: 5000,
+      inFlight: new InFlightRequests(),
+    });
     expect(outcome.failure).toBeUndefined();
     expect(outcome.status).toBe(200);
   });
@@ -141,7 +209,10 @@ describe("request client and autocannon", () => {
     ["reset", "connection-error", /./],
     ["never", "timeout", /timed out/],
   ])("classifies %s as %s", async (path, kind, message) => {
-    const outcome = await sendRequest(pool, request(path), performance.now(), { timeoutMs: 300, inFlight: new InFlightRequests() });
+    const outcome = await sendRequest(pool, request(path), performance.now(), {
+      timeoutMs: 300,
+      inFlight: new InFlightRequests(),
+    });
     expect(outcome.failure?.kind).toBe(kind);
     expect(outcome.failure?.message).toMatch(message);
   });

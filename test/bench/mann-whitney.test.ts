@@ -90,7 +90,8 @@ describe("normalCdf", () => {
 });
 
 describe("bootstrapInterval", () => {
-  const change = (before: readonly number[], after: readonly number[]): number => median(after) / median(before) - 1;
+  const change = (before: readonly number[], after: readonly number[]): number =>
+    median(after) / median(before) - 1;
 
   test("repeats for the same seed", () => {
     const first = bootstrapInterval([10, 11, 12, 10.5], [12, 13, 12.5, 13.5], change, { seed: 3 });

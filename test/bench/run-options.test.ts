@@ -20,10 +20,22 @@ describe("scenario files", () => {
   const minimal = { kind: "chat", request: { path: "/chat/completions", body: { model: "m" } } };
   const invalid: [string, unknown, RegExp][] = [
     ["unknown kind", { ...minimal, kind: "audio" }, /kind must be one of chat-stream, chat, embeddings/],
-    ["path without slash", { ...minimal, request: { path: "chat", body: {} } }, /request.path must start with "\/"/],
+    [
+      "path without slash",
+      { ...minimal, request: { path: "chat", body: {} } },
+      /request.path must start with "\/"/,
+    ],
     ["stream kind without stream", { ...minimal, kind: "chat-stream" }, /needs request.body.stream: true/],
-    ["zero duration", { ...minimal, load: { durationSeconds: 0 } }, /load.durationSeconds must be a number > 0/],
-    ["fractional trials", { ...minimal, load: { trials: 2.5 } }, /load.trials must be an integer from 1 to 100/],
+    [
+      "zero duration",
+      { ...minimal, load: { durationSeconds: 0 } },
+      /load.durationSeconds must be a number > 0/,
+    ],
+    [
+      "fractional trials",
+      { ...minimal, load: { trials: 2.5 } },
+      /load.trials must be an integer from 1 to 100/,
+    ],
     ["empty sweep", { ...minimal, load: { sweep: [] } }, /load.sweep must be a non-empty list/],
     ["stream client for chat", { ...minimal, engine: "stream-client" }, /needs kind chat-stream/],
     [
@@ -31,7 +43,11 @@ describe("scenario files", () => {
       { ...minimal, load: { durationSecond: 1 } },
       /unknown field load.durationSecond. Did you mean load.durationSeconds\?/,
     ],
-    ["unknown top-level field", { ...minimal, requests: {} }, /unknown field requests. Did you mean request\?/],
+    [
+      "unknown top-level field",
+      { ...minimal, requests: {} },
+      /unknown field requests. Did you mean request\?/,
+    ],
     ["unknown SLO", { ...minimal, slo: { ttfb: 5 } }, /unknown field slo.ttfb/],
     ["unknown threshold", { ...minimal, thresholds: { "ttft.p75": 5 } }, /unknown field thresholds.ttft.p75/],
     [
@@ -85,8 +101,20 @@ describe("resolveRunOptions", () => {
   });
 
   test("overrides timing and bounds", () => {
-    const settings = resolve({ duration: "2.5", warmup: "0", requests: "100", trials: "7", seed: "9" }).settings;
-    expect(settings).toMatchObject({ durationSeconds: 2.5, warmupSeconds: 0, maxRequests: 100, trials: 7, seed: 9 });
+    const settings = resolve({
+      duration: "2.5",
+      warmup: "0",
+      requests: "100",
+      trials: "7",
+      seed: "9",
+    }).settings;
+    expect(settings).toMatchObject({
+      durationSeconds: 2.5,
+      warmupSeconds: 0,
+      maxRequests: 100,
+      trials: 7,
+      seed: 9,
+    });
   });
 
   test("takes the request timeout from the settings", () => {
@@ -109,7 +137,10 @@ describe("resolveRunOptions", () => {
   });
 
   test("parses goodput SLOs", () => {
-    expect(resolve({ goodput: ["ttft:300", "e2el:900"] }, stream).settings.slo).toEqual({ ttft: 300, e2el: 900 });
+    expect(resolve({ goodput: ["ttft:300", "e2el:900"] }, stream).settings.slo).toEqual({
+      ttft: 300,
+      e2el: 900,
+    });
   });
 
   const invalidOptions: [string, BenchRunCliOptions, RegExp][] = [
@@ -149,7 +180,11 @@ describe("bench target", () => {
 
   test("accepts a remote target with --allow-remote", () => {
     const target = userTarget({ target: "https://api.example.com", apiKey: "msq-key-1234567" }, true);
-    expect(target).toMatchObject({ origin: "https://api.example.com", basePath: "/v1", baseUrl: "https://api.example.com/v1" });
+    expect(target).toMatchObject({
+      origin: "https://api.example.com",
+      basePath: "/v1",
+      baseUrl: "https://api.example.com/v1",
+    });
   });
 
   test("keeps a path prefix before /v1", () => {

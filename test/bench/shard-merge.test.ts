@@ -7,7 +7,13 @@ import { streamOutcome, syntheticReport } from "../helpers/synthetic-report.ts";
 
 /** Outcome i of a run: TTFT and ITL vary so that percentiles depend on every request. */
 const outcomeAt = (i: number) =>
-  streamOutcome({ plannedAt: i * 10, ttftMs: 100 + ((i * 37) % 90), itlMs: 10 + (i % 7), deltas: 6, usageTokens: 6 });
+  streamOutcome({
+    plannedAt: i * 10,
+    ttftMs: 100 + ((i * 37) % 90),
+    itlMs: 10 + (i % 7),
+    deltas: 6,
+    usageTokens: 6,
+  });
 
 function shardReport(index: number, count: number, outcomes: number): BenchReport {
   const recorder = new TrialRecorder("stream-client", 0, {});
@@ -22,7 +28,11 @@ describe("mergeShardReports", () => {
     for (let i = 0; i < 300; i += 1) whole.record(outcomeAt(i));
     const expected = whole.finish(new Date(0).toISOString(), 1000);
 
-    const { report, missingShards } = mergeShardReports([shardReport(0, 3, 300), shardReport(1, 3, 300), shardReport(2, 3, 300)]);
+    const { report, missingShards } = mergeShardReports([
+      shardReport(0, 3, 300),
+      shardReport(1, 3, 300),
+      shardReport(2, 3, 300),
+    ]);
     const merged = report.points[0]?.trials[0];
     expect(missingShards).toEqual([]);
     for (const name of ["ttft", "itl", "tpot", "e2e"] as const) {
@@ -47,7 +57,9 @@ describe("mergeShardReports", () => {
   });
 
   test("rejects a duplicate shard", () => {
-    expect(() => mergeShardReports([shardReport(0, 2, 20), shardReport(0, 2, 20)])).toThrow(/shard 1\/2 appears twice/);
+    expect(() => mergeShardReports([shardReport(0, 2, 20), shardReport(0, 2, 20)])).toThrow(
+      /shard 1\/2 appears twice/,
+    );
   });
 
   test("rejects a report without shards", () => {

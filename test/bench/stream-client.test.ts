@@ -23,15 +23,35 @@ describe("sendStreamingChat", () => {
   beforeAll(async () => {
     server = await startTestServer({
       "POST /v1/timed": chatCompletionStream({ ttftMs: 60, interTokenMs: 15, tokens: 5 }),
-      "POST /v1/crlf-chunked": chatCompletionStream({ ttftMs: 0, interTokenMs: 0, tokens: 6, tokensPerChunk: 2, lineEnding: "\r\n", heartbeats: true }),
+      "POST /v1/crlf-chunked": chatCompletionStream({
+        ttftMs: 0,
+        interTokenMs: 0,
+        tokens: 6,
+        tokensPerChunk: 2,
+        lineEnding: "\r\n",
+        heartbeats: true,
+      }),
       "POST /v1/status-500": replyJson({ error: { message: "boom" } }, { status: 500 }),
-      "POST /v1/error-event": chatCompletionStream({ ttftMs: 0, interTokenMs: 0, tokens: 4, errorAtToken: 2 }),
+      "POST /v1/error-event": chatCompletionStream({
+        ttftMs: 0,
+        interTokenMs: 0,
+        tokens: 4,
+        errorAtToken: 2,
+      }),
       "POST /v1/no-done": chatCompletionStream({ ttftMs: 0, interTokenMs: 0, tokens: 3, omitDone: true }),
-      "POST /v1/reset-mid-stream": chatCompletionStream({ ttftMs: 0, interTokenMs: 5, tokens: 3, omitDone: true, after: "reset" }),
+      "POST /v1/reset-mid-stream": chatCompletionStream({
+        ttftMs: 0,
+        interTokenMs: 5,
+        tokens: 3,
+        omitDone: true,
+        after: "reset",
+      }),
       "POST /v1/reset-before-headers": resetSocket(),
       "POST /v1/never": neverReply(),
       "POST /v1/not-json": sendSse([{ atMs: 0, text: "data: {not json\n\ndata: [DONE]\n\n" }]),
-      "POST /v1/no-content": sendSse([{ atMs: 0, text: 'data: {"choices":[{"delta":{"role":"assistant"}}]}\n\ndata: [DONE]\n\n' }]),
+      "POST /v1/no-content": sendSse([
+        { atMs: 0, text: 'data: {"choices":[{"delta":{"role":"assistant"}}]}\n\ndata: [DONE]\n\n' },
+      ]),
       "POST /v1/slow": chatCompletionStream({ ttftMs: 2000, interTokenMs: 10, tokens: 3 }),
     });
     pool = new Pool(server.origin, { connections: 8 });

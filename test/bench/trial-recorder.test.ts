@@ -29,7 +29,9 @@ describe("TrialRecorder", () => {
   test("computes TPOT from E2E and tokens", () => {
     const recorder = new TrialRecorder("stream-client", 0, {});
     // E2E 100 + 4*20 + 10 = 190 ms, TTFT 100 ms, 10 tokens: (190 - 100) / 9 = 10 ms.
-    recorder.record(streamOutcome({ plannedAt: 0, ttftMs: 100, itlMs: 20, deltas: 5, usageTokens: 10, tailMs: 10 }));
+    recorder.record(
+      streamOutcome({ plannedAt: 0, ttftMs: 100, itlMs: 20, deltas: 5, usageTokens: 10, tailMs: 10 }),
+    );
     const result = finish(recorder);
     expectMicros(result.metrics.tpot?.summary.p50, 10_000);
     expectMicros(result.metrics.e2e?.summary.p50, 190_000);
@@ -60,7 +62,11 @@ describe("TrialRecorder", () => {
 
   test("excludes aborted requests", () => {
     const recorder = new TrialRecorder("stream-client", 0, {});
-    recorder.record({ ...failedOutcome(0, { kind: "timeout", message: "x" }), failure: undefined, aborted: true });
+    recorder.record({
+      ...failedOutcome(0, { kind: "timeout", message: "x" }),
+      failure: undefined,
+      aborted: true,
+    });
     const result = finish(recorder);
     expect(result.counts.aborted).toBe(1);
     expect(result.counts.sent).toBe(0);

@@ -15,7 +15,13 @@ export function chatTiming(ttftMs: number, interTokenMs: number, outputTokens = 
 
 export function targetOf(mock: EmbeddedMock): BenchTarget {
   const url = new URL(mock.baseUrl);
-  return { baseUrl: mock.baseUrl, origin: url.origin, basePath: url.pathname, apiKey: mock.apiKey, embeddedMock: true };
+  return {
+    baseUrl: mock.baseUrl,
+    origin: url.origin,
+    basePath: url.pathname,
+    apiKey: mock.apiKey,
+    embeddedMock: true,
+  };
 }
 
 /**
@@ -24,7 +30,13 @@ export function targetOf(mock: EmbeddedMock): BenchTarget {
  */
 export async function runChatStreamTrial(
   mock: EmbeddedMock,
-  options: { readonly load: LoadPoint; readonly warmupMs: number; readonly durationMs: number; readonly maxTokens: number; readonly seed?: number },
+  options: {
+    readonly load: LoadPoint;
+    readonly warmupMs: number;
+    readonly durationMs: number;
+    readonly maxTokens: number;
+    readonly seed?: number;
+  },
 ): Promise<TrialResult> {
   const scenario = loadScenario("chat-stream");
   const body = { ...scenario.body, max_tokens: options.maxTokens };

@@ -25,7 +25,10 @@ export interface StreamShape {
 
 export function streamOutcome(shape: StreamShape): RequestOutcome {
   const sentAt = shape.plannedAt + (shape.queueMs ?? 0);
-  const deltaTimes = Array.from({ length: shape.deltas }, (_unused, i) => shape.plannedAt + shape.ttftMs + i * shape.itlMs);
+  const deltaTimes = Array.from(
+    { length: shape.deltas },
+    (_unused, i) => shape.plannedAt + shape.ttftMs + i * shape.itlMs,
+  );
   const lastDelta = deltaTimes.at(-1) ?? shape.plannedAt;
   return {
     plannedAt: shape.plannedAt,
@@ -76,14 +79,24 @@ export function syntheticTrial(options: {
   for (let i = 0; i < count; i += 1) {
     const wobble = options.jitter?.(i) ?? 0;
     recorder.record(
-      streamOutcome({ plannedAt: i * (options.gapMs ?? 20), ttftMs: options.ttftMs + wobble, itlMs: options.itlMs, deltas: 8, usageTokens: 8 }),
+      streamOutcome({
+        plannedAt: i * (options.gapMs ?? 20),
+        ttftMs: options.ttftMs + wobble,
+        itlMs: options.itlMs,
+        deltas: 8,
+        usageTokens: 8,
+      }),
     );
   }
   return recorder.finish(new Date(0).toISOString(), count * (options.gapMs ?? 20));
 }
 
 /** Builds a report of one scenario with the given trials at one closed-loop load point. */
-export function syntheticReport(trials: readonly TrialResult[], scenario = "chat-stream", load: LoadPoint = { mode: "closed", concurrency: 4 }): BenchReport {
+export function syntheticReport(
+  trials: readonly TrialResult[],
+  scenario = "chat-stream",
+  load: LoadPoint = { mode: "closed", concurrency: 4 },
+): BenchReport {
   return {
     format: REPORT_FORMAT,
     scenario: { name: scenario, description: "synthetic", kind: "chat-stream" },
@@ -102,7 +115,12 @@ export function syntheticReport(trials: readonly TrialResult[], scenario = "chat
       slo: {},
       thresholds: {},
     },
-    target: { baseUrl: "http://127.0.0.1:1/v1", embeddedMock: true, mockTiming: undefined, mockTimingDrift: undefined },
+    target: {
+      baseUrl: "http://127.0.0.1:1/v1",
+      embeddedMock: true,
+      mockTiming: undefined,
+      mockTimingDrift: undefined,
+    },
     environment: captureEnvironment(),
     shard: undefined,
     startedAt: new Date(0).toISOString(),

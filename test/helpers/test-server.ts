@@ -27,7 +27,11 @@ export interface ResponderContext {
 }
 
 /** Sends the response for one request. */
-export type Responder = (request: RecordedRequest, response: ServerResponse, context: ResponderContext) => void;
+export type Responder = (
+  request: RecordedRequest,
+  response: ServerResponse,
+  context: ResponderContext,
+) => void;
 
 export interface TestServer {
   /** "http://127.0.0.1:<port>" */
@@ -208,15 +212,24 @@ export function chatCompletionStream(options: ChatStreamOptions): Responder {
     const end = options.lineEnding ?? "\n";
     const streamOptions = body["stream_options"] as { include_usage?: unknown } | undefined;
     const usageMode = options.usage ?? "request";
-    const includeUsage = usageMode === "always" || (usageMode === "request" && streamOptions?.include_usage === true);
+    const includeUsage =
+      usageMode === "always" || (usageMode === "request" && streamOptions?.include_usage === true);
 
-    const base = { id: "chatcmpl-test", object: "chat.completion.chunk", created: 1_700_000_000, model: "test-chat" };
+    const base = {
+      id: "chatcmpl-test",
+      object: "chat.completion.chunk",
+      created: 1_700_000_000,
+      model: "test-chat",
+    };
     const frame = (atMs: number, payload: unknown): SseFrame => ({
       atMs,
       text: `data: ${JSON.stringify(payload)}${end}${end}`,
     });
     const frames: SseFrame[] = [
-      frame(0, { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }),
+      frame(0, {
+        ...base,
+        choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+      }),
     ];
 
     let sent = 0;
@@ -255,7 +268,9 @@ export function chatCompletionBody(tokens: number): unknown {
     object: "chat.completion",
     created: 1_700_000_000,
     model: "test-chat",
-    choices: [{ index: 0, message: { role: "assistant", content: "tok ".repeat(tokens) }, finish_reason: "stop" }],
+    choices: [
+      { index: 0, message: { role: "assistant", content: "tok ".repeat(tokens) }, finish_reason: "stop" },
+    ],
     usage: { prompt_tokens: 5, completion_tokens: tokens, total_tokens: tokens + 5 },
   };
 }
@@ -277,7 +292,9 @@ export function embeddingsBody(inputs: number, dimensions: number): unknown {
 function parseJsonObject(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

@@ -22,7 +22,11 @@ describe("redactText", () => {
 
 describe("redactHeaders", () => {
   test("secret headers in any case", () => {
-    const redacted = redactHeaders({ "X-Api-Key": "k1", Authorization: "Bearer k2", "content-type": "application/json" });
+    const redacted = redactHeaders({
+      "X-Api-Key": "k1",
+      Authorization: "Bearer k2",
+      "content-type": "application/json",
+    });
     expect(redacted["X-Api-Key"]).toBe(REDACTED);
     expect(redacted["Authorization"]).toBe(REDACTED);
     expect(redacted["content-type"]).toBe("application/json");
@@ -31,8 +35,16 @@ describe("redactHeaders", () => {
 
 describe("redactJson", () => {
   test("nested secret fields", () => {
-    const redacted = redactJson({ providerKey: "openai", apiKey: "sk-live-1", nested: [{ client_secret: "s" }] });
-    expect(redacted).toEqual({ providerKey: "openai", apiKey: REDACTED, nested: [{ client_secret: REDACTED }] });
+    const redacted = redactJson({
+      providerKey: "openai",
+      apiKey: "sk-live-1",
+      nested: [{ client_secret: "s" }],
+    });
+    expect(redacted).toEqual({
+      providerKey: "openai",
+      apiKey: REDACTED,
+      nested: [{ client_secret: REDACTED }],
+    });
   });
 });
 

@@ -55,7 +55,10 @@ async function storedFileType(origin: string, fileHeaders: string): Promise<stri
   });
   expect(upload.status).toBe(200);
   const { id } = (await upload.json()) as { id: string };
-  const download = await fetch(`${origin}/v1/files/${id}/content`, { headers, signal: AbortSignal.timeout(10_000) });
+  const download = await fetch(`${origin}/v1/files/${id}/content`, {
+    headers,
+    signal: AbortSignal.timeout(10_000),
+  });
   await download.arrayBuffer();
   return download.headers.get("content-type");
 }
@@ -63,7 +66,11 @@ async function storedFileType(origin: string, fileHeaders: string): Promise<stri
 describe("mock adapters, multipart file types", () => {
   test.each([
     ["with parameters", "Content-Type: text/plain; charset=utf-8\r\n", "text/plain; charset=utf-8"],
-    ["quoted parameter", 'Content-Type: text/csv; charset="utf-8"; header=present\r\n', 'text/csv; charset="utf-8"; header=present'],
+    [
+      "quoted parameter",
+      'Content-Type: text/csv; charset="utf-8"; header=present\r\n',
+      'text/csv; charset="utf-8"; header=present',
+    ],
     ["without Content-Type", "", "application/octet-stream"],
     ["empty Content-Type", "Content-Type: \r\n", "application/octet-stream"],
   ])("file type %s is kept alike", async (_name, fileHeaders, expected) => {

@@ -273,7 +273,8 @@ function uploadSpeech(client: MockClient, mimeType: string): Promise<MockExchang
 
 /** For each TTS and transcription fault, a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>> = {
-  "stt-text-missing": async (client) => typeof jsonBody(await uploadSpeech(client, "audio/wav"))["text"] !== "string",
+  "stt-text-missing": async (client) =>
+    typeof jsonBody(await uploadSpeech(client, "audio/wav"))["text"] !== "string",
   "stt-unsupported-mime-accepted": async (client) => (await uploadSpeech(client, "video/mp4")).status === 200,
   "tts-content-type-mismatch": async (client) => {
     const speech = await client.call("carol", "POST", "/v1/core/audio/tts", {

@@ -369,7 +369,11 @@ describe("usage recording", () => {
 });
 
 /** Sends a streaming completion of the mock chat model, with `body` merged into the request. */
-function chatStream(client: MockClient, caller: Caller, body: Record<string, unknown>): Promise<MockExchange> {
+function chatStream(
+  client: MockClient,
+  caller: Caller,
+  body: Record<string, unknown>,
+): Promise<MockExchange> {
   return client.call(caller, "POST", "/v1/chat/completions", {
     model: "msq-mock-chat",
     messages: [{ role: "user", content: "hello" }],
@@ -424,7 +428,9 @@ const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>>
       published: true,
       sharedWith: [{ username: "bob" }],
     });
-    return (await chatStream(client, "carol", { model: "shared/alice/helper", stream: false })).status === 200;
+    return (
+      (await chatStream(client, "carol", { model: "shared/alice/helper", stream: false })).status === 200
+    );
   },
   "chat-stream-done-missing": async (client) =>
     (await chatStream(client, "alice", {})).events?.at(-1) !== "[DONE]",

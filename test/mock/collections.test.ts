@@ -118,9 +118,9 @@ describe("collection search", () => {
 
   test("counts the query embedding as usage", async () => {
     await search("product-docs", { query: "billing", embeddingModelName: "text-embedding-3-small" }, "carol");
-    const rows = jsonBody(await client.call("carol", "listUsageRecords", "GET", "/v1/core/usage/raw?last=1h"))[
-      "data"
-    ] as Json[];
+    const rows = jsonBody(
+      await client.call("carol", "listUsageRecords", "GET", "/v1/core/usage/raw?last=1h"),
+    )["data"] as Json[];
     expect(rows.map((row) => row["modelName"])).toContain("text-embedding-3-small");
   });
 
@@ -213,7 +213,9 @@ describe("collection diagnostics and recovery", () => {
 
   test("recovery stays in the account", async () => {
     await recover("research-notes", {}, "carol");
-    expect((jsonBody(await diagnostics("research-notes", "bob"))["diagnostics"] as Json)["healthy"]).toBe(false);
+    expect((jsonBody(await diagnostics("research-notes", "bob"))["diagnostics"] as Json)["healthy"]).toBe(
+      false,
+    );
   });
 
   test.each([

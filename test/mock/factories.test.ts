@@ -26,13 +26,18 @@ beforeAll(async () => {
 });
 
 /** Reads a run stream with its comment lines. */
-async function stream(origin: string, caller: Caller, runId: string): Promise<{ exchange: MockExchange; comments: readonly string[] }> {
+async function stream(
+  origin: string,
+  caller: Caller,
+  runId: string,
+): Promise<{ exchange: MockExchange; comments: readonly string[] }> {
   const exchange = await send(origin, caller, "GET", `/v1/core/factory-runs/${runId}/stream`);
   return { exchange, comments: exchange.comments };
 }
 
 /** Returns every contract failure of a response: body, SSE events, comments, terminator and first event. */
-const failuresOf = (operationId: string, exchange: MockExchange): unknown[] => contractFailures(registry, operationId, exchange);
+const failuresOf = (operationId: string, exchange: MockExchange): unknown[] =>
+  contractFailures(registry, operationId, exchange);
 const body = jsonBody;
 const data = (exchange: MockExchange): Record<string, unknown> => jsonData(exchange);
 const list = (exchange: MockExchange): Record<string, unknown>[] => jsonData(exchange);
@@ -48,10 +53,20 @@ interface Fixtures {
 /** Creates alice's agents (one published and shared with carol, one on a failing provider) and a workflow config. */
 async function prepare(origin: string): Promise<Fixtures> {
   const agent = async (name: string, model: string): Promise<string> => {
-    const created = await send(origin, "alice", "POST", "/v1/core/add/agent", { name, description: name, systemPrompt: "Be brief.", model });
+    const created = await send(origin, "alice", "POST", "/v1/core/add/agent", {
+      name,
+      description: name,
+      systemPrompt: "Be brief.",
+      model,
+    });
     return String(data(created)["id"]);
   };
-  await send(origin, "alice", "POST", "/v1/core/add/model", { name: "broken", description: "", providerKey: "openai", model: "mock-provider-failure" });
+  await send(origin, "alice", "POST", "/v1/core/add/model", {
+    name: "broken",
+    description: "",
+    providerKey: "openai",
+    model: "mock-provider-failure",
+  });
   const researcherId = await agent("researcher", "msq-mock-chat");
   const editorId = await agent("editor", "msq-mock-chat");
   const flakyId = await agent("flaky", "broken");
@@ -82,14 +97,24 @@ function pipeline(fixtures: Fixtures, extra: Record<string, unknown> = {}): Reco
           maxRepairAttempts: 2,
         },
       },
-      { name: "Polish", kind: "agent", agentRef: { agentRef: "shared/alice/editor", promptOverride: "Polish this." }, transition: { kind: "stop" } },
+      {
+        name: "Polish",
+        kind: "agent",
+        agentRef: { agentRef: "shared/alice/editor", promptOverride: "Polish this." },
+        transition: { kind: "stop" },
+      },
     ],
     ...extra,
   };
 }
 
 function agentStep(fixtures: Fixtures, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: "Research", kind: "agent", agentRef: { agentRef: `agent/${fixtures.researcherId}` }, ...extra };
+  return {
+    name: "Research",
+    kind: "agent",
+    agentRef: { agentRef: `agent/${fixtures.researcherId}` },
+    ...extra,
+  };
 }
 
 /** Ids later cases use: alice's fixtures, her factory, run, step runs and schedule. */
@@ -116,42 +141,234 @@ interface OperationCase {
 }
 
 /** A create with one invalid part, which must fail with `errorCode`. */
-function invalidCreate(errorCode: string, json: (ids: CaseIds) => unknown, caller: Caller = "alice"): OperationCase {
-  return { name: `create ${errorCode}`, operationId: "createFactory", caller, method: "POST", path: "/v1/core/factories", json, status: 400, errorCode };
+function invalidCreate(
+  errorCode: string,
+  json: (ids: CaseIds) => unknown,
+  caller: Caller = "alice",
+): OperationCase {
+  return {
+    name: `create ${errorCode}`,
+    operationId: "createFactory",
+    caller,
+    method: "POST",
+    path: "/v1/core/factories",
+    json,
+    status: 400,
+    errorCode,
+  };
 }
 
 const OPERATION_CASES: readonly OperationCase[] = [
-  { name: "create factory", operationId: "createFactory", caller: "alice", method: "POST", path: "/v1/core/factories", json: (ids) => pipeline(ids.fixtures), status: 200, capture: (exchange, ids) => (ids.factoryId = String(data(exchange)["id"])) },
-  { name: "create without key", operationId: "createFactory", caller: "none", method: "POST", path: "/v1/core/factories", json: (ids) => pipeline(ids.fixtures), status: 401 },
+  {
+    name: "create factory",
+    operationId: "createFactory",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factories",
+    json: (ids) => pipeline(ids.fixtures),
+    status: 200,
+    capture: (exchange, ids) => (ids.factoryId = String(data(exchange)["id"])),
+  },
+  {
+    name: "create without key",
+    operationId: "createFactory",
+    caller: "none",
+    method: "POST",
+    path: "/v1/core/factories",
+    json: (ids) => pipeline(ids.fixtures),
+    status: 401,
+  },
   invalidCreate("FACTORY_INVALID_NAME", (ids) => pipeline(ids.fixtures, { name: "  " })),
   invalidCreate("FACTORY_STEPS_REQUIRED", (ids) => pipeline(ids.fixtures, { steps: [] })),
-  invalidCreate("FACTORY_STEP_KIND_MISMATCH", (ids) => ({ name: "x", steps: [agentStep(ids.fixtures, { workflowRef: { workflowConfigId: ids.fixtures.workflowId } })] })),
-  invalidCreate("FACTORY_STEP_AGENT_REF_INVALID", (ids) => ({ name: "x", steps: [agentStep(ids.fixtures, { agentRef: { agentRef: "agents:researcher" } })] })),
-  invalidCreate("FACTORY_STEP_AGENT_NOT_FOUND", (ids) => ({ name: "x", steps: [agentStep(ids.fixtures, { agentRef: { agentRef: "agent/agt_missing" } })] })),
+  invalidCreate("FACTORY_STEP_KIND_MISMATCH", (ids) => ({
+    name: "x",
+    steps: [agentStep(ids.fixtures, { workflowRef: { workflowConfigId: ids.fixtures.workflowId } })],
+  })),
+  invalidCreate("FACTORY_STEP_AGENT_REF_INVALID", (ids) => ({
+    name: "x",
+    steps: [agentStep(ids.fixtures, { agentRef: { agentRef: "agents:researcher" } })],
+  })),
+  invalidCreate("FACTORY_STEP_AGENT_NOT_FOUND", (ids) => ({
+    name: "x",
+    steps: [agentStep(ids.fixtures, { agentRef: { agentRef: "agent/agt_missing" } })],
+  })),
   // alice published editor and shared it with carol only.
-  invalidCreate("FACTORY_STEP_AGENT_FORBIDDEN", () => ({ name: "x", steps: [{ kind: "agent", agentRef: { agentRef: "shared/alice/editor" } }] }), "bob"),
-  invalidCreate("FACTORY_STEP_AGENT_NOT_FOUND", () => ({ name: "x", steps: [{ kind: "agent", agentRef: { agentRef: "shared/alice/nobody" } }] }), "bob"),
-  invalidCreate("FACTORY_STEP_WORKFLOW_NOT_FOUND", () => ({ name: "x", steps: [{ kind: "workflow", workflowRef: { workflowConfigId: "wf_cfg_missing" } }] })),
-  invalidCreate("FACTORY_STEP_SCHEMA_INVALID", (ids) => ({ name: "x", steps: [{ kind: "workflow", workflowRef: { workflowConfigId: ids.fixtures.workflowId, payloadSchema: { type: "nonsense" } } }] })),
-  invalidCreate("FACTORY_STEP_FIXER_AGENT_REF_INVALID", (ids) => ({ name: "x", steps: [{ kind: "workflow", workflowRef: { workflowConfigId: ids.fixtures.workflowId, fixerAgentRef: "fixer" } }] })),
-  invalidCreate("FACTORY_STEP_FIXER_AGENT_NOT_FOUND", (ids) => ({ name: "x", steps: [{ kind: "workflow", workflowRef: { workflowConfigId: ids.fixtures.workflowId, fixerAgentId: "agt_missing" } }] })),
-  invalidCreate("FACTORY_MAX_INVOCATIONS_OUT_OF_RANGE", (ids) => ({ name: "x", limitTotalInvocations: true, maxTotalInvocations: 0, steps: [agentStep(ids.fixtures, { transition: { kind: "loop_to_index", targetIndex: 0 } })] })),
-  invalidCreate("FACTORY_INVALID_TRANSITION", (ids) => ({ name: "x", steps: [agentStep(ids.fixtures, { transition: { kind: "loop_to_index", targetIndex: 3 } })] })),
-  invalidCreate("FACTORY_CONTINUOUS_NO_LOOP", (ids) => ({ name: "x", continuous: true, steps: [agentStep(ids.fixtures)] })),
-  invalidCreate("FACTORY_TOTAL_RUN_CAP_REQUIRES_LAST_STEP_LOOP", (ids) => ({ name: "x", limitTotalInvocations: true, maxTotalInvocations: 5, steps: [agentStep(ids.fixtures)] })),
-  { name: "list factories", operationId: "listFactories", caller: "alice", method: "GET", path: "/v1/core/factories", status: 200 },
-  { name: "get factory", operationId: "getFactory", caller: "alice", method: "GET", path: (ids) => `/v1/core/factories/${ids.factoryId}`, status: 200 },
-  { name: "get unknown factory", operationId: "getFactory", caller: "alice", method: "GET", path: "/v1/core/factories/fac_cfg_missing", status: 404 },
-  { name: "update factory", operationId: "updateFactory", caller: "alice", method: "PUT", path: (ids) => `/v1/core/factories/${ids.factoryId}`, json: () => ({ description: "Weekly edition" }), status: 200 },
-  { name: "update with invalid transition", operationId: "updateFactory", caller: "alice", method: "PUT", path: (ids) => `/v1/core/factories/${ids.factoryId}`, json: () => ({ continuous: true }), status: 400 },
-  { name: "update unknown factory", operationId: "updateFactory", caller: "alice", method: "PUT", path: "/v1/core/factories/fac_cfg_missing", json: () => ({ name: "x" }), status: 404 },
-  { name: "start run", operationId: "startFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs", json: (ids) => ({ factoryConfigId: ids.factoryId, initialCarryPayload: "Research MissionSquad factories." }), status: 202, capture: (exchange, ids) => (ids.runId = String(body(exchange)["runId"])) },
-  { name: "start without config id", operationId: "startFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs", json: () => ({}), status: 400 },
-  { name: "start unknown config", operationId: "startFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs", json: () => ({ factoryConfigId: "fac_cfg_missing" }), status: 404 },
-  { name: "list runs", operationId: "listFactoryRuns", caller: "alice", method: "GET", path: (ids) => `/v1/core/factories/${ids.factoryId}/runs?limit=500`, status: 200 },
-  { name: "list runs of unknown factory", operationId: "listFactoryRuns", caller: "alice", method: "GET", path: "/v1/core/factories/fac_cfg_missing/runs", status: 404 },
-  { name: "get run", operationId: "getFactoryRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}`, status: 200 },
-  { name: "get unknown run", operationId: "getFactoryRun", caller: "alice", method: "GET", path: "/v1/core/factory-runs/fac_run_missing", status: 404 },
+  invalidCreate(
+    "FACTORY_STEP_AGENT_FORBIDDEN",
+    () => ({ name: "x", steps: [{ kind: "agent", agentRef: { agentRef: "shared/alice/editor" } }] }),
+    "bob",
+  ),
+  invalidCreate(
+    "FACTORY_STEP_AGENT_NOT_FOUND",
+    () => ({ name: "x", steps: [{ kind: "agent", agentRef: { agentRef: "shared/alice/nobody" } }] }),
+    "bob",
+  ),
+  invalidCreate("FACTORY_STEP_WORKFLOW_NOT_FOUND", () => ({
+    name: "x",
+    steps: [{ kind: "workflow", workflowRef: { workflowConfigId: "wf_cfg_missing" } }],
+  })),
+  invalidCreate("FACTORY_STEP_SCHEMA_INVALID", (ids) => ({
+    name: "x",
+    steps: [
+      {
+        kind: "workflow",
+        workflowRef: { workflowConfigId: ids.fixtures.workflowId, payloadSchema: { type: "nonsense" } },
+      },
+    ],
+  })),
+  invalidCreate("FACTORY_STEP_FIXER_AGENT_REF_INVALID", (ids) => ({
+    name: "x",
+    steps: [
+      {
+        kind: "workflow",
+        workflowRef: { workflowConfigId: ids.fixtures.workflowId, fixerAgentRef: "fixer" },
+      },
+    ],
+  })),
+  invalidCreate("FACTORY_STEP_FIXER_AGENT_NOT_FOUND", (ids) => ({
+    name: "x",
+    steps: [
+      {
+        kind: "workflow",
+        workflowRef: { workflowConfigId: ids.fixtures.workflowId, fixerAgentId: "agt_missing" },
+      },
+    ],
+  })),
+  invalidCreate("FACTORY_MAX_INVOCATIONS_OUT_OF_RANGE", (ids) => ({
+    name: "x",
+    limitTotalInvocations: true,
+    maxTotalInvocations: 0,
+    steps: [agentStep(ids.fixtures, { transition: { kind: "loop_to_index", targetIndex: 0 } })],
+  })),
+  invalidCreate("FACTORY_INVALID_TRANSITION", (ids) => ({
+    name: "x",
+    steps: [agentStep(ids.fixtures, { transition: { kind: "loop_to_index", targetIndex: 3 } })],
+  })),
+  invalidCreate("FACTORY_CONTINUOUS_NO_LOOP", (ids) => ({
+    name: "x",
+    continuous: true,
+    steps: [agentStep(ids.fixtures)],
+  })),
+  invalidCreate("FACTORY_TOTAL_RUN_CAP_REQUIRES_LAST_STEP_LOOP", (ids) => ({
+    name: "x",
+    limitTotalInvocations: true,
+    maxTotalInvocations: 5,
+    steps: [agentStep(ids.fixtures)],
+  })),
+  {
+    name: "list factories",
+    operationId: "listFactories",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factories",
+    status: 200,
+  },
+  {
+    name: "get factory",
+    operationId: "getFactory",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factories/${ids.factoryId}`,
+    status: 200,
+  },
+  {
+    name: "get unknown factory",
+    operationId: "getFactory",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factories/fac_cfg_missing",
+    status: 404,
+  },
+  {
+    name: "update factory",
+    operationId: "updateFactory",
+    caller: "alice",
+    method: "PUT",
+    path: (ids) => `/v1/core/factories/${ids.factoryId}`,
+    json: () => ({ description: "Weekly edition" }),
+    status: 200,
+  },
+  {
+    name: "update with invalid transition",
+    operationId: "updateFactory",
+    caller: "alice",
+    method: "PUT",
+    path: (ids) => `/v1/core/factories/${ids.factoryId}`,
+    json: () => ({ continuous: true }),
+    status: 400,
+  },
+  {
+    name: "update unknown factory",
+    operationId: "updateFactory",
+    caller: "alice",
+    method: "PUT",
+    path: "/v1/core/factories/fac_cfg_missing",
+    json: () => ({ name: "x" }),
+    status: 404,
+  },
+  {
+    name: "start run",
+    operationId: "startFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs",
+    json: (ids) => ({
+      factoryConfigId: ids.factoryId,
+      initialCarryPayload: "Research MissionSquad factories.",
+    }),
+    status: 202,
+    capture: (exchange, ids) => (ids.runId = String(body(exchange)["runId"])),
+  },
+  {
+    name: "start without config id",
+    operationId: "startFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs",
+    json: () => ({}),
+    status: 400,
+  },
+  {
+    name: "start unknown config",
+    operationId: "startFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs",
+    json: () => ({ factoryConfigId: "fac_cfg_missing" }),
+    status: 404,
+  },
+  {
+    name: "list runs",
+    operationId: "listFactoryRuns",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factories/${ids.factoryId}/runs?limit=500`,
+    status: 200,
+  },
+  {
+    name: "list runs of unknown factory",
+    operationId: "listFactoryRuns",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factories/fac_cfg_missing/runs",
+    status: 404,
+  },
+  {
+    name: "get run",
+    operationId: "getFactoryRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}`,
+    status: 200,
+  },
+  {
+    name: "get unknown run",
+    operationId: "getFactoryRun",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factory-runs/fac_run_missing",
+    status: 404,
+  },
   {
     name: "list step runs",
     operationId: "listFactoryStepRuns",
@@ -174,36 +391,262 @@ const OPERATION_CASES: readonly OperationCase[] = [
       ids.workflowStepRunId = String(list(exchange)[1]?.["stepRunId"]);
     },
   },
-  { name: "list steps of unknown run", operationId: "listFactoryStepRuns", caller: "alice", method: "GET", path: "/v1/core/factory-runs/fac_run_missing/steps", status: 404 },
-  { name: "get step run", operationId: "getFactoryStepRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/${ids.agentStepRunId}`, status: 200 },
-  { name: "get unknown step run", operationId: "getFactoryStepRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/fsr_missing`, status: 404 },
-  { name: "hydrate agent step", operationId: "getHydratedFactoryStepRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/${ids.agentStepRunId}/hydrated`, status: 200 },
-  { name: "hydrate workflow step", operationId: "getHydratedFactoryStepRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/${ids.workflowStepRunId}/hydrated`, status: 200 },
-  { name: "hydrate unknown step", operationId: "getHydratedFactoryStepRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/fsr_missing/hydrated`, status: 404 },
-  { name: "stream run", operationId: "streamFactoryRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/factory-runs/${ids.runId}/stream`, status: 200 },
-  { name: "stream unknown run", operationId: "streamFactoryRun", caller: "alice", method: "GET", path: "/v1/core/factory-runs/fac_run_missing/stream", status: 404 },
-  { name: "pause ended run", operationId: "pauseFactoryRun", caller: "alice", method: "POST", path: (ids) => `/v1/core/factory-runs/${ids.runId}/pause`, status: 200 },
-  { name: "pause unknown run", operationId: "pauseFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs/fac_run_missing/pause", status: 404 },
-  { name: "resume run not paused", operationId: "resumeFactoryRun", caller: "alice", method: "POST", path: (ids) => `/v1/core/factory-runs/${ids.runId}/resume`, status: 200 },
-  { name: "resume unknown run", operationId: "resumeFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs/fac_run_missing/resume", status: 404 },
-  { name: "cancel ended run", operationId: "cancelFactoryRun", caller: "alice", method: "POST", path: (ids) => `/v1/core/factory-runs/${ids.runId}/cancel`, status: 200 },
-  { name: "cancel blank run", operationId: "cancelFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs/%20/cancel", status: 400 },
-  { name: "cancel unknown run", operationId: "cancelFactoryRun", caller: "alice", method: "POST", path: "/v1/core/factory-runs/fac_run_missing/cancel", status: 404 },
-  { name: "create schedule", operationId: "createFactorySchedule", caller: "alice", method: "POST", path: "/v1/core/factory-schedules", json: (ids) => ({ factoryConfigId: ids.factoryId, label: "Weekdays", repeatInterval: "weekly", daysOfWeek: [1, 2, 3, 4, 5], timesToRun: [{ hour: 13, minute: 0 }], initialCarryPayload: "digest" }), status: 200, capture: (exchange, ids) => (ids.scheduleId = String(data(exchange)["id"])) },
-  { name: "create schedule without config", operationId: "createFactorySchedule", caller: "alice", method: "POST", path: "/v1/core/factory-schedules", json: () => ({ timesToRun: [{ hour: 1, minute: 0 }] }), status: 400 },
-  { name: "create schedule unknown config", operationId: "createFactorySchedule", caller: "alice", method: "POST", path: "/v1/core/factory-schedules", json: () => ({ factoryConfigId: "fac_cfg_missing", timesToRun: [{ hour: 1, minute: 0 }] }), status: 400 },
-  { name: "create schedule without times", operationId: "createFactorySchedule", caller: "alice", method: "POST", path: "/v1/core/factory-schedules", json: (ids) => ({ factoryConfigId: ids.factoryId }), status: 400 },
-  { name: "create schedule bad hour", operationId: "createFactorySchedule", caller: "alice", method: "POST", path: "/v1/core/factory-schedules", json: (ids) => ({ factoryConfigId: ids.factoryId, timesToRun: [{ hour: 24, minute: 0 }] }), status: 400 },
-  { name: "list schedules", operationId: "listFactorySchedules", caller: "alice", method: "GET", path: "/v1/core/factory-schedules", status: 200 },
-  { name: "update schedule", operationId: "updateFactorySchedule", caller: "alice", method: "PUT", path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}`, json: () => ({ repeatInterval: "daily", timesToRun: [{ hour: 7, minute: 30 }] }), status: 200 },
-  { name: "update schedule bad interval", operationId: "updateFactorySchedule", caller: "alice", method: "PUT", path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}`, json: () => ({ repeatInterval: "hourly" }), status: 400 },
-  { name: "update unknown schedule", operationId: "updateFactorySchedule", caller: "alice", method: "PUT", path: "/v1/core/factory-schedules/fac_sch_missing", json: () => ({ label: "x" }), status: 404 },
-  { name: "toggle schedule", operationId: "toggleFactorySchedule", caller: "alice", method: "POST", path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}/toggle`, status: 200 },
-  { name: "toggle unknown schedule", operationId: "toggleFactorySchedule", caller: "alice", method: "POST", path: "/v1/core/factory-schedules/fac_sch_missing/toggle", status: 404 },
-  { name: "delete schedule", operationId: "deleteFactorySchedule", caller: "alice", method: "DELETE", path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}`, status: 200 },
-  { name: "delete unknown schedule", operationId: "deleteFactorySchedule", caller: "alice", method: "DELETE", path: "/v1/core/factory-schedules/fac_sch_missing", status: 200 },
-  { name: "delete factory", operationId: "deleteFactory", caller: "alice", method: "DELETE", path: (ids) => `/v1/core/factories/${ids.factoryId}`, status: 200 },
-  { name: "delete unknown factory", operationId: "deleteFactory", caller: "alice", method: "DELETE", path: "/v1/core/factories/fac_cfg_missing", status: 200 },
+  {
+    name: "list steps of unknown run",
+    operationId: "listFactoryStepRuns",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factory-runs/fac_run_missing/steps",
+    status: 404,
+  },
+  {
+    name: "get step run",
+    operationId: "getFactoryStepRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/${ids.agentStepRunId}`,
+    status: 200,
+  },
+  {
+    name: "get unknown step run",
+    operationId: "getFactoryStepRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/fsr_missing`,
+    status: 404,
+  },
+  {
+    name: "hydrate agent step",
+    operationId: "getHydratedFactoryStepRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/${ids.agentStepRunId}/hydrated`,
+    status: 200,
+  },
+  {
+    name: "hydrate workflow step",
+    operationId: "getHydratedFactoryStepRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/${ids.workflowStepRunId}/hydrated`,
+    status: 200,
+  },
+  {
+    name: "hydrate unknown step",
+    operationId: "getHydratedFactoryStepRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/steps/fsr_missing/hydrated`,
+    status: 404,
+  },
+  {
+    name: "stream run",
+    operationId: "streamFactoryRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/stream`,
+    status: 200,
+  },
+  {
+    name: "stream unknown run",
+    operationId: "streamFactoryRun",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factory-runs/fac_run_missing/stream",
+    status: 404,
+  },
+  {
+    name: "pause ended run",
+    operationId: "pauseFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/pause`,
+    status: 200,
+  },
+  {
+    name: "pause unknown run",
+    operationId: "pauseFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs/fac_run_missing/pause",
+    status: 404,
+  },
+  {
+    name: "resume run not paused",
+    operationId: "resumeFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/resume`,
+    status: 200,
+  },
+  {
+    name: "resume unknown run",
+    operationId: "resumeFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs/fac_run_missing/resume",
+    status: 404,
+  },
+  {
+    name: "cancel ended run",
+    operationId: "cancelFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: (ids) => `/v1/core/factory-runs/${ids.runId}/cancel`,
+    status: 200,
+  },
+  {
+    name: "cancel blank run",
+    operationId: "cancelFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs/%20/cancel",
+    status: 400,
+  },
+  {
+    name: "cancel unknown run",
+    operationId: "cancelFactoryRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-runs/fac_run_missing/cancel",
+    status: 404,
+  },
+  {
+    name: "create schedule",
+    operationId: "createFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-schedules",
+    json: (ids) => ({
+      factoryConfigId: ids.factoryId,
+      label: "Weekdays",
+      repeatInterval: "weekly",
+      daysOfWeek: [1, 2, 3, 4, 5],
+      timesToRun: [{ hour: 13, minute: 0 }],
+      initialCarryPayload: "digest",
+    }),
+    status: 200,
+    capture: (exchange, ids) => (ids.scheduleId = String(data(exchange)["id"])),
+  },
+  {
+    name: "create schedule without config",
+    operationId: "createFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-schedules",
+    json: () => ({ timesToRun: [{ hour: 1, minute: 0 }] }),
+    status: 400,
+  },
+  {
+    name: "create schedule unknown config",
+    operationId: "createFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-schedules",
+    json: () => ({ factoryConfigId: "fac_cfg_missing", timesToRun: [{ hour: 1, minute: 0 }] }),
+    status: 400,
+  },
+  {
+    name: "create schedule without times",
+    operationId: "createFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-schedules",
+    json: (ids) => ({ factoryConfigId: ids.factoryId }),
+    status: 400,
+  },
+  {
+    name: "create schedule bad hour",
+    operationId: "createFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-schedules",
+    json: (ids) => ({ factoryConfigId: ids.factoryId, timesToRun: [{ hour: 24, minute: 0 }] }),
+    status: 400,
+  },
+  {
+    name: "list schedules",
+    operationId: "listFactorySchedules",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/factory-schedules",
+    status: 200,
+  },
+  {
+    name: "update schedule",
+    operationId: "updateFactorySchedule",
+    caller: "alice",
+    method: "PUT",
+    path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}`,
+    json: () => ({ repeatInterval: "daily", timesToRun: [{ hour: 7, minute: 30 }] }),
+    status: 200,
+  },
+  {
+    name: "update schedule bad interval",
+    operationId: "updateFactorySchedule",
+    caller: "alice",
+    method: "PUT",
+    path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}`,
+    json: () => ({ repeatInterval: "hourly" }),
+    status: 400,
+  },
+  {
+    name: "update unknown schedule",
+    operationId: "updateFactorySchedule",
+    caller: "alice",
+    method: "PUT",
+    path: "/v1/core/factory-schedules/fac_sch_missing",
+    json: () => ({ label: "x" }),
+    status: 404,
+  },
+  {
+    name: "toggle schedule",
+    operationId: "toggleFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}/toggle`,
+    status: 200,
+  },
+  {
+    name: "toggle unknown schedule",
+    operationId: "toggleFactorySchedule",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/factory-schedules/fac_sch_missing/toggle",
+    status: 404,
+  },
+  {
+    name: "delete schedule",
+    operationId: "deleteFactorySchedule",
+    caller: "alice",
+    method: "DELETE",
+    path: (ids) => `/v1/core/factory-schedules/${ids.scheduleId}`,
+    status: 200,
+  },
+  {
+    name: "delete unknown schedule",
+    operationId: "deleteFactorySchedule",
+    caller: "alice",
+    method: "DELETE",
+    path: "/v1/core/factory-schedules/fac_sch_missing",
+    status: 200,
+  },
+  {
+    name: "delete factory",
+    operationId: "deleteFactory",
+    caller: "alice",
+    method: "DELETE",
+    path: (ids) => `/v1/core/factories/${ids.factoryId}`,
+    status: 200,
+  },
+  {
+    name: "delete unknown factory",
+    operationId: "deleteFactory",
+    caller: "alice",
+    method: "DELETE",
+    path: "/v1/core/factories/fac_cfg_missing",
+    status: 200,
+  },
 ];
 
 function sendCase(origin: string, testCase: OperationCase, ids: CaseIds): Promise<MockExchange> {
@@ -212,7 +655,14 @@ function sendCase(origin: string, testCase: OperationCase, ids: CaseIds): Promis
 }
 
 function emptyIds(): CaseIds {
-  return { fixtures: { researcherId: "", flakyId: "", workflowId: "" }, factoryId: "", runId: "", agentStepRunId: "", workflowStepRunId: "", scheduleId: "" };
+  return {
+    fixtures: { researcherId: "", flakyId: "", workflowId: "" },
+    factoryId: "",
+    runId: "",
+    agentStepRunId: "",
+    workflowStepRunId: "",
+    scheduleId: "",
+  };
 }
 
 /** Waits until alice's run has ended, polling its state. */
@@ -247,14 +697,18 @@ describe("factory operations", () => {
     expect([...new Set(OPERATION_CASES.map((testCase) => testCase.operationId))].sort()).toEqual(documented);
   });
 
-  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s", async (_name, testCase) => {
-    if (testCase.operationId === "listFactoryRuns" || testCase.name === "list step runs") await waitForEnd(mock.origin, ids.runId);
-    const exchange = await sendCase(mock.origin, testCase, ids);
-    expect(exchange.status).toBe(testCase.status);
-    expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
-    if (testCase.errorCode !== undefined) expect(body(exchange)["errorCode"]).toBe(testCase.errorCode);
-    testCase.capture?.(exchange, ids);
-  });
+  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))(
+    "%s",
+    async (_name, testCase) => {
+      if (testCase.operationId === "listFactoryRuns" || testCase.name === "list step runs")
+        await waitForEnd(mock.origin, ids.runId);
+      const exchange = await sendCase(mock.origin, testCase, ids);
+      expect(exchange.status).toBe(testCase.status);
+      expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
+      if (testCase.errorCode !== undefined) expect(body(exchange)["errorCode"]).toBe(testCase.errorCode);
+      testCase.capture?.(exchange, ids);
+    },
+  );
 });
 
 describe("factory configs", () => {
@@ -287,7 +741,12 @@ describe("factory configs", () => {
     [{ limitStepInvocations: true, maxStepInvocations: 0 }, 1],
     [{ limitStepInvocations: false, maxStepInvocations: 7 }, 1],
   ])("step invocations %o clamp to %d", async (step, expected) => {
-    const config = data(await send(mock.origin, "alice", "POST", "/v1/core/factories", { name: "clamp", steps: [agentStep(fixtures, step)] }));
+    const config = data(
+      await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+        name: "clamp",
+        steps: [agentStep(fixtures, step)],
+      }),
+    );
     expect((config["steps"] as Record<string, unknown>[])[0]?.["maxStepInvocations"]).toBe(expected);
   });
 
@@ -299,7 +758,12 @@ describe("factory configs", () => {
     const config = data(
       await send(mock.origin, "alice", "POST", "/v1/core/factories", {
         name: "repair",
-        steps: [{ kind: "workflow", workflowRef: { workflowConfigId: fixtures.workflowId, maxRepairAttempts: requested, ...fixer } }],
+        steps: [
+          {
+            kind: "workflow",
+            workflowRef: { workflowConfigId: fixtures.workflowId, maxRepairAttempts: requested, ...fixer },
+          },
+        ],
       }),
     );
     const step = (config["steps"] as Record<string, Record<string, unknown>>[])[0];
@@ -307,13 +771,26 @@ describe("factory configs", () => {
   });
 
   test("shared agent resolves for recipient", async () => {
-    const created = await send(mock.origin, "carol", "POST", "/v1/core/factories", { name: "carol", steps: [{ kind: "agent", agentRef: { agentRef: "shared/alice/editor" } }] });
+    const created = await send(mock.origin, "carol", "POST", "/v1/core/factories", {
+      name: "carol",
+      steps: [{ kind: "agent", agentRef: { agentRef: "shared/alice/editor" } }],
+    });
     expect(created.status).toBe(200);
   });
 
   test("update keeps id and createdAt", async () => {
-    const created = data(await send(mock.origin, "alice", "POST", "/v1/core/factories", { ...pipeline(fixtures), id: "fac_custom" }));
-    const updated = data(await send(mock.origin, "alice", "PUT", "/v1/core/factories/fac_custom", { id: "other", name: "Renamed" }));
+    const created = data(
+      await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+        ...pipeline(fixtures),
+        id: "fac_custom",
+      }),
+    );
+    const updated = data(
+      await send(mock.origin, "alice", "PUT", "/v1/core/factories/fac_custom", {
+        id: "other",
+        name: "Renamed",
+      }),
+    );
     expect(updated["id"]).toBe("fac_custom");
     expect(updated["name"]).toBe("Renamed");
     expect(updated["createdAt"]).toBe(created["createdAt"]);
@@ -321,8 +798,18 @@ describe("factory configs", () => {
   });
 
   test("duplicate id gets 400", async () => {
-    await send(mock.origin, "alice", "POST", "/v1/core/factories", { ...pipeline(fixtures), id: "fac_twice" });
-    expect((await send(mock.origin, "alice", "POST", "/v1/core/factories", { ...pipeline(fixtures), id: "fac_twice" })).status).toBe(400);
+    await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+      ...pipeline(fixtures),
+      id: "fac_twice",
+    });
+    expect(
+      (
+        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+          ...pipeline(fixtures),
+          id: "fac_twice",
+        })
+      ).status,
+    ).toBe(400);
   });
 
   test("factory limit answers 403", async () => {
@@ -330,9 +817,19 @@ describe("factory configs", () => {
     try {
       const own = await prepare(limited.origin);
       for (let index = 0; index < 50; index += 1) {
-        expect((await send(limited.origin, "alice", "POST", "/v1/core/factories", { name: `f${index}`, steps: [agentStep(own)] })).status).toBe(200);
+        expect(
+          (
+            await send(limited.origin, "alice", "POST", "/v1/core/factories", {
+              name: `f${index}`,
+              steps: [agentStep(own)],
+            })
+          ).status,
+        ).toBe(200);
       }
-      const refused = await send(limited.origin, "alice", "POST", "/v1/core/factories", { name: "one more", steps: [agentStep(own)] });
+      const refused = await send(limited.origin, "alice", "POST", "/v1/core/factories", {
+        name: "one more",
+        steps: [agentStep(own)],
+      });
       expect(refused.status).toBe(403);
       expect(body(refused)["errorCode"]).toBe("FACTORY_LIMIT_REACHED");
       expect(failuresOf("createFactory", refused)).toEqual([]);
@@ -342,9 +839,17 @@ describe("factory configs", () => {
   });
 
   test("delete reports whether it deleted", async () => {
-    const id = String(data(await send(mock.origin, "alice", "POST", "/v1/core/factories", pipeline(fixtures)))["id"]);
-    expect(body(await send(mock.origin, "alice", "DELETE", `/v1/core/factories/${id}`))).toEqual({ success: true, message: "Deleted" });
-    expect(body(await send(mock.origin, "alice", "DELETE", `/v1/core/factories/${id}`))).toEqual({ success: false, message: "Not found" });
+    const id = String(
+      data(await send(mock.origin, "alice", "POST", "/v1/core/factories", pipeline(fixtures)))["id"],
+    );
+    expect(body(await send(mock.origin, "alice", "DELETE", `/v1/core/factories/${id}`))).toEqual({
+      success: true,
+      message: "Deleted",
+    });
+    expect(body(await send(mock.origin, "alice", "DELETE", `/v1/core/factories/${id}`))).toEqual({
+      success: false,
+      message: "Not found",
+    });
   });
 });
 
@@ -374,8 +879,14 @@ describe("factory runs", () => {
     return String(data(created)["id"]);
   }
 
-  async function startRun(factoryConfigId: string, initialCarryPayload: unknown = "Research factories."): Promise<string> {
-    const started = await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId, initialCarryPayload });
+  async function startRun(
+    factoryConfigId: string,
+    initialCarryPayload: unknown = "Research factories.",
+  ): Promise<string> {
+    const started = await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", {
+      factoryConfigId,
+      initialCarryPayload,
+    });
     expect(started.status).toBe(202);
     expect(data(started)["status"]).toBe("queued");
     return String(body(started)["runId"]);
@@ -401,69 +912,126 @@ describe("factory runs", () => {
     const runId = await startRun(await createFactory(pipeline(fixtures)));
     const run = await waitForEnd(mock.origin, runId);
     const steps = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`));
-    expect(steps.map((step) => step["triggeredBy"])).toEqual(["manual_start", "previous_step_output", "previous_step_output"]);
+    expect(steps.map((step) => step["triggeredBy"])).toEqual([
+      "manual_start",
+      "previous_step_output",
+      "previous_step_output",
+    ]);
     expect(steps[1]?.["input"]).toBe(steps[0]?.["output"]);
     expect(steps[2]?.["upstreamStepRunId"]).toBe(steps[1]?.["stepRunId"]);
     expect(run["carryPayload"]).toBe(steps[2]?.["output"]);
     expect(run["cursor"]).toEqual({ nextStepIndex: null, iterationCount: 3, completedCycleCount: 0 });
-    expect(run["perStepInvocationCounts"]).toEqual(Object.fromEntries(steps.map((step) => [step["stepId"], 1])));
+    expect(run["perStepInvocationCounts"]).toEqual(
+      Object.fromEntries(steps.map((step) => [step["stepId"], 1])),
+    );
   });
 
   test("usage adds up over steps", async () => {
     const runId = await startRun(await createFactory(pipeline(fixtures)));
     const run = await waitForEnd(mock.origin, runId);
     const steps = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`));
-    const total = steps.reduce((sum, step) => sum + Number((step["usage"] as Record<string, number>)["totalTokens"]), 0);
+    const total = steps.reduce(
+      (sum, step) => sum + Number((step["usage"] as Record<string, number>)["totalTokens"]),
+      0,
+    );
     expect((run["aggregateUsage"] as Record<string, number>)["totalTokens"]).toBe(total);
   });
 
   test("fixer repairs the payload", async () => {
     const runId = await startRun(await createFactory(pipeline(fixtures)));
     await waitForEnd(mock.origin, runId);
-    const workflowStep = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[1] ?? {};
-    expect(workflowStep["validation"]).toEqual({ schemaPresent: true, initialOutcome: "fail", repairAttempts: 1, finalOutcome: "pass" });
+    const workflowStep =
+      list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[1] ?? {};
+    expect(workflowStep["validation"]).toEqual({
+      schemaPresent: true,
+      initialOutcome: "fail",
+      repairAttempts: 1,
+      finalOutcome: "pass",
+    });
     expect(JSON.parse(String(workflowStep["workflowDataPayloadIn"]))).toHaveProperty("topic");
   });
 
   test("workflow step runs a real workflow", async () => {
     const runId = await startRun(await createFactory(pipeline(fixtures)));
     await waitForEnd(mock.origin, runId);
-    const workflowStep = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[1] ?? {};
-    const workflowRun = data(await send(mock.origin, "alice", "GET", `/v1/core/workflow-runs/${String(workflowStep["workflowRunId"])}`));
+    const workflowStep =
+      list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[1] ?? {};
+    const workflowRun = data(
+      await send(
+        mock.origin,
+        "alice",
+        "GET",
+        `/v1/core/workflow-runs/${String(workflowStep["workflowRunId"])}`,
+      ),
+    );
     expect(workflowRun["factoryRunId"]).toBe(runId);
     expect(workflowRun["status"]).toBe("completed");
-    const hydrated = data(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps/${String(workflowStep["stepRunId"])}/hydrated`));
-    expect((hydrated["workflowRun"] as Record<string, Record<string, unknown>>)["record"]?.["runId"]).toBe(workflowStep["workflowRunId"]);
+    const hydrated = data(
+      await send(
+        mock.origin,
+        "alice",
+        "GET",
+        `/v1/core/factory-runs/${runId}/steps/${String(workflowStep["stepRunId"])}/hydrated`,
+      ),
+    );
+    expect((hydrated["workflowRun"] as Record<string, Record<string, unknown>>)["record"]?.["runId"]).toBe(
+      workflowStep["workflowRunId"],
+    );
     expect(hydrated["chatSession"]).toBeNull();
   });
 
   test("agent step has a chat session", async () => {
     const runId = await startRun(await createFactory(pipeline(fixtures)));
     await waitForEnd(mock.origin, runId);
-    const agentStep = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[0] ?? {};
-    const hydrated = data(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps/${String(agentStep["stepRunId"])}/hydrated`));
+    const agentStep =
+      list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[0] ?? {};
+    const hydrated = data(
+      await send(
+        mock.origin,
+        "alice",
+        "GET",
+        `/v1/core/factory-runs/${runId}/steps/${String(agentStep["stepRunId"])}/hydrated`,
+      ),
+    );
     const session = hydrated["chatSession"] as Record<string, unknown>;
     expect(session["id"]).toBe(agentStep["chatId"]);
-    expect((session["messages"] as Record<string, unknown>[]).map((message) => message["content"])).toEqual([agentStep["input"], agentStep["output"]]);
+    expect((session["messages"] as Record<string, unknown>[]).map((message) => message["content"])).toEqual([
+      agentStep["input"],
+      agentStep["output"],
+    ]);
   });
 
   test("invalid payload fails the run", async () => {
     const strict = await createFactory({
       name: "strict",
-      steps: [{ kind: "workflow", workflowRef: { workflowConfigId: fixtures.workflowId, payloadSchema: { type: "object", required: ["topic"] } } }],
+      steps: [
+        {
+          kind: "workflow",
+          workflowRef: {
+            workflowConfigId: fixtures.workflowId,
+            payloadSchema: { type: "object", required: ["topic"] },
+          },
+        },
+      ],
     });
     const runId = await startRun(strict, "not json");
     const { exchange } = await stream(mock.origin, "alice", runId);
     expect(types(exchange).slice(-3)).toEqual(["step_validation_attempt", "step_error", "run_error"]);
     const run = data(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}`));
     expect(run["status"]).toBe("error");
-    const step = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[0] ?? {};
+    const step =
+      list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[0] ?? {};
     expect((step["validation"] as Record<string, unknown>)["finalOutcome"]).toBe("fail");
     expect(step["status"]).toBe("error");
   });
 
   test("failing provider fails the run", async () => {
-    const runId = await startRun(await createFactory({ name: "flaky", steps: [{ kind: "agent", agentRef: { agentId: fixtures.flakyId } }] }));
+    const runId = await startRun(
+      await createFactory({
+        name: "flaky",
+        steps: [{ kind: "agent", agentRef: { agentId: fixtures.flakyId } }],
+      }),
+    );
     const { exchange } = await stream(mock.origin, "alice", runId);
     expect(types(exchange).slice(-2)).toEqual(["step_error", "run_error"]);
     expect(failuresOf("streamFactoryRun", exchange)).toEqual([]);
@@ -473,14 +1041,25 @@ describe("factory runs", () => {
     const looping = await createFactory({
       name: "loop",
       continuous: true,
-      steps: [agentStep(fixtures, { limitStepInvocations: true, maxStepInvocations: 3 }), agentStep(fixtures, { limitStepInvocations: true, maxStepInvocations: 5, transition: { kind: "loop_to_index", targetIndex: 0 } })],
+      steps: [
+        agentStep(fixtures, { limitStepInvocations: true, maxStepInvocations: 3 }),
+        agentStep(fixtures, {
+          limitStepInvocations: true,
+          maxStepInvocations: 5,
+          transition: { kind: "loop_to_index", targetIndex: 0 },
+        }),
+      ],
     });
     const runId = await startRun(looping);
     const { exchange } = await stream(mock.origin, "alice", runId);
     expect(types(exchange).at(-1)).toBe("run_completed_step_cap");
     const run = data(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}`));
     expect(run["cursor"]).toEqual({ nextStepIndex: null, iterationCount: 6, completedCycleCount: 3 });
-    expect(list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`)).map((step) => step["triggeredBy"])).toEqual([
+    expect(
+      list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`)).map(
+        (step) => step["triggeredBy"],
+      ),
+    ).toEqual([
       "manual_start",
       "previous_step_output",
       "loopback",
@@ -495,12 +1074,25 @@ describe("factory runs", () => {
       name: "total cap",
       limitTotalInvocations: true,
       maxTotalInvocations: 4,
-      steps: [agentStep(fixtures, { limitStepInvocations: true, maxStepInvocations: 100, transition: { kind: "loop_to_index", targetIndex: 0 } })],
+      steps: [
+        agentStep(fixtures, {
+          limitStepInvocations: true,
+          maxStepInvocations: 100,
+          transition: { kind: "loop_to_index", targetIndex: 0 },
+        }),
+      ],
     });
     const runId = await startRun(capped);
     const { exchange } = await stream(mock.origin, "alice", runId);
     expect(types(exchange).at(-1)).toBe("run_completed_at_cap");
-    expect((data(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}`))["cursor"] as Record<string, unknown>)["iterationCount"]).toBe(4);
+    expect(
+      (
+        data(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}`))["cursor"] as Record<
+          string,
+          unknown
+        >
+      )["iterationCount"],
+    ).toBe(4);
   });
 
   test("pause holds the next step", async () => {
@@ -546,12 +1138,18 @@ describe("factory runs", () => {
   });
 
   test("cancel reaches the inner workflow", async () => {
-    const workflowOnly = await createFactory({ name: "wf", steps: [{ kind: "workflow", workflowRef: { workflowConfigId: fixtures.workflowId } }] });
+    const workflowOnly = await createFactory({
+      name: "wf",
+      steps: [{ kind: "workflow", workflowRef: { workflowConfigId: fixtures.workflowId } }],
+    });
     const runId = await startRun(workflowOnly, JSON.stringify({ topic: "x" }));
     await new Promise((resolve) => setTimeout(resolve, 10));
     await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${runId}/cancel`);
-    const step = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[0] ?? {};
-    const workflowRun = data(await send(mock.origin, "alice", "GET", `/v1/core/workflow-runs/${String(step["workflowRunId"])}`));
+    const step =
+      list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`))[0] ?? {};
+    const workflowRun = data(
+      await send(mock.origin, "alice", "GET", `/v1/core/workflow-runs/${String(step["workflowRunId"])}`),
+    );
     expect(workflowRun["status"]).toBe("cancelled");
   });
 
@@ -559,15 +1157,20 @@ describe("factory runs", () => {
     const slow = await createFactory(pipeline(fixtures));
     const started: string[] = [];
     for (let index = 0; index < 5; index += 1) started.push(await startRun(slow));
-    const refused = await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: slow });
+    const refused = await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", {
+      factoryConfigId: slow,
+    });
     expect(refused.status).toBe(429);
     expect(body(refused)["errorCode"]).toBe("FACTORY_CONCURRENT_LIMIT_REACHED");
     expect(failuresOf("startFactoryRun", refused)).toEqual([]);
-    for (const runId of started) await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${runId}/cancel`);
+    for (const runId of started)
+      await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${runId}/cancel`);
   });
 
   test("non-string payload becomes empty", async () => {
-    const runId = await startRun(await createFactory({ name: "one", steps: [agentStep(fixtures)] }), { topic: "x" });
+    const runId = await startRun(await createFactory({ name: "one", steps: [agentStep(fixtures)] }), {
+      topic: "x",
+    });
     const steps = list(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/steps`));
     expect(steps[0]?.["input"] ?? "").toBe("");
   });
@@ -592,9 +1195,18 @@ describe("factory namespacing", () => {
   beforeAll(async () => {
     mock = await startMock();
     const fixtures = await prepare(mock.origin);
-    factoryId = String(data(await send(mock.origin, "alice", "POST", "/v1/core/factories", pipeline(fixtures)))["id"]);
-    runId = String(body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))["runId"]);
-    const schedule = await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", { factoryConfigId: factoryId, timesToRun: [{ hour: 9, minute: 0 }] });
+    factoryId = String(
+      data(await send(mock.origin, "alice", "POST", "/v1/core/factories", pipeline(fixtures)))["id"],
+    );
+    runId = String(
+      body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))[
+        "runId"
+      ],
+    );
+    const schedule = await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", {
+      factoryConfigId: factoryId,
+      timesToRun: [{ hour: 9, minute: 0 }],
+    });
     scheduleId = String(data(schedule)["id"]);
     await waitForEnd(mock.origin, runId);
   });
@@ -622,8 +1234,12 @@ describe("factory namespacing", () => {
   });
 
   test("bob cannot delete alice's", async () => {
-    expect(body(await send(mock.origin, "bob", "DELETE", `/v1/core/factories/${factoryId}`))["success"]).toBe(false);
-    expect(body(await send(mock.origin, "bob", "DELETE", `/v1/core/factory-schedules/${scheduleId}`))["success"]).toBe(false);
+    expect(body(await send(mock.origin, "bob", "DELETE", `/v1/core/factories/${factoryId}`))["success"]).toBe(
+      false,
+    );
+    expect(
+      body(await send(mock.origin, "bob", "DELETE", `/v1/core/factory-schedules/${scheduleId}`))["success"],
+    ).toBe(false);
     expect((await send(mock.origin, "alice", "GET", `/v1/core/factories/${factoryId}`)).status).toBe(200);
   });
 
@@ -633,7 +1249,10 @@ describe("factory namespacing", () => {
   });
 
   test("bob cannot schedule alice's", async () => {
-    const refused = await send(mock.origin, "bob", "POST", "/v1/core/factory-schedules", { factoryConfigId: factoryId, timesToRun: [{ hour: 9, minute: 0 }] });
+    const refused = await send(mock.origin, "bob", "POST", "/v1/core/factory-schedules", {
+      factoryConfigId: factoryId,
+      timesToRun: [{ hour: 9, minute: 0 }],
+    });
     expect(refused.status).toBe(400);
     expect(body(refused)["message"]).toBe("Factory config not found");
   });
@@ -652,27 +1271,83 @@ describe("factory schedule times", () => {
 
   test.each([
     ["once later today", {}, now, Date.UTC(2025, 0, 1, 13, 0)],
-    ["daily after today's slot", { repeatInterval: "daily" }, Date.UTC(2025, 0, 1, 14, 0), Date.UTC(2025, 0, 2, 13, 0)],
-    ["daily earliest slot", { repeatInterval: "daily", timesToRun: [{ hour: 18, minute: 5 }, { hour: 11, minute: 30 }] }, now, Date.UTC(2025, 0, 1, 11, 30)],
+    [
+      "daily after today's slot",
+      { repeatInterval: "daily" },
+      Date.UTC(2025, 0, 1, 14, 0),
+      Date.UTC(2025, 0, 2, 13, 0),
+    ],
+    [
+      "daily earliest slot",
+      {
+        repeatInterval: "daily",
+        timesToRun: [
+          { hour: 18, minute: 5 },
+          { hour: 11, minute: 30 },
+        ],
+      },
+      now,
+      Date.UTC(2025, 0, 1, 11, 30),
+    ],
     ["weekly on Monday", { repeatInterval: "weekly", daysOfWeek: [1] }, now, Date.UTC(2025, 0, 6, 13, 0)],
-    ["weekly default weekday", { repeatInterval: "weekly" }, Date.UTC(2025, 0, 1, 14, 0), Date.UTC(2025, 0, 8, 13, 0)],
+    [
+      "weekly default weekday",
+      { repeatInterval: "weekly" },
+      Date.UTC(2025, 0, 1, 14, 0),
+      Date.UTC(2025, 0, 8, 13, 0),
+    ],
     ["monthly on the 15th", { repeatInterval: "monthly", dayOfMonth: 15 }, now, Date.UTC(2025, 0, 15, 13, 0)],
-    ["monthly 31st in February", { repeatInterval: "monthly", dayOfMonth: 31 }, Date.UTC(2025, 1, 1), Date.UTC(2025, 1, 28, 13, 0)],
-    ["future start date", { repeatInterval: "daily", startDate: Date.UTC(2025, 5, 1) }, now, Date.UTC(2025, 5, 1, 13, 0)],
+    [
+      "monthly 31st in February",
+      { repeatInterval: "monthly", dayOfMonth: 31 },
+      Date.UTC(2025, 1, 1),
+      Date.UTC(2025, 1, 28, 13, 0),
+    ],
+    [
+      "future start date",
+      { repeatInterval: "daily", startDate: Date.UTC(2025, 5, 1) },
+      now,
+      Date.UTC(2025, 5, 1, 13, 0),
+    ],
   ] as const)("%s", (_name, change, at, expected) => {
-    expect(new Date(nextRunAt({ ...base, ...change } as ScheduleFields, at)).toISOString()).toBe(new Date(expected).toISOString());
+    expect(new Date(nextRunAt({ ...base, ...change } as ScheduleFields, at)).toISOString()).toBe(
+      new Date(expected).toISOString(),
+    );
   });
 
   test("toggle recomputes when enabling", async () => {
     const mock = await startMock();
     try {
       const fixtures = await prepare(mock.origin);
-      const factoryId = String(data(await send(mock.origin, "alice", "POST", "/v1/core/factories", pipeline(fixtures)))["id"]);
-      const created = data(await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", { factoryConfigId: factoryId, startDate: Date.UTC(2020, 0, 1), repeatInterval: "daily", timesToRun: [{ hour: 0, minute: 0 }] }));
+      const factoryId = String(
+        data(await send(mock.origin, "alice", "POST", "/v1/core/factories", pipeline(fixtures)))["id"],
+      );
+      const created = data(
+        await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", {
+          factoryConfigId: factoryId,
+          startDate: Date.UTC(2020, 0, 1),
+          repeatInterval: "daily",
+          timesToRun: [{ hour: 0, minute: 0 }],
+        }),
+      );
       expect(created["nextRunAt"]).toBeGreaterThan(Date.now());
-      const disabled = data(await send(mock.origin, "alice", "POST", `/v1/core/factory-schedules/${String(created["id"])}/toggle`));
+      const disabled = data(
+        await send(
+          mock.origin,
+          "alice",
+          "POST",
+          `/v1/core/factory-schedules/${String(created["id"])}/toggle`,
+        ),
+      );
       expect(disabled["status"]).toBe("disabled");
-      const enabled = data(await send(mock.origin, "alice", "POST", `/v1/core/factory-schedules/${String(created["id"])}/toggle`));
+      const enabled = data(
+        await send(
+          mock.origin,
+          "alice",
+          "POST",
+          `/v1/core/factory-schedules/${String(created["id"])}/toggle`,
+        ),
+      );
       expect(enabled["status"]).toBe("enabled");
       expect(enabled["nextRunAt"]).toBeGreaterThanOrEqual(Number(created["nextRunAt"]));
     } finally {
@@ -710,26 +1385,40 @@ describe("factory adapters", () => {
   });
 
   // The cases run in order on both deployments, so their stores and id sequences stay in step.
-  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s answers alike", async (_name, testCase) => {
-    if (httpIds.runId !== "") {
-      await waitForEnd(httpMock.origin, httpIds.runId);
-      await waitForEnd(MSW_ORIGIN, mswIds.runId);
-    }
-    const overHttp = await sendCase(httpMock.origin, testCase, httpIds);
-    const inProcess = await sendCase(MSW_ORIGIN, testCase, mswIds);
-    testCase.capture?.(overHttp, httpIds);
-    testCase.capture?.(inProcess, mswIds);
-    expect(inProcess.status).toBe(overHttp.status);
-    expect(inProcess.contentType).toBe(overHttp.contentType);
-    expect(comparable(inProcess)).toEqual(comparable(overHttp));
-  });
+  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))(
+    "%s answers alike",
+    async (_name, testCase) => {
+      if (httpIds.runId !== "") {
+        await waitForEnd(httpMock.origin, httpIds.runId);
+        await waitForEnd(MSW_ORIGIN, mswIds.runId);
+      }
+      const overHttp = await sendCase(httpMock.origin, testCase, httpIds);
+      const inProcess = await sendCase(MSW_ORIGIN, testCase, mswIds);
+      testCase.capture?.(overHttp, httpIds);
+      testCase.capture?.(inProcess, mswIds);
+      expect(inProcess.status).toBe(overHttp.status);
+      expect(inProcess.contentType).toBe(overHttp.contentType);
+      expect(comparable(inProcess)).toEqual(comparable(overHttp));
+    },
+  );
 });
 
 /** Starts alice's one-step factory on `mock` and waits for the run to end. */
 async function endedRun(mock: RunningMock): Promise<string> {
   const fixtures = await prepare(mock.origin);
-  const factoryId = String(data(await send(mock.origin, "alice", "POST", "/v1/core/factories", { name: "one", steps: [agentStep(fixtures)] }))["id"]);
-  const runId = String(body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))["runId"]);
+  const factoryId = String(
+    data(
+      await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+        name: "one",
+        steps: [agentStep(fixtures)],
+      }),
+    )["id"],
+  );
+  const runId = String(
+    body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))[
+      "runId"
+    ],
+  );
   await waitForEnd(mock.origin, runId);
   return runId;
 }
@@ -740,29 +1429,67 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
     (await send(mock.origin, "bob", "GET", `/v1/core/factory-runs/${await endedRun(mock)}`)).status !== 404,
   "factory-run-stream-snapshot-not-first": async (mock) => {
     const runId = await endedRun(mock);
-    return eventPayloads(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/stream`))[0]?.["type"] !== "snapshot";
+    return (
+      eventPayloads(await send(mock.origin, "alice", "GET", `/v1/core/factory-runs/${runId}/stream`))[0]?.[
+        "type"
+      ] !== "snapshot"
+    );
   },
   "factory-run-stream-heartbeat-malformed": async (mock) => {
     const fixtures = await prepare(mock.origin);
-    const factoryId = String(data(await send(mock.origin, "alice", "POST", "/v1/core/factories", { name: "one", steps: [agentStep(fixtures)] }))["id"]);
-    const runId = String(body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))["runId"]);
+    const factoryId = String(
+      data(
+        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+          name: "one",
+          steps: [agentStep(fixtures)],
+        }),
+      )["id"],
+    );
+    const runId = String(
+      body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))[
+        "runId"
+      ],
+    );
     const { comments } = await stream(mock.origin, "alice", runId);
-    if (comments.length === 0) throw new Error("The probe saw no heartbeat; the timing model must make the run outlast the interval.");
+    if (comments.length === 0)
+      throw new Error("The probe saw no heartbeat; the timing model must make the run outlast the interval.");
     return comments.some((comment) => !/^factory-heartbeat \d+$/.test(comment));
   },
   "factory-pause-of-ended-run-accepted": async (mock) => {
-    const paused = body(await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${await endedRun(mock)}/pause`));
+    const paused = body(
+      await send(mock.origin, "alice", "POST", `/v1/core/factory-runs/${await endedRun(mock)}/pause`),
+    );
     return paused["noop"] !== true;
   },
   "factory-create-answered-201": async (mock) => {
     const fixtures = await prepare(mock.origin);
-    return (await send(mock.origin, "alice", "POST", "/v1/core/factories", { name: "one", steps: [agentStep(fixtures)] })).status !== 200;
+    return (
+      (
+        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+          name: "one",
+          steps: [agentStep(fixtures)],
+        })
+      ).status !== 200
+    );
   },
-  "factory-delete-unknown-answered-404": async (mock) => (await send(mock.origin, "alice", "DELETE", "/v1/core/factories/fac_cfg_missing")).status !== 200,
+  "factory-delete-unknown-answered-404": async (mock) =>
+    (await send(mock.origin, "alice", "DELETE", "/v1/core/factories/fac_cfg_missing")).status !== 200,
   "factory-schedule-next-run-missing": async (mock) => {
     const fixtures = await prepare(mock.origin);
-    const factoryId = String(data(await send(mock.origin, "alice", "POST", "/v1/core/factories", { name: "one", steps: [agentStep(fixtures)] }))["id"]);
-    const schedule = data(await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", { factoryConfigId: factoryId, timesToRun: [{ hour: 9, minute: 0 }] }));
+    const factoryId = String(
+      data(
+        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+          name: "one",
+          steps: [agentStep(fixtures)],
+        }),
+      )["id"],
+    );
+    const schedule = data(
+      await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", {
+        factoryConfigId: factoryId,
+        timesToRun: [{ hour: 9, minute: 0 }],
+      }),
+    );
     return typeof schedule["nextRunAt"] !== "number";
   },
 };

@@ -5,9 +5,9 @@ import { MockClient, jsonBody } from "./support/mock-exchange.ts";
 /** For each provider fault, a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (client: MockClient) => Promise<boolean>>> = {
   "provider-key-unmasked": async (client) =>
-    (jsonBody(await client.call("alice", "GET", "/v1/core/providers"))["data"] as Record<string, unknown>[]).some(
-      (provider) => !MASKED_KEY_PATTERN.test(String(provider["apiKey"])),
-    ),
+    (
+      jsonBody(await client.call("alice", "GET", "/v1/core/providers"))["data"] as Record<string, unknown>[]
+    ).some((provider) => !MASKED_KEY_PATTERN.test(String(provider["apiKey"]))),
   "provider-write-status-missing": async (client) =>
     jsonBody(
       await client.call("bob", "POST", "/v1/core/add/provider", {

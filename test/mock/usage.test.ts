@@ -392,12 +392,14 @@ const PROBES: Readonly<Record<string, (origin: string) => Promise<boolean>>> = {
   "usage-across-accounts": async (origin) =>
     jsonData(await sendRequest(origin, "bob", "GET", `/v1/core/usage/summary?${RANGE}`))["callCount"] !== 1,
   "usage-end-before-start-accepted": async (origin) =>
-    (await sendRequest(origin, "alice", "GET", `/v1/core/usage/summary?start=${T0}&end=${T0 - 1}`)).status !== 400,
+    (await sendRequest(origin, "alice", "GET", `/v1/core/usage/summary?start=${T0}&end=${T0 - 1}`)).status !==
+    400,
   "usage-served-without-key": async (origin) =>
     (await sendRequest(origin, "none", "GET", `/v1/core/usage/raw?${RANGE}`)).status !== 401,
   "usage-summary-average-missing": async (origin) =>
-    jsonData(await sendRequest(origin, "alice", "GET", `/v1/core/usage/summary?${RANGE}`))["durationMsAvg"] ===
-    undefined,
+    jsonData(await sendRequest(origin, "alice", "GET", `/v1/core/usage/summary?${RANGE}`))[
+      "durationMsAvg"
+    ] === undefined,
 };
 
 describe("usage faults", () => {

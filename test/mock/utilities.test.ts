@@ -72,7 +72,9 @@ describe("generate prompt", () => {
   });
 
   test("equal requests get equal prompts", async () => {
-    expect(jsonBody(await generate(PROMPT_REQUEST))["data"]).toBe(jsonBody(await generate(PROMPT_REQUEST))["data"]);
+    expect(jsonBody(await generate(PROMPT_REQUEST))["data"]).toBe(
+      jsonBody(await generate(PROMPT_REQUEST))["data"],
+    );
   });
 
   test("workflow prompts close differently", async () => {
@@ -171,9 +173,9 @@ describe("core tools and servers", () => {
   });
 
   const serverNames = async (caller: Caller): Promise<unknown[]> =>
-    (jsonBody(await local.call(caller, "listCoreServers", "GET", "/v1/core/servers"))["servers"] as Json[]).map(
-      (server) => server["name"],
-    );
+    (
+      jsonBody(await local.call(caller, "listCoreServers", "GET", "/v1/core/servers"))["servers"] as Json[]
+    ).map((server) => server["name"]);
   const toolServers = async (caller: Caller): Promise<string[]> =>
     (jsonBody(await local.call(caller, "listCoreTools", "GET", "/v1/core/tools"))["tools"] as Json[]).flatMap(
       (group) => Object.keys(group),
@@ -202,7 +204,9 @@ describe("core tools and servers", () => {
   });
 
   test("disabled servers are hidden", async () => {
-    await sendRequest(mock.origin, "bob", "PUT", "/v1/mcp/servers/weather-server/install", { enabled: false });
+    await sendRequest(mock.origin, "bob", "PUT", "/v1/mcp/servers/weather-server/install", {
+      enabled: false,
+    });
     expect(await serverNames("bob")).toEqual(["calculator-server"]);
     expect(await toolServers("bob")).toEqual(["calculator-server"]);
   });
@@ -264,12 +268,17 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
     return config.text.includes(providerKeyOf(mock, "alice"));
   },
   "core-servers-disabled-listed": async (mock) => {
-    await sendRequest(mock.origin, "alice", "PUT", "/v1/mcp/servers/weather-server/install", { enabled: false });
-    const servers = jsonBody(await sendRequest(mock.origin, "alice", "GET", "/v1/core/servers"))["servers"] as Json[];
+    await sendRequest(mock.origin, "alice", "PUT", "/v1/mcp/servers/weather-server/install", {
+      enabled: false,
+    });
+    const servers = jsonBody(await sendRequest(mock.origin, "alice", "GET", "/v1/core/servers"))[
+      "servers"
+    ] as Json[];
     return servers.some((server) => server["enabled"] !== true);
   },
   "scrape-url-invalid-accepted": async (mock) =>
-    (await sendRequest(mock.origin, "alice", "POST", "/v1/core/scrape-url", { url: "not a url" })).status !== 400,
+    (await sendRequest(mock.origin, "alice", "POST", "/v1/core/scrape-url", { url: "not a url" })).status !==
+    400,
 };
 
 describe("utility faults", () => {

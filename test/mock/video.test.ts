@@ -71,14 +71,29 @@ function send(
   const upload = payload?.upload;
   if (upload === undefined) return sendRequest(origin, caller, method, path, payload?.json);
   const form = new FormData();
-  if (upload.filename !== "") form.append("file", new Blob([(upload.bytes ?? DEMO_VIDEO).slice()], { type: "video/mp4" }), upload.filename);
-  if (upload.extraFile === true) form.append("file", new Blob([DEMO_VIDEO.slice()], { type: "video/mp4" }), "second.mp4");
-  if (upload.request !== undefined) form.append("request", typeof upload.request === "string" ? upload.request : JSON.stringify(upload.request));
+  if (upload.filename !== "")
+    form.append(
+      "file",
+      new Blob([(upload.bytes ?? DEMO_VIDEO).slice()], { type: "video/mp4" }),
+      upload.filename,
+    );
+  if (upload.extraFile === true)
+    form.append("file", new Blob([DEMO_VIDEO.slice()], { type: "video/mp4" }), "second.mp4");
+  if (upload.request !== undefined)
+    form.append(
+      "request",
+      typeof upload.request === "string" ? upload.request : JSON.stringify(upload.request),
+    );
   return sendRequest(origin, caller, method, path, form);
 }
 
 /** Stores a video through the files area and returns its id. */
-async function storeVideo(origin: string, caller: Caller, filename = "demo.mp4", bytes = DEMO_VIDEO): Promise<string> {
+async function storeVideo(
+  origin: string,
+  caller: Caller,
+  filename = "demo.mp4",
+  bytes = DEMO_VIDEO,
+): Promise<string> {
   const form = new FormData();
   form.append("file", new Blob([bytes.slice()], { type: "video/mp4" }), filename);
   form.append("purpose", "assistants");
@@ -93,10 +108,12 @@ async function addFailingModel(origin: string, caller: Caller): Promise<void> {
 }
 
 /** Returns every contract failure of a response: body, SSE events, comments, terminator and first event. */
-const failuresOf = (operationId: string, exchange: MockExchange): unknown[] => contractFailures(registry, operationId, exchange);
+const failuresOf = (operationId: string, exchange: MockExchange): unknown[] =>
+  contractFailures(registry, operationId, exchange);
 const body = jsonBody;
 const data = (exchange: MockExchange): Record<string, unknown> => jsonData(exchange);
-const report = (exchange: MockExchange): Record<string, unknown> => data(exchange)["report"] as Record<string, unknown>;
+const report = (exchange: MockExchange): Record<string, unknown> =>
+  data(exchange)["report"] as Record<string, unknown>;
 const payloads = eventPayloads;
 
 const PROMPT = {
@@ -104,7 +121,13 @@ const PROMPT = {
   finalInstructions: "Summarize the clip as a timeline.",
   finalResponseFormat: {
     type: "json_schema",
-    json_schema: { schema: { type: "object", properties: { events: { type: "array", items: { type: "string" } } }, required: ["events"] } },
+    json_schema: {
+      schema: {
+        type: "object",
+        properties: { events: { type: "array", items: { type: "string" } } },
+        required: ["events"],
+      },
+    },
   },
 };
 
@@ -138,54 +161,431 @@ const generic = (ids: CaseIds, extra: Record<string, unknown> = {}): Record<stri
 
 /** Every operation's happy path and documented errors, in an order where later cases use earlier runs. */
 const OPERATION_CASES: readonly OperationCase[] = [
-  { name: "analyze stored video", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids), status: 200 },
-  { name: "analyze without key", operationId: "analyzeVideo", caller: "none", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids), status: 401 },
-  { name: "analyze without model", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { model: undefined }), status: 400 },
-  { name: "analyze without fileId", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { fileId: undefined }), status: 400 },
-  { name: "analyze without final instructions", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { prompt: { batchInstructions: "x" } }), status: 400 },
-  { name: "analyze with inverted clip", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { options: { clipStartSec: 10, clipEndSec: 5 } }), status: 400 },
-  { name: "analyze with invalid format", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { prompt: { ...PROMPT, batchResponseFormat: { type: "xml" } } }), status: 400 },
-  { name: "analyze unknown file", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { fileId: "file_missing" }), status: 404 },
-  { name: "analyze unknown model", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { model: "no-such-model" }), status: 404 },
-  { name: "analyze with failing provider", operationId: "analyzeVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze", json: (ids) => generic(ids, { model: "broken-vision" }), status: 500 },
-  { name: "analyze upload", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.mp4", request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 200 },
-  { name: "analyze upload without file", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "", request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 400 },
-  { name: "analyze upload of two files", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.mp4", extraFile: true, request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 400 },
-  { name: "analyze upload with wmv", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.wmv", request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 400 },
-  { name: "analyze upload with fileId", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.mp4", request: { model: "msq-mock-chat", fileId: "file_x", prompt: PROMPT } }, status: 400 },
-  { name: "analyze upload with invalid json", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.mp4", request: "{model" }, status: 400 },
-  { name: "analyze upload unknown model", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.mov", request: { model: "nope", prompt: PROMPT } }, status: 404 },
-  { name: "analyze upload with failing provider", operationId: "analyzeUploadedVideo", caller: "alice", method: "POST", path: "/v1/core/video/analyze/upload", upload: { filename: "demo.mkv", request: { model: "broken-vision", prompt: PROMPT } }, status: 500 },
-  { name: "start run", operationId: "startVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs", json: (ids) => generic(ids), status: 202, capture: (exchange, ids) => (ids.runId = String(data(exchange)["runId"])) },
-  { name: "start run without prompt", operationId: "startVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs", json: (ids) => generic(ids, { prompt: undefined }), status: 400 },
-  { name: "start run unknown file", operationId: "startVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs", json: (ids) => generic(ids, { fileId: "file_missing" }), status: 404 },
-  { name: "start upload run", operationId: "startUploadedVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs/upload", upload: { filename: "demo.webm", request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 202 },
-  { name: "start upload run with avi name", operationId: "startUploadedVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs/upload", upload: { filename: "demo.AVI", request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 202 },
-  { name: "start upload run without file", operationId: "startUploadedVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs/upload", upload: { filename: "", request: { model: "msq-mock-chat", prompt: PROMPT } }, status: 400 },
-  { name: "start upload run unknown model", operationId: "startUploadedVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs/upload", upload: { filename: "demo.mp4", request: { model: "nope", prompt: PROMPT } }, status: 404 },
-  { name: "workflow analyze", operationId: "analyzeVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze", json: (ids) => ({ model: "msq-mock-chat", fileId: ids.fileId }), status: 200 },
-  { name: "workflow analyze without fileId", operationId: "analyzeVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze", json: () => ({ model: "msq-mock-chat" }), status: 400 },
-  { name: "workflow analyze unknown model", operationId: "analyzeVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze", json: (ids) => ({ model: "nope", fileId: ids.fileId }), status: 404 },
-  { name: "workflow analyze failing provider", operationId: "analyzeVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze", json: (ids) => ({ model: "broken-vision", fileId: ids.fileId }), status: 500 },
-  { name: "workflow analyze upload", operationId: "analyzeUploadedVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze/upload", upload: { filename: "screen.mov", request: { model: "msq-mock-chat" } }, status: 200 },
-  { name: "workflow analyze upload with ogg", operationId: "analyzeUploadedVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze/upload", upload: { filename: "screen.ogg", request: { model: "msq-mock-chat" } }, status: 400 },
-  { name: "workflow analyze upload unknown model", operationId: "analyzeUploadedVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze/upload", upload: { filename: "screen.mov", request: { model: "nope" } }, status: 404 },
-  { name: "workflow analyze upload failing provider", operationId: "analyzeUploadedVideoToWorkflow", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/analyze/upload", upload: { filename: "screen.mov", request: { model: "broken-vision" } }, status: 500 },
-  { name: "workflow run", operationId: "startVideoToWorkflowRun", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/runs", json: (ids) => ({ model: "msq-mock-chat", fileId: ids.fileId }), status: 202, capture: (exchange, ids) => (ids.workflowRunId = String(data(exchange)["runId"])) },
-  { name: "workflow run invalid options", operationId: "startVideoToWorkflowRun", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/runs", json: (ids) => ({ model: "msq-mock-chat", fileId: ids.fileId, options: { sampleFps: 0 } }), status: 400 },
-  { name: "workflow run unknown file", operationId: "startVideoToWorkflowRun", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/runs", json: () => ({ model: "msq-mock-chat", fileId: "file_missing" }), status: 404 },
-  { name: "workflow upload run", operationId: "startUploadedVideoToWorkflowRun", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/runs/upload", upload: { filename: "screen.m4v", request: { model: "msq-mock-chat" } }, status: 202 },
-  { name: "workflow upload run with fileId", operationId: "startUploadedVideoToWorkflowRun", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/runs/upload", upload: { filename: "screen.m4v", request: { model: "msq-mock-chat", fileId: "f" } }, status: 400 },
-  { name: "workflow upload run unknown model", operationId: "startUploadedVideoToWorkflowRun", caller: "alice", method: "POST", path: "/v1/core/video-to-workflow/runs/upload", upload: { filename: "screen.m4v", request: { model: "nope" } }, status: 404 },
-  { name: "get run", operationId: "getVideoRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/video/runs/${ids.runId}`, status: 200 },
-  { name: "get blank run", operationId: "getVideoRun", caller: "alice", method: "GET", path: "/v1/core/video/runs/%20", status: 400 },
-  { name: "get unknown run", operationId: "getVideoRun", caller: "alice", method: "GET", path: "/v1/core/video/runs/vid_run_missing", status: 404 },
-  { name: "stream run", operationId: "streamVideoRun", caller: "alice", method: "GET", path: (ids) => `/v1/core/video/runs/${ids.workflowRunId}/stream`, status: 200 },
-  { name: "stream blank run", operationId: "streamVideoRun", caller: "alice", method: "GET", path: "/v1/core/video/runs/%20/stream", status: 400 },
-  { name: "stream unknown run", operationId: "streamVideoRun", caller: "alice", method: "GET", path: "/v1/core/video/runs/vid_run_missing/stream", status: 404 },
-  { name: "cancel run", operationId: "cancelVideoRun", caller: "alice", method: "POST", path: (ids) => `/v1/core/video/runs/${ids.runId}/cancel`, status: 200 },
-  { name: "cancel blank run", operationId: "cancelVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs/%20/cancel", status: 400 },
-  { name: "cancel unknown run", operationId: "cancelVideoRun", caller: "alice", method: "POST", path: "/v1/core/video/runs/vid_run_missing/cancel", status: 404 },
+  {
+    name: "analyze stored video",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids),
+    status: 200,
+  },
+  {
+    name: "analyze without key",
+    operationId: "analyzeVideo",
+    caller: "none",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids),
+    status: 401,
+  },
+  {
+    name: "analyze without model",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { model: undefined }),
+    status: 400,
+  },
+  {
+    name: "analyze without fileId",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { fileId: undefined }),
+    status: 400,
+  },
+  {
+    name: "analyze without final instructions",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { prompt: { batchInstructions: "x" } }),
+    status: 400,
+  },
+  {
+    name: "analyze with inverted clip",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { options: { clipStartSec: 10, clipEndSec: 5 } }),
+    status: 400,
+  },
+  {
+    name: "analyze with invalid format",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { prompt: { ...PROMPT, batchResponseFormat: { type: "xml" } } }),
+    status: 400,
+  },
+  {
+    name: "analyze unknown file",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { fileId: "file_missing" }),
+    status: 404,
+  },
+  {
+    name: "analyze unknown model",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { model: "no-such-model" }),
+    status: 404,
+  },
+  {
+    name: "analyze with failing provider",
+    operationId: "analyzeVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze",
+    json: (ids) => generic(ids, { model: "broken-vision" }),
+    status: 500,
+  },
+  {
+    name: "analyze upload",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.mp4", request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 200,
+  },
+  {
+    name: "analyze upload without file",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "", request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 400,
+  },
+  {
+    name: "analyze upload of two files",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.mp4", extraFile: true, request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 400,
+  },
+  {
+    name: "analyze upload with wmv",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.wmv", request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 400,
+  },
+  {
+    name: "analyze upload with fileId",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.mp4", request: { model: "msq-mock-chat", fileId: "file_x", prompt: PROMPT } },
+    status: 400,
+  },
+  {
+    name: "analyze upload with invalid json",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.mp4", request: "{model" },
+    status: 400,
+  },
+  {
+    name: "analyze upload unknown model",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.mov", request: { model: "nope", prompt: PROMPT } },
+    status: 404,
+  },
+  {
+    name: "analyze upload with failing provider",
+    operationId: "analyzeUploadedVideo",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/analyze/upload",
+    upload: { filename: "demo.mkv", request: { model: "broken-vision", prompt: PROMPT } },
+    status: 500,
+  },
+  {
+    name: "start run",
+    operationId: "startVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs",
+    json: (ids) => generic(ids),
+    status: 202,
+    capture: (exchange, ids) => (ids.runId = String(data(exchange)["runId"])),
+  },
+  {
+    name: "start run without prompt",
+    operationId: "startVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs",
+    json: (ids) => generic(ids, { prompt: undefined }),
+    status: 400,
+  },
+  {
+    name: "start run unknown file",
+    operationId: "startVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs",
+    json: (ids) => generic(ids, { fileId: "file_missing" }),
+    status: 404,
+  },
+  {
+    name: "start upload run",
+    operationId: "startUploadedVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs/upload",
+    upload: { filename: "demo.webm", request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 202,
+  },
+  {
+    name: "start upload run with avi name",
+    operationId: "startUploadedVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs/upload",
+    upload: { filename: "demo.AVI", request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 202,
+  },
+  {
+    name: "start upload run without file",
+    operationId: "startUploadedVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs/upload",
+    upload: { filename: "", request: { model: "msq-mock-chat", prompt: PROMPT } },
+    status: 400,
+  },
+  {
+    name: "start upload run unknown model",
+    operationId: "startUploadedVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs/upload",
+    upload: { filename: "demo.mp4", request: { model: "nope", prompt: PROMPT } },
+    status: 404,
+  },
+  {
+    name: "workflow analyze",
+    operationId: "analyzeVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze",
+    json: (ids) => ({ model: "msq-mock-chat", fileId: ids.fileId }),
+    status: 200,
+  },
+  {
+    name: "workflow analyze without fileId",
+    operationId: "analyzeVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze",
+    json: () => ({ model: "msq-mock-chat" }),
+    status: 400,
+  },
+  {
+    name: "workflow analyze unknown model",
+    operationId: "analyzeVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze",
+    json: (ids) => ({ model: "nope", fileId: ids.fileId }),
+    status: 404,
+  },
+  {
+    name: "workflow analyze failing provider",
+    operationId: "analyzeVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze",
+    json: (ids) => ({ model: "broken-vision", fileId: ids.fileId }),
+    status: 500,
+  },
+  {
+    name: "workflow analyze upload",
+    operationId: "analyzeUploadedVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze/upload",
+    upload: { filename: "screen.mov", request: { model: "msq-mock-chat" } },
+    status: 200,
+  },
+  {
+    name: "workflow analyze upload with ogg",
+    operationId: "analyzeUploadedVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze/upload",
+    upload: { filename: "screen.ogg", request: { model: "msq-mock-chat" } },
+    status: 400,
+  },
+  {
+    name: "workflow analyze upload unknown model",
+    operationId: "analyzeUploadedVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze/upload",
+    upload: { filename: "screen.mov", request: { model: "nope" } },
+    status: 404,
+  },
+  {
+    name: "workflow analyze upload failing provider",
+    operationId: "analyzeUploadedVideoToWorkflow",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/analyze/upload",
+    upload: { filename: "screen.mov", request: { model: "broken-vision" } },
+    status: 500,
+  },
+  {
+    name: "workflow run",
+    operationId: "startVideoToWorkflowRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/runs",
+    json: (ids) => ({ model: "msq-mock-chat", fileId: ids.fileId }),
+    status: 202,
+    capture: (exchange, ids) => (ids.workflowRunId = String(data(exchange)["runId"])),
+  },
+  {
+    name: "workflow run invalid options",
+    operationId: "startVideoToWorkflowRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/runs",
+    json: (ids) => ({ model: "msq-mock-chat", fileId: ids.fileId, options: { sampleFps: 0 } }),
+    status: 400,
+  },
+  {
+    name: "workflow run unknown file",
+    operationId: "startVideoToWorkflowRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/runs",
+    json: () => ({ model: "msq-mock-chat", fileId: "file_missing" }),
+    status: 404,
+  },
+  {
+    name: "workflow upload run",
+    operationId: "startUploadedVideoToWorkflowRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/runs/upload",
+    upload: { filename: "screen.m4v", request: { model: "msq-mock-chat" } },
+    status: 202,
+  },
+  {
+    name: "workflow upload run with fileId",
+    operationId: "startUploadedVideoToWorkflowRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/runs/upload",
+    upload: { filename: "screen.m4v", request: { model: "msq-mock-chat", fileId: "f" } },
+    status: 400,
+  },
+  {
+    name: "workflow upload run unknown model",
+    operationId: "startUploadedVideoToWorkflowRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video-to-workflow/runs/upload",
+    upload: { filename: "screen.m4v", request: { model: "nope" } },
+    status: 404,
+  },
+  {
+    name: "get run",
+    operationId: "getVideoRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/video/runs/${ids.runId}`,
+    status: 200,
+  },
+  {
+    name: "get blank run",
+    operationId: "getVideoRun",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/video/runs/%20",
+    status: 400,
+  },
+  {
+    name: "get unknown run",
+    operationId: "getVideoRun",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/video/runs/vid_run_missing",
+    status: 404,
+  },
+  {
+    name: "stream run",
+    operationId: "streamVideoRun",
+    caller: "alice",
+    method: "GET",
+    path: (ids) => `/v1/core/video/runs/${ids.workflowRunId}/stream`,
+    status: 200,
+  },
+  {
+    name: "stream blank run",
+    operationId: "streamVideoRun",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/video/runs/%20/stream",
+    status: 400,
+  },
+  {
+    name: "stream unknown run",
+    operationId: "streamVideoRun",
+    caller: "alice",
+    method: "GET",
+    path: "/v1/core/video/runs/vid_run_missing/stream",
+    status: 404,
+  },
+  {
+    name: "cancel run",
+    operationId: "cancelVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: (ids) => `/v1/core/video/runs/${ids.runId}/cancel`,
+    status: 200,
+  },
+  {
+    name: "cancel blank run",
+    operationId: "cancelVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs/%20/cancel",
+    status: 400,
+  },
+  {
+    name: "cancel unknown run",
+    operationId: "cancelVideoRun",
+    caller: "alice",
+    method: "POST",
+    path: "/v1/core/video/runs/vid_run_missing/cancel",
+    status: 404,
+  },
 ];
 
 function sendCase(origin: string, testCase: OperationCase, ids: CaseIds): Promise<MockExchange> {
@@ -220,12 +620,15 @@ describe("video operations", () => {
     expect([...new Set(OPERATION_CASES.map((testCase) => testCase.operationId))].sort()).toEqual(documented);
   });
 
-  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s", async (_name, testCase) => {
-    const exchange = await sendCase(mock.origin, testCase, ids);
-    expect(exchange.status).toBe(testCase.status);
-    expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
-    testCase.capture?.(exchange, ids);
-  });
+  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))(
+    "%s",
+    async (_name, testCase) => {
+      const exchange = await sendCase(mock.origin, testCase, ids);
+      expect(exchange.status).toBe(testCase.status);
+      expect(failuresOf(testCase.operationId, exchange)).toEqual([]);
+      testCase.capture?.(exchange, ids);
+    },
+  );
 });
 
 describe("video reports", () => {
@@ -242,7 +645,9 @@ describe("video reports", () => {
   });
 
   const analyze = (json: Record<string, unknown>): Promise<MockExchange> =>
-    send(mock.origin, "alice", "POST", "/v1/core/video/analyze", { json: { model: "msq-mock-chat", fileId, prompt: PROMPT, ...json } });
+    send(mock.origin, "alice", "POST", "/v1/core/video/analyze", {
+      json: { model: "msq-mock-chat", fileId, prompt: PROMPT, ...json },
+    });
 
   test("metadata from the mp4 header", async () => {
     const generic = report(await analyze({}));
@@ -291,7 +696,9 @@ describe("video reports", () => {
     const batches = generic["batches"] as { usage: Record<string, number> }[];
     const final = (generic["finalResult"] as { usage: Record<string, number> }).usage;
     const total = generic["totalUsage"] as Record<string, number>;
-    const prompt = batches.reduce((sum, batch) => sum + (batch.usage["promptTokens"] ?? 0), 0) + (final["promptTokens"] ?? 0);
+    const prompt =
+      batches.reduce((sum, batch) => sum + (batch.usage["promptTokens"] ?? 0), 0) +
+      (final["promptTokens"] ?? 0);
     expect(total["promptTokens"]).toBe(prompt);
     expect(total["totalTokens"]).toBe((total["promptTokens"] ?? 0) + (total["completionTokens"] ?? 0));
   });
@@ -301,7 +708,12 @@ describe("video reports", () => {
   });
 
   test("other bytes, other report", async () => {
-    const otherId = await storeVideo(mock.origin, "alice", "crm-demo.mp4", mp4Bytes(42.5, 1920, 1080).fill(1, 200, 300));
+    const otherId = await storeVideo(
+      mock.origin,
+      "alice",
+      "crm-demo.mp4",
+      mp4Bytes(42.5, 1920, 1080).fill(1, 200, 300),
+    );
     const other = await send(mock.origin, "alice", "POST", "/v1/core/video/analyze", {
       json: { model: "msq-mock-chat", fileId: otherId, prompt: PROMPT },
     });
@@ -309,7 +721,11 @@ describe("video reports", () => {
   });
 
   test("workflow report lists steps", async () => {
-    const workflow = report(await send(mock.origin, "alice", "POST", "/v1/core/video-to-workflow/analyze", { json: { model: "msq-mock-chat", fileId } }));
+    const workflow = report(
+      await send(mock.origin, "alice", "POST", "/v1/core/video-to-workflow/analyze", {
+        json: { model: "msq-mock-chat", fileId },
+      }),
+    );
     const steps = workflow["steps"] as Record<string, unknown>[];
     expect(steps.length).toBe(5);
     expect(steps.map((step) => step["index"])).toEqual([0, 1, 2, 3, 4]);
@@ -319,7 +735,12 @@ describe("video reports", () => {
   });
 
   test("unreadable container gets assumed metadata", () => {
-    expect(readVideoMetadata(new Uint8Array(512 * 1024))).toEqual({ durationSec: 2, fps: 30, width: 1280, height: 720 });
+    expect(readVideoMetadata(new Uint8Array(512 * 1024))).toEqual({
+      durationSec: 2,
+      fps: 30,
+      width: 1280,
+      height: 720,
+    });
   });
 });
 
@@ -345,7 +766,9 @@ describe("video run lifecycle", () => {
   });
 
   async function startRun(model = "msq-mock-chat"): Promise<string> {
-    const started = await send(mock.origin, "alice", "POST", "/v1/core/video/runs", { json: { model, fileId, prompt: PROMPT } });
+    const started = await send(mock.origin, "alice", "POST", "/v1/core/video/runs", {
+      json: { model, fileId, prompt: PROMPT },
+    });
     expect(data(started)["status"]).toBe("queued");
     return String(data(started)["runId"]);
   }
@@ -354,7 +777,6 @@ describe("video run lifecycle", () => {
     const exchange = await sendRequest(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}/stream`);
     return { exchange, comments: exchange.comments };
   }
-
 
   test("live stream reaches the result", async () => {
     const runId = await startRun();
@@ -417,7 +839,9 @@ describe("video run lifecycle", () => {
 
   test("sync analysis waits for the passes", async () => {
     const started = performance.now();
-    await send(mock.origin, "alice", "POST", "/v1/core/video/analyze", { json: { model: "msq-mock-chat", fileId, prompt: PROMPT } });
+    await send(mock.origin, "alice", "POST", "/v1/core/video/analyze", {
+      json: { model: "msq-mock-chat", fileId, prompt: PROMPT },
+    });
     // Six passes of at least ttftMs (40 ms) each.
     expect(performance.now() - started).toBeGreaterThanOrEqual(6 * 40);
   });
@@ -431,7 +855,9 @@ describe("video namespacing", () => {
   beforeAll(async () => {
     mock = await startMock();
     fileId = await storeVideo(mock.origin, "alice");
-    const started = await send(mock.origin, "alice", "POST", "/v1/core/video/runs", { json: { model: "msq-mock-chat", fileId, prompt: PROMPT } });
+    const started = await send(mock.origin, "alice", "POST", "/v1/core/video/runs", {
+      json: { model: "msq-mock-chat", fileId, prompt: PROMPT },
+    });
     runId = String(data(started)["runId"]);
   });
 
@@ -450,12 +876,16 @@ describe("video namespacing", () => {
   });
 
   test("bob cannot analyze alice's file", async () => {
-    const exchange = await send(mock.origin, "bob", "POST", "/v1/core/video/analyze", { json: { model: "msq-mock-chat", fileId, prompt: PROMPT } });
+    const exchange = await send(mock.origin, "bob", "POST", "/v1/core/video/analyze", {
+      json: { model: "msq-mock-chat", fileId, prompt: PROMPT },
+    });
     expect(exchange.status).toBe(404);
   });
 
   test("alice's run is unchanged", async () => {
-    expect(data(await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}`))["status"]).toBe("completed");
+    expect(data(await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}`))["status"]).toBe(
+      "completed",
+    );
   });
 });
 
@@ -481,22 +911,28 @@ describe("video adapters", () => {
   });
 
   // The cases run in order on both deployments, so their stores and id sequences stay in step.
-  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))("%s answers alike", async (_name, testCase) => {
-    const overHttp = await sendCase(httpMock.origin, testCase, httpIds);
-    const inProcess = await sendCase(MSW_ORIGIN, testCase, mswIds);
-    testCase.capture?.(overHttp, httpIds);
-    testCase.capture?.(inProcess, mswIds);
-    expect(inProcess.status).toBe(overHttp.status);
-    expect(inProcess.contentType).toBe(overHttp.contentType);
-    expect(comparable(inProcess)).toEqual(comparable(overHttp));
-  });
+  test.each(OPERATION_CASES.map((testCase) => [testCase.name, testCase] as const))(
+    "%s answers alike",
+    async (_name, testCase) => {
+      const overHttp = await sendCase(httpMock.origin, testCase, httpIds);
+      const inProcess = await sendCase(MSW_ORIGIN, testCase, mswIds);
+      testCase.capture?.(overHttp, httpIds);
+      testCase.capture?.(inProcess, mswIds);
+      expect(inProcess.status).toBe(overHttp.status);
+      expect(inProcess.contentType).toBe(overHttp.contentType);
+      expect(comparable(inProcess)).toEqual(comparable(overHttp));
+    },
+  );
 });
 
 /** For each video fault, a probe that returns true when the documented rule was broken. */
 const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> = {
   "video-run-stream-done-missing": async (mock) => {
     const runId = await startStoredRun(mock, "alice");
-    return (await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}/stream`)).events?.at(-1) !== "[DONE]";
+    return (
+      (await send(mock.origin, "alice", "GET", `/v1/core/video/runs/${runId}/stream`)).events?.at(-1) !==
+      "[DONE]"
+    );
   },
   "video-run-stream-snapshot-not-first": async (mock) => {
     const runId = await startStoredRun(mock, "alice");
@@ -512,13 +948,18 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
     return typeof (body(missing)["error"] as Record<string, unknown> | undefined)?.["message"] !== "string";
   },
   "video-upload-extension-not-checked": async (mock) =>
-    (await send(mock.origin, "alice", "POST", "/v1/core/video/analyze/upload", { upload: { filename: "clip.wmv", request: { model: "msq-mock-chat", prompt: PROMPT } } }))
-      .status !== 400,
+    (
+      await send(mock.origin, "alice", "POST", "/v1/core/video/analyze/upload", {
+        upload: { filename: "clip.wmv", request: { model: "msq-mock-chat", prompt: PROMPT } },
+      })
+    ).status !== 400,
 };
 
 async function startStoredRun(mock: RunningMock, caller: Caller): Promise<string> {
   const fileId = await storeVideo(mock.origin, caller);
-  const started = await send(mock.origin, caller, "POST", "/v1/core/video/runs", { json: { model: "msq-mock-chat", fileId, prompt: PROMPT } });
+  const started = await send(mock.origin, caller, "POST", "/v1/core/video/runs", {
+    json: { model: "msq-mock-chat", fileId, prompt: PROMPT },
+  });
   return String(data(started)["runId"]);
 }
 

@@ -223,7 +223,9 @@ describe("workflow configs", () => {
   test("update with null clears the main agent", async () => {
     const config = await createConfig(client, FULL_CONFIG);
     const path = `/v1/core/workflows/${String(config["id"])}`;
-    const cleared = jsonData(await client.call("alice", "updateWorkflow", "PUT", path, { mainAgentRef: null }));
+    const cleared = jsonData(
+      await client.call("alice", "updateWorkflow", "PUT", path, { mainAgentRef: null }),
+    );
     expect(cleared["mainAgentRef"]).toBeNull();
     expect(cleared["mainAgentId"]).toBeNull();
   });
@@ -692,7 +694,12 @@ describe("live workflow runs", () => {
     expect(jsonBody(first)).toEqual({ success: true, found: true, cancelled: true, alreadyCancelled: false });
     expect(eventTypes(stream).at(-1)).toBe("workflow_cancelled");
     expect(stream.events?.at(-1)).toBe("[DONE]");
-    expect(jsonBody(second)).toEqual({ success: true, found: true, cancelled: false, alreadyCancelled: true });
+    expect(jsonBody(second)).toEqual({
+      success: true,
+      found: true,
+      cancelled: false,
+      alreadyCancelled: true,
+    });
     expect(run["status"]).toBe("cancelled");
     expect(typeof run["cancelledAt"]).toBe("number");
   });
@@ -797,7 +804,10 @@ describe("agent workflow stream", () => {
       });
       const stream = await readExchange(response);
       expect(jsonBody(cancelled)["cancelled"]).toBe(true);
-      expect(eventPayloads(stream).at(-1)).toEqual({ type: "status", message: "The workflow was cancelled." });
+      expect(eventPayloads(stream).at(-1)).toEqual({
+        type: "status",
+        message: "The workflow was cancelled.",
+      });
       expect(stream.events?.at(-1)).toBe("[DONE]");
     } finally {
       await timed.mock.close();
@@ -949,7 +959,9 @@ const PROBES: Readonly<Record<string, (client: CheckedClient) => Promise<boolean
   },
   "workflow-run-across-accounts": async (client) => {
     const { runId } = await probeRun(client);
-    return (await sendRequest(client.mock.origin, "bob", "GET", `/v1/core/workflow-runs/${runId}`)).status === 200;
+    return (
+      (await sendRequest(client.mock.origin, "bob", "GET", `/v1/core/workflow-runs/${runId}`)).status === 200
+    );
   },
   "workflow-cancel-flags-wrong": async (client) => {
     const { runId } = await probeRun(client);
@@ -963,7 +975,8 @@ const PROBES: Readonly<Record<string, (client: CheckedClient) => Promise<boolean
     return jsonBody(cancelled)["cancelled"] !== false;
   },
   "workflow-delete-unknown-answered-404": async (client) =>
-    (await sendRequest(client.mock.origin, "alice", "DELETE", "/v1/core/workflows/wf_cfg_missing")).status !== 200,
+    (await sendRequest(client.mock.origin, "alice", "DELETE", "/v1/core/workflows/wf_cfg_missing")).status !==
+    200,
   "workflow-run-start-answered-200": async (client) => (await probeRun(client)).started.status !== 202,
   "agent-workflow-run-id-header-missing": async (client) => {
     const stream = await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/agent-workflow", {
@@ -973,7 +986,9 @@ const PROBES: Readonly<Record<string, (client: CheckedClient) => Promise<boolean
     return stream.headers["x-run-id"] === undefined;
   },
   "workflow-config-defaults-missing": async (client) =>
-    jsonData(await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/workflows", {}))["concurrency"] !== 1,
+    jsonData(await sendRequest(client.mock.origin, "alice", "POST", "/v1/core/workflows", {}))[
+      "concurrency"
+    ] !== 1,
   "workflow-runs-limit-rejected": async (client) => {
     const { configId } = await probeRun(client);
     return (

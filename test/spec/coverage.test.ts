@@ -51,7 +51,9 @@ describe("computeCoverage", () => {
   });
 
   test("totals per tag", () => {
-    expect(report.byTag.map((totals) => [totals.tag, totals.operations, totals.requestBodies, totals.streams])).toEqual([
+    expect(
+      report.byTag.map((totals) => [totals.tag, totals.operations, totals.requestBodies, totals.streams]),
+    ).toEqual([
       ["Widgets", 4, 1, 0],
       ["Streams", 4, 3, 1],
     ]);

@@ -5,10 +5,11 @@ import { fixtureSpec } from "./fixture-paths.ts";
 describe("generated types", () => {
   test("src/generated/api.ts matches the spec", async () => {
     const drift = await findTypesDrift();
-    const hint = drift === undefined
-      ? ""
-      : `src/generated/api.ts differs at line ${drift.line}: committed ${JSON.stringify(drift.committed)}, ` +
-        `generated ${JSON.stringify(drift.generated)}. Run \`npm run generate\` and commit the result.`;
+    const hint =
+      drift === undefined
+        ? ""
+        : `src/generated/api.ts differs at line ${drift.line}: committed ${JSON.stringify(drift.committed)}, ` +
+          `generated ${JSON.stringify(drift.generated)}. Run \`npm run generate\` and commit the result.`;
     expect(hint).toBe("");
   }, 60_000);
 
@@ -21,7 +22,7 @@ describe("generated types", () => {
 
   test("output types every operation", async () => {
     const source = await generateTypes(fixtureSpec("valid"));
-    expect(source).toContain('listWidgets: {');
-    expect(source).toContain('Widget: {');
+    expect(source).toContain("listWidgets: {");
+    expect(source).toContain("Widget: {");
   });
 });

@@ -66,7 +66,9 @@ describe("loadSpec", () => {
 
   test("error message lists every problem with its location", async () => {
     const error = await loadSpec(fixtureSpec("invalid-schema")).catch((caught: unknown) => caught);
-    expect((error as Error).message).toContain("test/fixtures/spec/invalid-schema/schemas/items.yaml:5 #/Item/properties/id/type");
+    expect((error as Error).message).toContain(
+      "test/fixtures/spec/invalid-schema/schemas/items.yaml:5 #/Item/properties/id/type",
+    );
     expect((error as Error).message).toContain("schemas/items.yaml:8 #/Item/properties/size/minimum");
   });
 

@@ -18,7 +18,10 @@ describe("runRedoclyLint with redocly.yaml", () => {
       rule: "rule/event-stream-has-x-sse",
       pointer: "/~1v1~1items/post/responses/200/content/text~1event-stream/x-sse",
     },
-    { rule: "rule/media-type-has-schema", pointer: "/~1v1~1items/post/responses/400/content/application~1json/schema" },
+    {
+      rule: "rule/media-type-has-schema",
+      pointer: "/~1v1~1items/post/responses/400/content/application~1json/schema",
+    },
     { rule: "rule/response-has-content", pointer: "/~1v1~1items~1{id}/get/responses/401" },
     {
       rule: "no-invalid-schema-examples",
@@ -26,7 +29,9 @@ describe("runRedoclyLint with redocly.yaml", () => {
     },
   ])("$rule reports at its pointer", ({ rule, pointer }) => {
     const found = problems.filter((problem) => problem.rule === rule);
-    expect(found.map((problem) => [problem.file, problem.pointer, problem.severity])).toEqual([[file, pointer, "error"]]);
+    expect(found.map((problem) => [problem.file, problem.pointer, problem.severity])).toEqual([
+      [file, pointer, "error"],
+    ]);
   });
 
   test("public operation needs no 401", () => {
@@ -37,7 +42,9 @@ describe("runRedoclyLint with redocly.yaml", () => {
   });
 
   test("bodiless 204 needs no content", () => {
-    const pointers = problems.filter((problem) => problem.rule === "rule/response-has-content").map((p) => p.pointer);
+    const pointers = problems
+      .filter((problem) => problem.rule === "rule/response-has-content")
+      .map((p) => p.pointer);
     expect(pointers).not.toContain("/~1v1~1items~1{id}/get/responses/204");
   });
 

@@ -32,7 +32,15 @@ describe("msq-harness spec", () => {
     const { stdout } = await run("spec", "coverage", "--json", "--spec", fixtureSpec("valid"));
     const [entry] = (JSON.parse(stdout) as CoverageReport).operations;
     expect(Object.keys(entry ?? {})).toEqual(
-      expect.arrayContaining(["method", "path", "operationId", "tag", "requestSchema", "successSchema", "eventSchemas"]),
+      expect.arrayContaining([
+        "method",
+        "path",
+        "operationId",
+        "tag",
+        "requestSchema",
+        "successSchema",
+        "eventSchemas",
+      ]),
     );
   });
 
@@ -56,7 +64,13 @@ describe("msq-harness spec", () => {
 
   test("generate --check reports drift", async () => {
     const { code, stdout } = await run(
-      "spec", "generate", "--check", "--spec", fixtureSpec("valid"), "--out", fixtureSpec("valid"),
+      "spec",
+      "generate",
+      "--check",
+      "--spec",
+      fixtureSpec("valid"),
+      "--out",
+      fixtureSpec("valid"),
     );
     expect(code).toBe(1);
     expect(stdout).toContain("differs from the spec at line 1");

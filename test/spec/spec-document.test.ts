@@ -24,7 +24,9 @@ describe("spec/openapi.yaml", () => {
       const validate = compiler.compileAt(example.schemaSegments);
       if (validate(example.value) !== true) {
         const location = spec.locator.locate(toPointer(example.segments));
-        invalid.push(`${location.file}#${location.pointer}: ${JSON.stringify(validate.errors?.[0]?.message)}`);
+        invalid.push(
+          `${location.file}#${location.pointer}: ${JSON.stringify(validate.errors?.[0]?.message)}`,
+        );
       }
     }
     expect(invalid).toEqual([]);
@@ -53,12 +55,19 @@ describe("spec/openapi.yaml", () => {
         const content = resolveReference<ResponseObject>(spec.document, value).content ?? {};
         if (content["text/event-stream"] === undefined || !/^\d+$/.test(key)) continue;
         for (const event of registry.sseRules(operation.operationId, Number(key)).events) {
-          const schema = spec.document.components?.schemas?.[event.schema] as { examples?: unknown[] } | undefined;
+          const schema = spec.document.components?.schemas?.[event.schema] as
+            { examples?: unknown[] } | undefined;
           for (const example of schema?.examples ?? []) {
-            const result = registry.validateEvent({ operationId: operation.operationId, status: Number(key), data: example });
+            const result = registry.validateEvent({
+              operationId: operation.operationId,
+              status: Number(key),
+              data: example,
+            });
             checked += 1;
             if (result.event !== event.name || result.failures.length > 0) {
-              mismatches.push(`${operation.operationId} ${key} ${event.name}: selected ${String(result.event)}`);
+              mismatches.push(
+                `${operation.operationId} ${key} ${event.name}: selected ${String(result.event)}`,
+              );
             }
           }
         }
@@ -89,7 +98,12 @@ describe("spec/openapi.yaml", () => {
     const missing = computeCoverage(spec.document)
       .operations.filter((entry) => !entry.unauthorizedSchema)
       .filter((entry) => {
-        const security = getAtPath(spec.document, ["paths", entry.path, entry.method.toLowerCase(), "security"]);
+        const security = getAtPath(spec.document, [
+          "paths",
+          entry.path,
+          entry.method.toLowerCase(),
+          "security",
+        ]);
         return !(Array.isArray(security) && security.length === 0);
       })
       .map((entry) => entry.operationId);

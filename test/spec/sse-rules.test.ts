@@ -40,10 +40,26 @@ describe("parseSseRules", () => {
       value: { events: [{ name: "a", schema: "A", when: { property: "type" } }] },
       message: "needs `equals`",
     },
-    { case: "terminator not a string", value: { terminator: 1, events: [tick] }, message: "terminator must be a string" },
-    { case: "invalid comment pattern", value: { comments: ["("], events: [tick] }, message: "not a valid regular expression" },
-    { case: "unknown errorEvent", value: { errorEvent: "boom", events: [tick] }, message: 'errorEvent "boom"' },
-    { case: "unknown firstEvent", value: { firstEvent: "start", events: [tick] }, message: 'firstEvent "start"' },
+    {
+      case: "terminator not a string",
+      value: { terminator: 1, events: [tick] },
+      message: "terminator must be a string",
+    },
+    {
+      case: "invalid comment pattern",
+      value: { comments: ["("], events: [tick] },
+      message: "not a valid regular expression",
+    },
+    {
+      case: "unknown errorEvent",
+      value: { errorEvent: "boom", events: [tick] },
+      message: 'errorEvent "boom"',
+    },
+    {
+      case: "unknown firstEvent",
+      value: { firstEvent: "start", events: [tick] },
+      message: 'firstEvent "start"',
+    },
   ])("rejects $case", ({ value, message }) => {
     expect(() => parseSseRules(value)).toThrow(SseRulesError);
     expect(() => parseSseRules(value)).toThrow(message);

@@ -12,7 +12,13 @@ interface Collected {
 
 /** Feeds `chunks` one by one, stamping chunk i with time i, and collects what the reader reports. */
 function read(chunks: readonly (string | Uint8Array)[], maxBufferSize?: number): Collected {
-  const collected: Collected = { events: [], comments: [], ignored: [], retries: [], discardedData: undefined };
+  const collected: Collected = {
+    events: [],
+    comments: [],
+    ignored: [],
+    retries: [],
+    discardedData: undefined,
+  };
   const reader = createSseReader(
     {
       onEvent: (event) => collected.events.push(event),
@@ -151,7 +157,7 @@ describe("createSseReader", () => {
   test("yields the same events for any split of the bytes", () => {
     const stream =
       ": open\r\n" +
-      "data: {\"a\":1}\r\n\r\n" +
+      'data: {"a":1}\r\n\r\n' +
       "event: error\rdata: two\rdata: lines\r\r" +
       "data:no-space\n\n" +
       "id: 9\ndata: \u00e9\u{1F600}\n\n" +

@@ -18,12 +18,16 @@ describe("createAjv", () => {
   });
 
   test("rejects undeclared keywords", () => {
-    expect(() => createAjv([]).compile({ type: "string", "x-unknown": 1 })).toThrow(/unknown keyword: "x-unknown"/);
+    expect(() => createAjv([]).compile({ type: "string", "x-unknown": 1 })).toThrow(
+      /unknown keyword: "x-unknown"/,
+    );
   });
 
   test("reports type strictness as a warning", () => {
     const warnings: string[] = [];
-    createAjv([], {}, (message) => warnings.push(message)).compile({ anyOf: [{ properties: { a: { type: "string" } } }] });
+    createAjv([], {}, (message) => warnings.push(message)).compile({
+      anyOf: [{ properties: { a: { type: "string" } } }],
+    });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('missing type "object" for keyword "properties"');
   });
@@ -31,7 +35,10 @@ describe("createAjv", () => {
 
 describe("collectExtensionKeywords", () => {
   test("finds x- keys at any depth", () => {
-    const found = collectExtensionKeywords({ "x-a": 1, paths: { "/p": { get: { "x-b": [{ "x-c": true }] } } } });
+    const found = collectExtensionKeywords({
+      "x-a": 1,
+      paths: { "/p": { get: { "x-b": [{ "x-c": true }] } } },
+    });
     expect([...found].sort()).toEqual(["x-a", "x-b", "x-c"]);
   });
 });

@@ -1,10 +1,23 @@
 import { describe, expect, test } from "vitest";
-import { essenceOf, isBinaryMediaType, isJsonMediaType, matchMediaType } from "../../src/validation/media-type.ts";
+import {
+  essenceOf,
+  isBinaryMediaType,
+  isJsonMediaType,
+  matchMediaType,
+} from "../../src/validation/media-type.ts";
 
 describe("matchMediaType", () => {
   test.each([
-    { documented: ["application/json"], received: "application/json; charset=utf-8", match: "application/json" },
-    { documented: ["application/json; charset=utf-8"], received: "application/json", match: "application/json; charset=utf-8" },
+    {
+      documented: ["application/json"],
+      received: "application/json; charset=utf-8",
+      match: "application/json",
+    },
+    {
+      documented: ["application/json; charset=utf-8"],
+      received: "application/json",
+      match: "application/json; charset=utf-8",
+    },
     { documented: ["audio/*", "application/json"], received: "audio/mpeg", match: "audio/*" },
     { documented: ["*/*", "audio/*"], received: "audio/wav", match: "audio/*" },
     { documented: ["*/*"], received: "image/png", match: "*/*" },

@@ -52,7 +52,9 @@ describe("ValidatorRegistry.validateResponse", () => {
   ])("status $status is covered by $covers", ({ status }) => {
     const operationId = status === 418 ? "listWidgets" : "createWidget";
     const body = { success: false, message: "failed" };
-    expect(registry.validateResponse({ operationId, status, contentType: "application/json", body })).toEqual([]);
+    expect(registry.validateResponse({ operationId, status, contentType: "application/json", body })).toEqual(
+      [],
+    );
   });
 
   test("undocumented content type is a failure", () => {
@@ -71,13 +73,21 @@ describe("ValidatorRegistry.validateResponse", () => {
   });
 
   test("missing content type is a failure", () => {
-    const [failure] = registry.validateResponse({ operationId: "listWidgets", status: 200, body: widgetList });
+    const [failure] = registry.validateResponse({
+      operationId: "listWidgets",
+      status: 200,
+      body: widgetList,
+    });
     expect(failure).toMatchObject({ check: "content-type-conformance", received: "no Content-Type" });
   });
 
   test.each([
     { documented: "application/json; charset=utf-8", received: "application/json", operationId: "getWidget" },
-    { documented: "application/json", received: "Application/JSON; charset=utf-8", operationId: "listWidgets" },
+    {
+      documented: "application/json",
+      received: "Application/JSON; charset=utf-8",
+      operationId: "listWidgets",
+    },
   ])("media type parameters are ignored ($received)", ({ received, operationId }) => {
     const body = operationId === "getWidget" ? widget : widgetList;
     const failures = registry.validateResponse({ operationId, status: 200, contentType: received, body });
@@ -139,7 +149,10 @@ describe("ValidatorRegistry.validateResponse", () => {
       contentType: "application/json",
       body: "<html>oops</html>",
     });
-    expect(failure).toMatchObject({ check: "response-schema-conformance", title: "Response body is not JSON" });
+    expect(failure).toMatchObject({
+      check: "response-schema-conformance",
+      title: "Response body is not JSON",
+    });
   });
 
   test("long received values are truncated", () => {
@@ -305,7 +318,10 @@ describe("ValidatorRegistry.validateEvent", () => {
 
   test("data that is not JSON is a failure", () => {
     const [failure] = event("tick 1").failures;
-    expect(failure).toMatchObject({ check: "sse-event-schema-conformance", title: "SSE event data is not JSON" });
+    expect(failure).toMatchObject({
+      check: "sse-event-schema-conformance",
+      title: "SSE event data is not JSON",
+    });
   });
 
   test("operation without a stream throws", () => {
@@ -320,7 +336,9 @@ describe("ValidatorRegistry.validateComment", () => {
     { comment: "heartbeat 12", failures: 0 },
     { comment: "keepalive", failures: 1 },
   ])("comment $comment gives $failures failure(s)", ({ comment, failures }) => {
-    expect(registry.validateComment({ operationId: "streamTicks", status: 200, comment })).toHaveLength(failures);
+    expect(registry.validateComment({ operationId: "streamTicks", status: 200, comment })).toHaveLength(
+      failures,
+    );
   });
 });
 
@@ -356,7 +374,12 @@ describe("ValidatorRegistry lookup", () => {
   });
 
   test("operations lists every operation", () => {
-    expect(registry.operations().map((operation) => operation.operationId).sort()).toEqual([
+    expect(
+      registry
+        .operations()
+        .map((operation) => operation.operationId)
+        .sort(),
+    ).toEqual([
       "createSpeech",
       "createWidget",
       "getFileContent",

@@ -98,29 +98,47 @@ export function registerBenchCommands(program: Command): void {
     .option("--threshold <metric=percent...>", "override a metric's threshold, such as ttft.p50=10")
     .option("--seed <n>", "seed of the bootstrap confidence intervals", "1")
     .option("--json", "print the comparison as JSON")
-    .action((baselinePath: string, currentPath: string, options: { alpha: string; threshold?: string[]; seed: string; json?: boolean }) => {
-      const alpha = Number(options.alpha);
-      if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1) {
-        throw new ConfigError(`--alpha: invalid value "${options.alpha}". Use a probability between 0 and 1, such as 0.05.`);
-      }
-      const result = compareReports(readReport(baselinePath, "BASELINE"), readReport(currentPath, "CURRENT"), {
-        alpha,
-        thresholds: parseThresholds(options.threshold ?? []),
-        seed: parseSeed(options.seed),
-      });
-      process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatComparison(result));
-      process.exitCode = result.regressions.length > 0 ? EXIT_FAILED : 0;
-    });
+    .action(
+      (
+        baselinePath: string,
+        currentPath: string,
+        options: { alpha: string; threshold?: string[]; seed: string; json?: boolean },
+      ) => {
+        const alpha = Number(options.alpha);
+        if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1) {
+          throw new ConfigError(
+            `--alpha: invalid value "${options.alpha}". Use a probability between 0 and 1, such as 0.05.`,
+          );
+        }
+        const result = compareReports(
+          readReport(baselinePath, "BASELINE"),
+          readReport(currentPath, "CURRENT"),
+          {
+            alpha,
+            thresholds: parseThresholds(options.threshold ?? []),
+            seed: parseSeed(options.seed),
+          },
+        );
+        process.stdout.write(
+          options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatComparison(result),
+        );
+        process.exitCode = result.regressions.length > 0 ? EXIT_FAILED : 0;
+      },
+    );
 
   bench
     .command("merge <reports...>")
-    .description("Merge the JSON reports of the shards of one run (histograms added) and write the merged reports")
+    .description(
+      "Merge the JSON reports of the shards of one run (histograms added) and write the merged reports",
+    )
     .option("--out-dir <dir>", "folder for the merged reports", DEFAULT_OUT_DIR)
     .option("--json", "print a JSON summary instead of the Markdown summary")
     .action((paths: string[], options: { outDir: string; json?: boolean }) => {
       const merged = mergeShardReports(paths.map((path, index) => readReport(path, `report ${index + 1}`)));
       if (merged.missingShards.length > 0) {
-        process.stderr.write(`msq-harness: warning: shards ${merged.missingShards.join(", ")} are missing; the merged report is partial.\n`);
+        process.stderr.write(
+          `msq-harness: warning: shards ${merged.missingShards.join(", ")} are missing; the merged report is partial.\n`,
+        );
       }
       const written = writeReport(merged.report, resolve(options.outDir));
       printResult(merged.report, written, options.json === true);
@@ -142,7 +160,9 @@ async function runScenario(
   const onSigint = (): void => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
-    process.stderr.write("\nmsq-harness: stopping; the partial report is written next (Ctrl-C again to quit at once).\n");
+    process.stderr.write(
+      "\nmsq-harness: stopping; the partial report is written next (Ctrl-C again to quit at once).\n",
+    );
     inFlight.stopAll();
   };
   process.on("SIGINT", onSigint);
@@ -162,7 +182,10 @@ async function runScenario(
       mock = await startEmbeddedMock(resolved.mockTiming);
       target = embeddedMockTarget(mock);
     }
-    logger.info({ scenario: scenario.name, target: target.baseUrl, points: resolved.points.length }, "benchmark started");
+    logger.info(
+      { scenario: scenario.name, target: target.baseUrl, points: resolved.points.length },
+      "benchmark started",
+    );
 
     const embedded = mock;
     const report = await runBench(
@@ -185,7 +208,10 @@ async function runScenario(
     );
     progress.stop();
     const written = writeReport(report, resolve(options.outDir));
-    logger.info({ scenario: scenario.name, json: written.json, partial: report.partial }, "benchmark finished");
+    logger.info(
+      { scenario: scenario.name, json: written.json, partial: report.partial },
+      "benchmark finished",
+    );
     printResult(report, written, options.json === true);
     warnOfUnmeasuredPoints(report);
     return report.partial && interrupted ? EXIT_INTERRUPTED : 0;
@@ -249,7 +275,12 @@ function printResult(report: BenchReport, written: WrittenReport, json: boolean)
         load: point.load,
         counts: point.combined.counts,
         throughput: point.combined.throughput,
-        metrics: Object.fromEntries(Object.entries(point.combined.metrics).map(([name, metric]) => [name, { unit: metric.unit, ...metric.summary }])),
+        metrics: Object.fromEntries(
+          Object.entries(point.combined.metrics).map(([name, metric]) => [
+            name,
+            { unit: metric.unit, ...metric.summary },
+          ]),
+        ),
       })),
     };
     // The summary contains numbers and file paths only, and redacting it could garble a path.
@@ -265,8 +296,16 @@ function parseThresholds(items: readonly string[]): Record<string, number> {
   for (const item of items) {
     const [metric, value] = item.split("=");
     const percent = Number(value);
-    if (metric === undefined || metric === "" || value === undefined || !Number.isFinite(percent) || percent < 0) {
-      throw new ConfigError(`--threshold: invalid value "${item}". Use METRIC=PERCENT, such as --threshold ttft.p50=10.`);
+    if (
+      metric === undefined ||
+      metric === "" ||
+      value === undefined ||
+      !Number.isFinite(percent) ||
+      percent < 0
+    ) {
+      throw new ConfigError(
+        `--threshold: invalid value "${item}". Use METRIC=PERCENT, such as --threshold ttft.p50=10.`,
+      );
     }
     thresholds[metric] = percent;
   }
@@ -277,7 +316,9 @@ function parseThresholds(items: readonly string[]): Record<string, number> {
 function parseSeed(value: string): number {
   const seed = Number(value);
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ConfigError(`--seed must be a non-negative integer, received "${value}". Pass for example --seed 1.`);
+    throw new ConfigError(
+      `--seed must be a non-negative integer, received "${value}". Pass for example --seed 1.`,
+    );
   }
   return seed;
 }

@@ -20,27 +20,40 @@ export function registerSpecCommands(program: Command): void {
 
   spec
     .command("coverage")
-    .description("Count, per area and in total, the operations with request, success, error and SSE event schemas")
+    .description(
+      "Count, per area and in total, the operations with request, success, error and SSE event schemas",
+    )
     .option("--spec <file>", "root OpenAPI document", DEFAULT_SPEC_PATH)
     .option("--json", "print the report as JSON, with one entry per operation")
     .action(async (options: { spec: string; json?: boolean }) => {
       const { document } = await loadSpec(options.spec);
       const report = computeCoverage(document);
-      process.stdout.write(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatCoverageTable(report));
+      process.stdout.write(
+        options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatCoverageTable(report),
+      );
     });
 
   spec
     .command("lint")
-    .description("Validate the document (swagger-parser, JSON Schema, ajv strict mode, x-sse) and lint it with Redocly")
+    .description(
+      "Validate the document (swagger-parser, JSON Schema, ajv strict mode, x-sse) and lint it with Redocly",
+    )
     .option("--spec <file>", "root OpenAPI document", DEFAULT_SPEC_PATH)
     .option("--config <file>", "Redocly configuration", REDOCLY_CONFIG_PATH)
-    .option("--timeout <ms>", "time limit of the Redocly run, in milliseconds", parsePositiveInteger, REDOCLY_TIMEOUT_MS)
+    .option(
+      "--timeout <ms>",
+      "time limit of the Redocly run, in milliseconds",
+      parsePositiveInteger,
+      REDOCLY_TIMEOUT_MS,
+    )
     .action(async (options: { spec: string; config: string; timeout: number }) => {
       const problems = await lintSpec(options.spec, options.config, options.timeout);
       for (const problem of problems) process.stdout.write(`${formatSpecProblem(problem)}\n`);
       const errors = problems.filter((problem) => problem.severity === "error").length;
       const warnings = problems.length - errors;
-      process.stdout.write(`${errors} error(s), ${warnings} warning(s) in ${relative(process.cwd(), options.spec) || options.spec}\n`);
+      process.stdout.write(
+        `${errors} error(s), ${warnings} warning(s) in ${relative(process.cwd(), options.spec) || options.spec}\n`,
+      );
       if (errors > 0) process.exitCode = EXIT_FAILED;
     });
 
@@ -75,7 +88,11 @@ export function registerSpecCommands(program: Command): void {
  * unique operationIds), then, when it loads, the x-sse rules and ajv strict compilation, and
  * Redocly lint in any case.
  */
-export async function lintSpec(specPath: string, configPath: string, timeoutMs: number): Promise<SpecProblem[]> {
+export async function lintSpec(
+  specPath: string,
+  configPath: string,
+  timeoutMs: number,
+): Promise<SpecProblem[]> {
   const problems = await checkSpec(specPath);
   if (problems.length === 0) {
     const spec = await loadSpec(specPath);
@@ -90,7 +107,9 @@ export async function lintSpec(specPath: string, configPath: string, timeoutMs: 
 function parsePositiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new InvalidArgumentError(`expected a positive whole number of milliseconds, received ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `expected a positive whole number of milliseconds, received ${JSON.stringify(value)}`,
+    );
   }
   return parsed;
 }

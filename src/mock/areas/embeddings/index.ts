@@ -163,7 +163,13 @@ function createEmbeddings(context: OperationContext): MockResponse {
     );
   }
 
-  const list = embeddingList(modelName, inputs, encoding, requestedDimensions ?? fullDimensions, fullDimensions);
+  const list = embeddingList(
+    modelName,
+    inputs,
+    encoding,
+    requestedDimensions ?? fullDimensions,
+    fullDimensions,
+  );
   recordUsage(context.store, context.account, {
     chatId: context.store.nextId("emb"),
     modelName,

@@ -3,9 +3,22 @@ import { jsonResponse, type MockResponse } from "../../mock-response.ts";
 import { InvalidRequestError, requireBodyObject, typeName } from "../../request-fields.ts";
 import { STARTABLE_FACTORIES, type DispatchOutcome } from "../../run-directory.ts";
 import type { Account } from "../../store.ts";
-import { FACTORY_CONFIGS, FactoryValidationError, MAX_FACTORIES, buildFactoryRecord, findFactory, type FactoryConfigRecord } from "./factory-configs.ts";
+import {
+  FACTORY_CONFIGS,
+  FactoryValidationError,
+  MAX_FACTORIES,
+  buildFactoryRecord,
+  findFactory,
+  type FactoryConfigRecord,
+} from "./factory-configs.ts";
 import { startFactoryRun, type FactoryServices } from "./factory-execution.ts";
-import { FACTORY_RUNS, MAX_CONCURRENT_FACTORY_RUNS, activeRunCount, pageOf, snapshot } from "./factory-runs.ts";
+import {
+  FACTORY_RUNS,
+  MAX_CONCURRENT_FACTORY_RUNS,
+  activeRunCount,
+  pageOf,
+  snapshot,
+} from "./factory-runs.ts";
 
 export const CONFIG_NOT_FOUND = "Factory config not found";
 
@@ -19,25 +32,38 @@ function withValidation(context: OperationContext, write: () => MockResponse): M
     return write();
   } catch (error) {
     if (!(error instanceof FactoryValidationError)) throw error;
-    return context.error(400, error.message, error.errorCode === undefined ? {} : { errorCode: error.errorCode });
+    return context.error(
+      400,
+      error.message,
+      error.errorCode === undefined ? {} : { errorCode: error.errorCode },
+    );
   }
 }
 
 export function listFactories(context: OperationContext): MockResponse {
-  const data = [...context.store.slot(context.account, FACTORY_CONFIGS).values()].map((config) => snapshot(config));
+  const data = [...context.store.slot(context.account, FACTORY_CONFIGS).values()].map((config) =>
+    snapshot(config),
+  );
   return jsonResponse(200, { success: true, data });
 }
 
 export function createFactory(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const configs = context.store.slot(context.account, FACTORY_CONFIGS);
-  if (configs.size >= MAX_FACTORIES) return context.error(403, "Factory limit reached", { errorCode: "FACTORY_LIMIT_REACHED" });
+  if (configs.size >= MAX_FACTORIES)
+    return context.error(403, "Factory limit reached", { errorCode: "FACTORY_LIMIT_REACHED" });
   const requestedId = body["id"];
   if (requestedId !== undefined && (typeof requestedId !== "string" || requestedId.trim() === "")) {
-    throw new InvalidRequestError(`id must be a non-empty string when given, received ${typeName(requestedId)}.`, "id");
+    throw new InvalidRequestError(
+      `id must be a non-empty string when given, received ${typeName(requestedId)}.`,
+      "id",
+    );
   }
   if (typeof requestedId === "string" && configs.has(requestedId)) {
-    throw new InvalidRequestError(`A factory config with id ${requestedId} exists; update it with PUT /v1/core/factories/${requestedId}.`, "id");
+    throw new InvalidRequestError(
+      `A factory config with id ${requestedId} exists; update it with PUT /v1/core/factories/${requestedId}.`,
+      "id",
+    );
   }
   return withValidation(context, () => {
     const id = typeof requestedId === "string" ? requestedId : context.store.nextId("fac_cfg");
@@ -71,7 +97,10 @@ export function deleteFactory(context: OperationContext): MockResponse {
   const id = context.request.params["id"] ?? "";
   const deleted = context.store.slot(context.account, FACTORY_CONFIGS).delete(id);
   if (deleted) context.store.slot(context.account, STARTABLE_FACTORIES).delete(id);
-  return jsonResponse(200, deleted ? { success: true, message: "Deleted" } : { success: false, message: "Not found" });
+  return jsonResponse(
+    200,
+    deleted ? { success: true, message: "Deleted" } : { success: false, message: "Not found" },
+  );
 }
 
 export function listFactoryRuns(context: OperationContext): MockResponse {
@@ -88,9 +117,16 @@ export function listFactoryRuns(context: OperationContext): MockResponse {
 
 function saveFactory(context: OperationContext, record: FactoryConfigRecord): void {
   context.store.slot(context.account, FACTORY_CONFIGS).set(record.id, record);
-  const services: FactoryServices = { store: context.store, timing: context.timing, scheduler: context.scheduler, logger: context.logger };
+  const services: FactoryServices = {
+    store: context.store,
+    timing: context.timing,
+    scheduler: context.scheduler,
+    logger: context.logger,
+  };
   const owner = context.account;
-  context.store.slot(owner, STARTABLE_FACTORIES).set(record.id, { start: (payload) => startFromDirectory(services, owner, record.id, payload) });
+  context.store
+    .slot(owner, STARTABLE_FACTORIES)
+    .set(record.id, { start: (payload) => startFromDirectory(services, owner, record.id, payload) });
 }
 
 /**
@@ -98,11 +134,21 @@ function saveFactory(context: OperationContext, record: FactoryConfigRecord): vo
  * NOTE: such runs record `trigger: "manual"`, because the run record's schema allows only manual
  * and scheduler triggers.
  */
-function startFromDirectory(services: FactoryServices, owner: Account, configId: string, payload: string | undefined): DispatchOutcome {
+function startFromDirectory(
+  services: FactoryServices,
+  owner: Account,
+  configId: string,
+  payload: string | undefined,
+): DispatchOutcome {
   const config = findFactory(services.store, owner, configId);
   if (config === undefined) return { ok: false, status: 404, message: CONFIG_NOT_FOUND };
   if (activeRunCount(services.store, owner) >= MAX_CONCURRENT_FACTORY_RUNS) {
-    return { ok: false, status: 429, message: "Factory concurrent run limit reached", errorCode: "FACTORY_CONCURRENT_LIMIT_REACHED" };
+    return {
+      ok: false,
+      status: 429,
+      message: "Factory concurrent run limit reached",
+      errorCode: "FACTORY_CONCURRENT_LIMIT_REACHED",
+    };
   }
   const run = startFactoryRun(services, {
     owner,
@@ -112,5 +158,9 @@ function startFromDirectory(services: FactoryServices, owner: Account, configId:
     startAt: services.scheduler.now(),
     nowEpochMs: Date.now(),
   });
-  return { ok: true, runId: run.record.runId, result: { success: true, runId: run.record.runId, data: snapshot(run.record) } };
+  return {
+    ok: true,
+    runId: run.record.runId,
+    result: { success: true, runId: run.record.runId, data: snapshot(run.record) },
+  };
 }

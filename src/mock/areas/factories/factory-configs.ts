@@ -5,7 +5,10 @@ import { defineAccountSlot, type Account, type MockStore } from "../../store.ts"
 import { findConfig } from "../workflows/workflow-configs.ts";
 import { canonicalAgentRef, resolveFactoryAgent } from "./factory-refs.ts";
 
-export type FactoryTransition = { readonly kind: "next" } | { readonly kind: "stop" } | { readonly kind: "loop_to_index"; readonly targetIndex: number };
+export type FactoryTransition =
+  | { readonly kind: "next" }
+  | { readonly kind: "stop" }
+  | { readonly kind: "loop_to_index"; readonly targetIndex: number };
 
 export interface FactoryStepConfig {
   readonly stepId: string;
@@ -67,7 +70,10 @@ export class FactoryValidationError extends Error {
 }
 
 /** Each account's factory configs by id, oldest first. */
-export const FACTORY_CONFIGS = defineAccountSlot("factory-configs", () => new Map<string, FactoryConfigRecord>());
+export const FACTORY_CONFIGS = defineAccountSlot(
+  "factory-configs",
+  () => new Map<string, FactoryConfigRecord>(),
+);
 
 /**
  * The account limit `maxFactories`.
@@ -110,7 +116,11 @@ export function buildFactoryRecord(
   identity: { readonly id: string; readonly createdAt: number },
 ): FactoryConfigRecord {
   const name = typeof body["name"] === "string" ? body["name"].trim() : "";
-  if (name === "") throw new FactoryValidationError(`name is missing or blank, received ${typeName(body["name"])}.`, "FACTORY_INVALID_NAME");
+  if (name === "")
+    throw new FactoryValidationError(
+      `name is missing or blank, received ${typeName(body["name"])}.`,
+      "FACTORY_INVALID_NAME",
+    );
   const description = body["description"];
   if (description !== undefined && description !== null && typeof description !== "string") {
     throw new FactoryValidationError(`description must be a string, received ${typeName(description)}.`);
@@ -118,20 +128,34 @@ export function buildFactoryRecord(
 
   const stepsInput = body["steps"];
   if (!Array.isArray(stepsInput) || stepsInput.length === 0) {
-    throw new FactoryValidationError("steps is missing or empty; send 1 to 50 steps.", "FACTORY_STEPS_REQUIRED");
+    throw new FactoryValidationError(
+      "steps is missing or empty; send 1 to 50 steps.",
+      "FACTORY_STEPS_REQUIRED",
+    );
   }
-  if (stepsInput.length > MAX_STEPS) throw new FactoryValidationError(`steps has ${stepsInput.length} entries; at most ${MAX_STEPS} are allowed.`);
+  if (stepsInput.length > MAX_STEPS)
+    throw new FactoryValidationError(
+      `steps has ${stepsInput.length} entries; at most ${MAX_STEPS} are allowed.`,
+    );
   const usedIds = new Set<string>();
-  const steps = stepsInput.map((step: unknown, index) => buildStep(context, step, index, stepsInput.length, usedIds));
+  const steps = stepsInput.map((step: unknown, index) =>
+    buildStep(context, step, index, stepsInput.length, usedIds),
+  );
 
   const continuous = booleanField(body, "continuous");
   if (continuous && !steps.some((step) => step.transition.kind === "loop_to_index")) {
-    throw new FactoryValidationError("A continuous factory needs at least one loop_to_index transition", "FACTORY_CONTINUOUS_NO_LOOP");
+    throw new FactoryValidationError(
+      "A continuous factory needs at least one loop_to_index transition",
+      "FACTORY_CONTINUOUS_NO_LOOP",
+    );
   }
   const limitTotalInvocations = booleanField(body, "limitTotalInvocations");
   const maxTotal = body["maxTotalInvocations"] ?? DEFAULT_TOTAL_INVOCATIONS;
   if (typeof maxTotal !== "number" || !Number.isInteger(maxTotal)) {
-    throw new FactoryValidationError(`maxTotalInvocations must be an integer, received ${typeName(maxTotal)}.`, "FACTORY_MAX_INVOCATIONS_OUT_OF_RANGE");
+    throw new FactoryValidationError(
+      `maxTotalInvocations must be an integer, received ${typeName(maxTotal)}.`,
+      "FACTORY_MAX_INVOCATIONS_OUT_OF_RANGE",
+    );
   }
   if (limitTotalInvocations) {
     if (maxTotal < 1 || maxTotal > MAX_TOTAL_INVOCATIONS) {
@@ -162,9 +186,19 @@ export function buildFactoryRecord(
   };
 }
 
-function buildStep(context: OperationContext, input: unknown, index: number, count: number, usedIds: Set<string>): FactoryStepConfig {
+function buildStep(
+  context: OperationContext,
+  input: unknown,
+  index: number,
+  count: number,
+  usedIds: Set<string>,
+): FactoryStepConfig {
   const at = `steps[${index}]`;
-  if (!isJsonObject(input)) throw new FactoryValidationError(`${at} must be an object, received ${typeName(input)}.`, "FACTORY_STEP_KIND_MISMATCH");
+  if (!isJsonObject(input))
+    throw new FactoryValidationError(
+      `${at} must be an object, received ${typeName(input)}.`,
+      "FACTORY_STEP_KIND_MISMATCH",
+    );
   const kind = input["kind"];
   const hasAgent = input["agentRef"] !== undefined && input["agentRef"] !== null;
   const hasWorkflow = input["workflowRef"] !== undefined && input["workflowRef"] !== null;
@@ -178,73 +212,129 @@ function buildStep(context: OperationContext, input: unknown, index: number, cou
     );
   }
 
-  let stepId = typeof input["stepId"] === "string" && input["stepId"].trim() !== "" ? input["stepId"] : context.store.nextId("stp");
+  let stepId =
+    typeof input["stepId"] === "string" && input["stepId"].trim() !== ""
+      ? input["stepId"]
+      : context.store.nextId("stp");
   if (usedIds.has(stepId)) stepId = context.store.nextId("stp");
   usedIds.add(stepId);
   const limitStepInvocations = booleanField(input, "limitStepInvocations");
   const requested = input["maxStepInvocations"];
-  const maxStepInvocations = limitStepInvocations && typeof requested === "number" && Number.isFinite(requested)
-    ? Math.min(MAX_STEP_INVOCATIONS, Math.max(1, Math.floor(requested)))
-    : 1;
+  const maxStepInvocations =
+    limitStepInvocations && typeof requested === "number" && Number.isFinite(requested)
+      ? Math.min(MAX_STEP_INVOCATIONS, Math.max(1, Math.floor(requested)))
+      : 1;
 
   return {
     stepId,
     index,
-    name: typeof input["name"] === "string" && input["name"].trim() !== "" ? input["name"] : `Step ${index + 1}`,
+    name:
+      typeof input["name"] === "string" && input["name"].trim() !== "" ? input["name"] : `Step ${index + 1}`,
     kind: kind as "agent" | "workflow",
     limitStepInvocations,
-    ...(kind === "agent" ? { agentRef: buildAgentTarget(context, input["agentRef"], at) } : { workflowRef: buildWorkflowTarget(context, input["workflowRef"], at) }),
+    ...(kind === "agent"
+      ? { agentRef: buildAgentTarget(context, input["agentRef"], at) }
+      : { workflowRef: buildWorkflowTarget(context, input["workflowRef"], at) }),
     maxStepInvocations,
     transition: buildTransition(input["transition"], at, count),
   };
 }
 
-function buildAgentTarget(context: OperationContext, input: unknown, at: string): NonNullable<FactoryStepConfig["agentRef"]> {
-  if (!isJsonObject(input)) throw new FactoryValidationError(`${at}.agentRef must be an object with agentRef or agentId.`, "FACTORY_STEP_AGENT_REF_INVALID");
+function buildAgentTarget(
+  context: OperationContext,
+  input: unknown,
+  at: string,
+): NonNullable<FactoryStepConfig["agentRef"]> {
+  if (!isJsonObject(input))
+    throw new FactoryValidationError(
+      `${at}.agentRef must be an object with agentRef or agentId.`,
+      "FACTORY_STEP_AGENT_REF_INVALID",
+    );
   const ref = canonicalAgentRef(stringOrUndefined(input["agentRef"]), stringOrUndefined(input["agentId"]));
-  if (ref === undefined) throw new FactoryValidationError(`${at}.agentRef needs agentRef or agentId.`, "FACTORY_STEP_AGENT_REF_INVALID");
+  if (ref === undefined)
+    throw new FactoryValidationError(
+      `${at}.agentRef needs agentRef or agentId.`,
+      "FACTORY_STEP_AGENT_REF_INVALID",
+    );
   const resolution = resolveFactoryAgent(context.store, context.account, ref);
   if (resolution.kind === "invalid") {
-    throw new FactoryValidationError(`${at}: agent ref ${ref} is invalid; use agent/<agentId> or shared/<ownerUsername>/<slug>.`, "FACTORY_STEP_AGENT_REF_INVALID");
+    throw new FactoryValidationError(
+      `${at}: agent ref ${ref} is invalid; use agent/<agentId> or shared/<ownerUsername>/<slug>.`,
+      "FACTORY_STEP_AGENT_REF_INVALID",
+    );
   }
-  if (resolution.kind === "forbidden") throw new FactoryValidationError(`${at}: agent ${ref} is not shared with this account.`, "FACTORY_STEP_AGENT_FORBIDDEN");
-  if (resolution.kind === "not_found") throw new FactoryValidationError(`${at}: agent ${ref} was not found.`, "FACTORY_STEP_AGENT_NOT_FOUND");
+  if (resolution.kind === "forbidden")
+    throw new FactoryValidationError(
+      `${at}: agent ${ref} is not shared with this account.`,
+      "FACTORY_STEP_AGENT_FORBIDDEN",
+    );
+  if (resolution.kind === "not_found")
+    throw new FactoryValidationError(`${at}: agent ${ref} was not found.`, "FACTORY_STEP_AGENT_NOT_FOUND");
   const promptOverride = stringOrUndefined(input["promptOverride"]);
   return { agentRef: ref, ...(promptOverride === undefined ? {} : { promptOverride }) };
 }
 
-function buildWorkflowTarget(context: OperationContext, input: unknown, at: string): NonNullable<FactoryStepConfig["workflowRef"]> {
+function buildWorkflowTarget(
+  context: OperationContext,
+  input: unknown,
+  at: string,
+): NonNullable<FactoryStepConfig["workflowRef"]> {
   const workflowConfigId = isJsonObject(input) ? stringOrUndefined(input["workflowConfigId"]) : undefined;
   if (!isJsonObject(input) || workflowConfigId === undefined || workflowConfigId.trim() === "") {
-    throw new FactoryValidationError(`${at}.workflowRef.workflowConfigId is missing.`, "FACTORY_STEP_WORKFLOW_NOT_FOUND");
+    throw new FactoryValidationError(
+      `${at}.workflowRef.workflowConfigId is missing.`,
+      "FACTORY_STEP_WORKFLOW_NOT_FOUND",
+    );
   }
   if (findConfig(context.store, context.account, workflowConfigId) === undefined) {
-    throw new FactoryValidationError(`${at}: workflow config ${workflowConfigId} was not found.`, "FACTORY_STEP_WORKFLOW_NOT_FOUND");
+    throw new FactoryValidationError(
+      `${at}: workflow config ${workflowConfigId} was not found.`,
+      "FACTORY_STEP_WORKFLOW_NOT_FOUND",
+    );
   }
 
   const payloadSchema = input["payloadSchema"];
   if (payloadSchema !== undefined && payloadSchema !== null) {
-    if (!isJsonObject(payloadSchema)) throw new FactoryValidationError(`${at}.workflowRef.payloadSchema must be a JSON Schema object.`, "FACTORY_STEP_SCHEMA_INVALID");
+    if (!isJsonObject(payloadSchema))
+      throw new FactoryValidationError(
+        `${at}.workflowRef.payloadSchema must be a JSON Schema object.`,
+        "FACTORY_STEP_SCHEMA_INVALID",
+      );
     try {
       compilePayloadSchema(payloadSchema);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new FactoryValidationError(`${at}.workflowRef.payloadSchema is not a valid JSON Schema: ${reason}.`, "FACTORY_STEP_SCHEMA_INVALID");
+      throw new FactoryValidationError(
+        `${at}.workflowRef.payloadSchema is not a valid JSON Schema: ${reason}.`,
+        "FACTORY_STEP_SCHEMA_INVALID",
+      );
     }
   }
 
-  const fixerInput = canonicalAgentRef(stringOrUndefined(input["fixerAgentRef"]), stringOrUndefined(input["fixerAgentId"]));
+  const fixerInput = canonicalAgentRef(
+    stringOrUndefined(input["fixerAgentRef"]),
+    stringOrUndefined(input["fixerAgentId"]),
+  );
   if (fixerInput !== undefined) {
     const resolution = resolveFactoryAgent(context.store, context.account, fixerInput);
     if (resolution.kind === "invalid") {
-      throw new FactoryValidationError(`${at}: fixer agent ref ${fixerInput} is invalid.`, "FACTORY_STEP_FIXER_AGENT_REF_INVALID");
+      throw new FactoryValidationError(
+        `${at}: fixer agent ref ${fixerInput} is invalid.`,
+        "FACTORY_STEP_FIXER_AGENT_REF_INVALID",
+      );
     }
     if (resolution.kind !== "resolved") {
-      throw new FactoryValidationError(`${at}: fixer agent ${fixerInput} was not found.`, "FACTORY_STEP_FIXER_AGENT_NOT_FOUND");
+      throw new FactoryValidationError(
+        `${at}: fixer agent ${fixerInput} was not found.`,
+        "FACTORY_STEP_FIXER_AGENT_NOT_FOUND",
+      );
     }
   }
   const requested = input["maxRepairAttempts"];
-  const attempts = typeof requested === "number" && Number.isFinite(requested) ? Math.floor(requested) : DEFAULT_REPAIR_ATTEMPTS;
+  const attempts =
+    typeof requested === "number" && Number.isFinite(requested)
+      ? Math.floor(requested)
+      : DEFAULT_REPAIR_ATTEMPTS;
   return {
     workflowConfigId,
     ...(isJsonObject(payloadSchema) ? { payloadSchema } : {}),
@@ -256,11 +346,18 @@ function buildWorkflowTarget(context: OperationContext, input: unknown, at: stri
 
 function buildTransition(input: unknown, at: string, count: number): FactoryTransition {
   if (input === undefined || input === null) return { kind: "next" };
-  if (!isJsonObject(input)) throw new FactoryValidationError(`${at}.transition must be an object with a kind.`, "FACTORY_INVALID_TRANSITION");
+  if (!isJsonObject(input))
+    throw new FactoryValidationError(
+      `${at}.transition must be an object with a kind.`,
+      "FACTORY_INVALID_TRANSITION",
+    );
   const kind = input["kind"];
   if (kind === "next" || kind === "stop") return { kind };
   if (kind !== "loop_to_index") {
-    throw new FactoryValidationError(`${at}.transition.kind must be next, stop or loop_to_index, received ${typeName(kind)}.`, "FACTORY_INVALID_TRANSITION");
+    throw new FactoryValidationError(
+      `${at}.transition.kind must be next, stop or loop_to_index, received ${typeName(kind)}.`,
+      "FACTORY_INVALID_TRANSITION",
+    );
   }
   const target = input["targetIndex"];
   if (typeof target !== "number" || !Number.isInteger(target) || target < 0 || target >= count) {
@@ -275,7 +372,8 @@ function buildTransition(input: unknown, at: string, count: number): FactoryTran
 function booleanField(body: JsonObject, name: string): boolean {
   const value = body[name];
   if (value === undefined || value === null) return false;
-  if (typeof value !== "boolean") throw new FactoryValidationError(`${name} must be a boolean, received ${typeName(value)}.`);
+  if (typeof value !== "boolean")
+    throw new FactoryValidationError(`${name} must be a boolean, received ${typeName(value)}.`);
   return value;
 }
 

@@ -78,7 +78,10 @@ export function startFactoryRun(services: FactoryServices, start: FactoryRunStar
   const origin = { at: services.scheduler.now(), epochMs: nowEpochMs };
   const toEpochMs = (at: number): number => Math.round(origin.epochMs + (at - origin.at));
   execute(services, run, start, toEpochMs).catch((error: unknown) => {
-    services.logger.error({ err: error, runId: run.record.runId }, "a factory run of the mock failed; the run is marked as error");
+    services.logger.error(
+      { err: error, runId: run.record.runId },
+      "a factory run of the mock failed; the run is marked as error",
+    );
     failRun(run, "The mock failed while running the factory.", services.scheduler.now(), toEpochMs);
   });
   return run;
@@ -90,7 +93,12 @@ export function startFactoryRun(services: FactoryServices, start: FactoryRunStar
  * the steps, at a `stop` transition, at an invocation cap, on a failure, or when cancelled. A
  * pause takes effect between steps.
  */
-async function execute(services: FactoryServices, run: FactoryRunState, start: FactoryRunStart, toEpochMs: (at: number) => number): Promise<void> {
+async function execute(
+  services: FactoryServices,
+  run: FactoryRunState,
+  start: FactoryRunStart,
+  toEpochMs: (at: number) => number,
+): Promise<void> {
   const { record, canceller } = run;
   const config = record.configSnapshot;
   const signal = canceller.signal;
@@ -105,7 +113,8 @@ async function execute(services: FactoryServices, run: FactoryRunState, start: F
   emit({ type: "run_started", runId: record.runId, factoryConfigId: record.factoryConfigId }, start.startAt);
 
   let at = Math.max(start.startAt, services.scheduler.now());
-  let triggeredBy: FactoryStepRunRecord["triggeredBy"] = start.trigger.kind === "scheduler" ? "scheduler" : "manual_start";
+  let triggeredBy: FactoryStepRunRecord["triggeredBy"] =
+    start.trigger.kind === "scheduler" ? "scheduler" : "manual_start";
   let upstream: string | null = null;
   while (record.cursor.nextStepIndex !== null) {
     // Even with a zero timing model, a long looping factory must not block the event loop.
@@ -124,11 +133,17 @@ async function execute(services: FactoryServices, run: FactoryRunState, start: F
 
     const stepRun = createStepRun(services, run, step, triggeredBy, upstream, toEpochMs(at));
     const stepContext: StepContext = { services, run, step, stepRun, startAt: at, emit, toEpochMs };
-    const outcome: StepOutcome = step.kind === "agent" ? await runAgentStep(stepContext) : await runWorkflowStep(stepContext);
+    const outcome: StepOutcome =
+      step.kind === "agent" ? await runAgentStep(stepContext) : await runWorkflowStep(stepContext);
     if (outcome.kind === "cancelled" || isTerminal(record.status)) return;
     if (outcome.kind === "failed") {
       failStep(stepContext, outcome.message, outcome.at);
-      failRun(run, `Factory step ${step.index} (${step.name}) failed: ${outcome.message}`, outcome.at, toEpochMs);
+      failRun(
+        run,
+        `Factory step ${step.index} (${step.name}) failed: ${outcome.message}`,
+        outcome.at,
+        toEpochMs,
+      );
       return;
     }
 
@@ -145,11 +160,16 @@ async function execute(services: FactoryServices, run: FactoryRunState, start: F
 }
 
 /** Returns the cap event that ends the run before `step` would run again, or undefined when it may run. */
-function invocationCap(run: FactoryRunState, step: FactoryStepConfig): "run_completed_step_cap" | "run_completed_at_cap" | undefined {
+function invocationCap(
+  run: FactoryRunState,
+  step: FactoryStepConfig,
+): "run_completed_step_cap" | "run_completed_at_cap" | undefined {
   const { record } = run;
   const config = record.configSnapshot;
-  if ((record.perStepInvocationCounts[step.stepId] ?? 0) >= step.maxStepInvocations) return "run_completed_step_cap";
-  if (config.limitTotalInvocations && record.cursor.iterationCount >= config.maxTotalInvocations) return "run_completed_at_cap";
+  if ((record.perStepInvocationCounts[step.stepId] ?? 0) >= step.maxStepInvocations)
+    return "run_completed_step_cap";
+  if (config.limitTotalInvocations && record.cursor.iterationCount >= config.maxTotalInvocations)
+    return "run_completed_at_cap";
   return undefined;
 }
 
@@ -178,7 +198,10 @@ function createStepRun(
     stepName: step.name,
     sequence: run.steps.length,
     kind: step.kind,
-    invoked: step.kind === "agent" ? { kind: "agent", agentRef: step.agentRef?.agentRef ?? "" } : { kind: "workflow", workflowConfigId: step.workflowRef?.workflowConfigId ?? "" },
+    invoked:
+      step.kind === "agent"
+        ? { kind: "agent", agentRef: step.agentRef?.agentRef ?? "" }
+        : { kind: "workflow", workflowConfigId: step.workflowRef?.workflowConfigId ?? "" },
     triggeredBy,
     upstreamStepRunId: upstream,
     input: run.record.carryPayload,
@@ -229,7 +252,10 @@ function completeRun(
   record.cursor.nextStepIndex = null;
   record.completedAt = toEpochMs(at);
   record.updatedAt = Math.max(record.updatedAt, record.completedAt);
-  run.log.append({ type, aggregateUsage: record.aggregateUsage === null ? null : { ...record.aggregateUsage } }, at);
+  run.log.append(
+    { type, aggregateUsage: record.aggregateUsage === null ? null : { ...record.aggregateUsage } },
+    at,
+  );
   run.log.end();
 }
 
@@ -275,8 +301,10 @@ export interface CancelOutcome {
 /** Cancels a run that has not ended: its running step and inner workflow run stop too. */
 export function cancelFactoryRun(run: FactoryRunState, nowEpochMs: number): CancelOutcome {
   const { record } = run;
-  if (record.status === "cancelled") return { success: true, found: true, cancelled: false, alreadyCancelled: true };
-  if (isTerminal(record.status)) return { success: true, found: true, cancelled: false, alreadyCancelled: false };
+  if (record.status === "cancelled")
+    return { success: true, found: true, cancelled: false, alreadyCancelled: true };
+  if (isTerminal(record.status))
+    return { success: true, found: true, cancelled: false, alreadyCancelled: false };
   record.status = "cancelled";
   record.cancelledAt = nowEpochMs;
   record.updatedAt = Math.max(record.updatedAt, nowEpochMs);

@@ -27,7 +27,9 @@ export const FACTORY_FAULTS = {
     rule: "Heartbeat comments of a factory run stream read :factory-heartbeat <epoch-ms>.",
     operations: STREAM,
     createFrameTransform: () => (frame) =>
-      frame.comment === undefined ? [frame] : [{ ...frame, comment: `heartbeat ${new Date().toISOString()}` }],
+      frame.comment === undefined
+        ? [frame]
+        : [{ ...frame, comment: `heartbeat ${new Date().toISOString()}` }],
   },
   pauseOfEndedRunAccepted: {
     name: "factory-pause-of-ended-run-accepted",
@@ -50,7 +52,8 @@ export const FACTORY_FAULTS = {
     rule: "Deleting a factory config that does not exist answers 200 with success: false.",
     operations: ["deleteFactory"],
     transformResponse: (response) => {
-      if (response.kind !== "json" || (response.body as { success?: unknown }).success !== false) return response;
+      if (response.kind !== "json" || (response.body as { success?: unknown }).success !== false)
+        return response;
       return jsonResponse(404, { success: false, message: "Factory config not found" });
     },
   },

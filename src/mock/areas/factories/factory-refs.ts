@@ -11,7 +11,10 @@ const OWNED_REF = /^agent\/[^/]+$/;
 const SHARED_REF = /^shared\/([^/]+)\/([^/]+)$/;
 
 /** Turns a legacy `agentId` into its canonical ref `agent/<agentId>`. */
-export function canonicalAgentRef(agentRef: string | undefined, agentId: string | undefined): string | undefined {
+export function canonicalAgentRef(
+  agentRef: string | undefined,
+  agentId: string | undefined,
+): string | undefined {
   if (agentRef !== undefined && agentRef.trim() !== "") return agentRef.trim();
   if (agentId !== undefined && agentId.trim() !== "") return `agent/${agentId.trim()}`;
   return undefined;
@@ -31,6 +34,9 @@ export function resolveFactoryAgent(store: MockStore, caller: Account, ref: stri
 
   const owner = store.findAccountByUsername(shared[1] as string);
   const exists =
-    owner !== undefined && [...store.slot(owner, CHAT_AGENTS).values()].some((candidate) => candidate.published && candidate.slug === shared[2]);
+    owner !== undefined &&
+    [...store.slot(owner, CHAT_AGENTS).values()].some(
+      (candidate) => candidate.published && candidate.slug === shared[2],
+    );
   return { kind: exists ? "forbidden" : "not_found" };
 }

@@ -40,11 +40,14 @@ function withRun(context: OperationContext, use: (run: FactoryRunState) => MockR
 export function startRun(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const configId = body["factoryConfigId"];
-  if (typeof configId !== "string" || configId.trim() === "") throw new InvalidRequestError("factoryConfigId required", "factoryConfigId");
+  if (typeof configId !== "string" || configId.trim() === "")
+    throw new InvalidRequestError("factoryConfigId required", "factoryConfigId");
   const config = findFactory(context.store, context.account, configId);
   if (config === undefined) return context.error(404, CONFIG_NOT_FOUND);
   if (activeRunCount(context.store, context.account) >= MAX_CONCURRENT_FACTORY_RUNS) {
-    return context.error(429, "Factory concurrent run limit reached", { errorCode: "FACTORY_CONCURRENT_LIMIT_REACHED" });
+    return context.error(429, "Factory concurrent run limit reached", {
+      errorCode: "FACTORY_CONCURRENT_LIMIT_REACHED",
+    });
   }
   const initial = body["initialCarryPayload"];
   const run = startFactoryRun(
@@ -74,7 +77,10 @@ export function listStepRuns(context: OperationContext): MockResponse {
   });
 }
 
-function withStepRun(context: OperationContext, use: (step: FactoryRunState["steps"][number]) => MockResponse): MockResponse {
+function withStepRun(
+  context: OperationContext,
+  use: (step: FactoryRunState["steps"][number]) => MockResponse,
+): MockResponse {
   return withRun(context, (run) => {
     const stepRunId = context.request.params["stepRunId"] ?? "";
     const step = run.steps.find((candidate) => candidate.record.stepRunId === stepRunId);
@@ -128,7 +134,10 @@ export function pauseRun(context: OperationContext): MockResponse {
       return jsonResponse(200, { success: true, data: snapshot(run.record) });
     }
     if (!pauseFactoryRun(run, now)) {
-      const message = run.record.status === "paused" ? "Factory run is already paused" : `Factory run is already ${run.record.status}`;
+      const message =
+        run.record.status === "paused"
+          ? "Factory run is already paused"
+          : `Factory run is already ${run.record.status}`;
       return jsonResponse(200, { success: true, noop: true, message, data: snapshot(run.record) });
     }
     return jsonResponse(200, { success: true, data: snapshot(run.record) });
@@ -138,13 +147,21 @@ export function pauseRun(context: OperationContext): MockResponse {
 export function resumeRun(context: OperationContext): MockResponse {
   return withRun(context, (run) => {
     if (!resumeFactoryRun(run, context.request.receivedAtEpochMs)) {
-      return jsonResponse(200, { success: true, noop: true, message: `Factory run is not paused (status ${run.record.status})`, data: snapshot(run.record) });
+      return jsonResponse(200, {
+        success: true,
+        noop: true,
+        message: `Factory run is not paused (status ${run.record.status})`,
+        data: snapshot(run.record),
+      });
     }
     return jsonResponse(200, { success: true, data: snapshot(run.record) });
   });
 }
 
 export function cancelRun(context: OperationContext): MockResponse {
-  if ((context.request.params["runId"] ?? "").trim() === "") throw new InvalidRequestError("runId required", "runId");
-  return withRun(context, (run) => jsonResponse(200, cancelFactoryRun(run, context.request.receivedAtEpochMs)));
+  if ((context.request.params["runId"] ?? "").trim() === "")
+    throw new InvalidRequestError("runId required", "runId");
+  return withRun(context, (run) =>
+    jsonResponse(200, cancelFactoryRun(run, context.request.receivedAtEpochMs)),
+  );
 }

@@ -112,13 +112,18 @@ export function isTerminal(status: FactoryRunStatus): boolean {
   return status === "completed" || status === "cancelled" || status === "error";
 }
 
-export function findFactoryRun(store: MockStore, account: Account, runId: string): FactoryRunState | undefined {
+export function findFactoryRun(
+  store: MockStore,
+  account: Account,
+  runId: string,
+): FactoryRunState | undefined {
   return store.slot(account, FACTORY_RUNS).get(runId);
 }
 
 export function activeRunCount(store: MockStore, account: Account): number {
   let count = 0;
-  for (const run of store.slot(account, FACTORY_RUNS).values()) if (!isTerminal(run.record.status)) count += 1;
+  for (const run of store.slot(account, FACTORY_RUNS).values())
+    if (!isTerminal(run.record.status)) count += 1;
   return count;
 }
 

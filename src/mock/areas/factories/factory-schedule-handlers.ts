@@ -4,13 +4,20 @@ import { InvalidRequestError, requireBodyObject } from "../../request-fields.ts"
 import { CONFIG_NOT_FOUND } from "./factory-config-handlers.ts";
 import { findFactory } from "./factory-configs.ts";
 import { snapshot } from "./factory-runs.ts";
-import { FACTORY_SCHEDULES, nextRunAt, readScheduleFields, type FactoryScheduleRecord, type ScheduleFields } from "./factory-schedules.ts";
+import {
+  FACTORY_SCHEDULES,
+  nextRunAt,
+  readScheduleFields,
+  type FactoryScheduleRecord,
+  type ScheduleFields,
+} from "./factory-schedules.ts";
 
 const SCHEDULE_NOT_FOUND = "Factory schedule not found";
 
 /** Checks that the schedule's factory config exists in the caller's account; the 400 messages are documented. */
 function checkConfig(context: OperationContext, fields: ScheduleFields): void {
-  if (fields.factoryConfigId.trim() === "") throw new InvalidRequestError("factoryConfigId required", "factoryConfigId");
+  if (fields.factoryConfigId.trim() === "")
+    throw new InvalidRequestError("factoryConfigId required", "factoryConfigId");
   if (findFactory(context.store, context.account, fields.factoryConfigId) === undefined) {
     throw new InvalidRequestError(CONFIG_NOT_FOUND, "factoryConfigId");
   }
@@ -21,7 +28,9 @@ function scheduleResponse(record: FactoryScheduleRecord): MockResponse {
 }
 
 export function listSchedules(context: OperationContext): MockResponse {
-  const data = [...context.store.slot(context.account, FACTORY_SCHEDULES).values()].map((schedule) => snapshot(schedule));
+  const data = [...context.store.slot(context.account, FACTORY_SCHEDULES).values()].map((schedule) =>
+    snapshot(schedule),
+  );
   return jsonResponse(200, { success: true, data });
 }
 
@@ -51,7 +60,15 @@ export function updateSchedule(context: OperationContext): MockResponse {
   if (existing === undefined) return context.error(404, SCHEDULE_NOT_FOUND);
   const body = requireBodyObject(context.request.json);
   const now = context.request.receivedAtEpochMs;
-  const { id: _id, userId: _userId, nextRunAt: _next, createdAt: _created, updatedAt: _updated, lastRunAt, ...base } = existing;
+  const {
+    id: _id,
+    userId: _userId,
+    nextRunAt: _next,
+    createdAt: _created,
+    updatedAt: _updated,
+    lastRunAt,
+    ...base
+  } = existing;
   const fields = readScheduleFields(body, base, now);
   checkConfig(context, fields);
   const record: FactoryScheduleRecord = {
@@ -68,7 +85,9 @@ export function updateSchedule(context: OperationContext): MockResponse {
 }
 
 export function deleteSchedule(context: OperationContext): MockResponse {
-  const deleted = context.store.slot(context.account, FACTORY_SCHEDULES).delete(context.request.params["id"] ?? "");
+  const deleted = context.store
+    .slot(context.account, FACTORY_SCHEDULES)
+    .delete(context.request.params["id"] ?? "");
   return jsonResponse(200, { success: deleted });
 }
 

@@ -24,7 +24,10 @@ export interface FactoryScheduleRecord {
 }
 
 /** Each account's factory schedules by id, oldest first. */
-export const FACTORY_SCHEDULES = defineAccountSlot("factory-schedules", () => new Map<string, FactoryScheduleRecord>());
+export const FACTORY_SCHEDULES = defineAccountSlot(
+  "factory-schedules",
+  () => new Map<string, FactoryScheduleRecord>(),
+);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,17 +35,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SEARCH_DAYS = 400;
 
 /** The fields of a schedule write that the caller may set. */
-export type ScheduleFields = Omit<FactoryScheduleRecord, "id" | "userId" | "nextRunAt" | "createdAt" | "updatedAt" | "lastRunAt">;
+export type ScheduleFields = Omit<
+  FactoryScheduleRecord,
+  "id" | "userId" | "nextRunAt" | "createdAt" | "updatedAt" | "lastRunAt"
+>;
 
 /**
  * Reads and validates the writable fields of a schedule, merged onto `base` for an update.
  * `factoryConfigId` is checked by the caller, because its 400 message is documented.
  * @throws InvalidRequestError naming the field and the value received.
  */
-export function readScheduleFields(body: JsonObject, base: Partial<ScheduleFields>, now: number): ScheduleFields {
+export function readScheduleFields(
+  body: JsonObject,
+  base: Partial<ScheduleFields>,
+  now: number,
+): ScheduleFields {
   const merged: JsonObject = { ...base, ...body };
   const timesToRun = merged["timesToRun"];
-  if (!Array.isArray(timesToRun) || timesToRun.length === 0) throw new InvalidRequestError("timesToRun required", "timesToRun");
+  if (!Array.isArray(timesToRun) || timesToRun.length === 0)
+    throw new InvalidRequestError("timesToRun required", "timesToRun");
   const times = timesToRun.map((time: unknown, index) => {
     const hour = isJsonObject(time) ? time["hour"] : undefined;
     const minute = isJsonObject(time) ? time["minute"] : undefined;
@@ -56,29 +67,53 @@ export function readScheduleFields(body: JsonObject, base: Partial<ScheduleField
   });
 
   const repeatInterval = merged["repeatInterval"] ?? "once";
-  if (repeatInterval !== "once" && repeatInterval !== "daily" && repeatInterval !== "weekly" && repeatInterval !== "monthly") {
-    throw new InvalidRequestError(`repeatInterval must be once, daily, weekly or monthly, received ${typeName(repeatInterval)}.`, "repeatInterval");
+  if (
+    repeatInterval !== "once" &&
+    repeatInterval !== "daily" &&
+    repeatInterval !== "weekly" &&
+    repeatInterval !== "monthly"
+  ) {
+    throw new InvalidRequestError(
+      `repeatInterval must be once, daily, weekly or monthly, received ${typeName(repeatInterval)}.`,
+      "repeatInterval",
+    );
   }
   const status = merged["status"] ?? "enabled";
   if (status !== "enabled" && status !== "disabled" && status !== "running") {
-    throw new InvalidRequestError(`status must be enabled, disabled or running, received ${typeName(status)}.`, "status");
+    throw new InvalidRequestError(
+      `status must be enabled, disabled or running, received ${typeName(status)}.`,
+      "status",
+    );
   }
   const startDate = merged["startDate"] ?? now;
   if (typeof startDate !== "number" || !Number.isFinite(startDate) || startDate < 0) {
-    throw new InvalidRequestError(`startDate must be Unix time in ms, received ${typeName(startDate)}.`, "startDate");
+    throw new InvalidRequestError(
+      `startDate must be Unix time in ms, received ${typeName(startDate)}.`,
+      "startDate",
+    );
   }
   const daysOfWeek = merged["daysOfWeek"];
-  if (daysOfWeek !== undefined && (!Array.isArray(daysOfWeek) || daysOfWeek.some((day) => !isInteger(day, 0, 6)))) {
-    throw new InvalidRequestError("daysOfWeek must be an array of days 0 (Sunday) to 6 (Saturday).", "daysOfWeek");
+  if (
+    daysOfWeek !== undefined &&
+    (!Array.isArray(daysOfWeek) || daysOfWeek.some((day) => !isInteger(day, 0, 6)))
+  ) {
+    throw new InvalidRequestError(
+      "daysOfWeek must be an array of days 0 (Sunday) to 6 (Saturday).",
+      "daysOfWeek",
+    );
   }
   const dayOfMonth = merged["dayOfMonth"];
   if (dayOfMonth !== undefined && !isInteger(dayOfMonth, 1, 31)) {
-    throw new InvalidRequestError(`dayOfMonth must be an integer 1-31, received ${typeName(dayOfMonth)}.`, "dayOfMonth");
+    throw new InvalidRequestError(
+      `dayOfMonth must be an integer 1-31, received ${typeName(dayOfMonth)}.`,
+      "dayOfMonth",
+    );
   }
   const text = (name: string): Record<string, string> => {
     const value = merged[name];
     if (value === undefined) return {};
-    if (typeof value !== "string") throw new InvalidRequestError(`${name} must be a string, received ${typeName(value)}.`, name);
+    if (typeof value !== "string")
+      throw new InvalidRequestError(`${name} must be a string, received ${typeName(value)}.`, name);
     return { [name]: value };
   };
 
@@ -104,9 +139,16 @@ export function readScheduleFields(body: JsonObject, base: Partial<ScheduleField
 export function nextRunAt(fields: ScheduleFields, now: number): number {
   const from = Math.max(fields.startDate, now);
   const anchor = new Date(fields.startDate);
-  const firstDay = Date.UTC(new Date(from).getUTCFullYear(), new Date(from).getUTCMonth(), new Date(from).getUTCDate());
+  const firstDay = Date.UTC(
+    new Date(from).getUTCFullYear(),
+    new Date(from).getUTCMonth(),
+    new Date(from).getUTCDate(),
+  );
   const times = [...fields.timesToRun].sort((a, b) => a.hour * 60 + a.minute - (b.hour * 60 + b.minute));
-  const weekdays = fields.daysOfWeek !== undefined && fields.daysOfWeek.length > 0 ? new Set(fields.daysOfWeek) : new Set([anchor.getUTCDay()]);
+  const weekdays =
+    fields.daysOfWeek !== undefined && fields.daysOfWeek.length > 0
+      ? new Set(fields.daysOfWeek)
+      : new Set([anchor.getUTCDay()]);
   const monthDay = fields.dayOfMonth ?? anchor.getUTCDate();
 
   for (let offset = 0; offset < SEARCH_DAYS; offset += 1) {
@@ -121,7 +163,12 @@ export function nextRunAt(fields: ScheduleFields, now: number): number {
   return from;
 }
 
-function runsOn(interval: RepeatInterval, day: Date, weekdays: ReadonlySet<number>, monthDay: number): boolean {
+function runsOn(
+  interval: RepeatInterval,
+  day: Date,
+  weekdays: ReadonlySet<number>,
+  monthDay: number,
+): boolean {
   if (interval === "weekly") return weekdays.has(day.getUTCDay());
   if (interval === "monthly") {
     const lastDay = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 0)).getUTCDate();

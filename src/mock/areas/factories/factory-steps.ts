@@ -2,7 +2,11 @@ import { isJsonObject, type JsonObject } from "../../request-fields.ts";
 import { fnv1a32, mulberry32 } from "../../seeded-random.ts";
 import { recordUsage } from "../../usage-recording.ts";
 import { exampleFromSchema } from "../chat/reply-generator.ts";
-import { DELTAS_BEFORE_PROVIDER_FAILURE, planAgentReply, type AgentReply } from "../workflows/agent-replies.ts";
+import {
+  DELTAS_BEFORE_PROVIDER_FAILURE,
+  planAgentReply,
+  type AgentReply,
+} from "../workflows/agent-replies.ts";
 import type { WorkflowAgent } from "../workflows/agent-refs.ts";
 import { cancelRun, type RunClock } from "../workflows/run-execution.ts";
 import { startWorkflowRun } from "../workflows/run-plan.ts";
@@ -15,7 +19,12 @@ import { addUsage, snapshot, type TokenUsage } from "./factory-runs.ts";
 
 /** The end of a step: completed with its output, failed, or stopped because the run was cancelled. */
 export type StepOutcome =
-  | { readonly kind: "completed"; readonly output: string; readonly usage: TokenUsage | null; readonly at: number }
+  | {
+      readonly kind: "completed";
+      readonly output: string;
+      readonly usage: TokenUsage | null;
+      readonly at: number;
+    }
   | { readonly kind: "failed"; readonly message: string; readonly at: number }
   | { readonly kind: "cancelled" };
 
@@ -44,13 +53,19 @@ export async function runAgentStep(step: StepContext): Promise<StepOutcome> {
   stepRun.record.chatId = services.store.nextId("chat");
   announceStep(step);
 
-  const input = target?.promptOverride === undefined ? stepRun.record.input : `${target.promptOverride}\n\n${stepRun.record.input}`;
+  const input =
+    target?.promptOverride === undefined
+      ? stepRun.record.input
+      : `${target.promptOverride}\n\n${stepRun.record.input}`;
   const call = await streamAgentReply(step, agent, input, step.startAt, (delta, at) =>
     step.emit({ type: "step_agent_delta", stepRunId: stepRun.record.stepRunId, delta }, at),
   );
   if (call.kind !== "completed") return call;
 
-  step.emit({ type: "step_agent_replace", stepRunId: stepRun.record.stepRunId, content: call.output }, call.at);
+  step.emit(
+    { type: "step_agent_replace", stepRunId: stepRun.record.stepRunId, content: call.output },
+    call.at,
+  );
   const now = step.toEpochMs(call.at);
   stepRun.transcript = {
     kind: "agent",
@@ -84,7 +99,13 @@ async function streamAgentReply(
   onDelta: (delta: string, at: number) => void,
 ): Promise<({ readonly kind: "completed" } & AgentCall) | Exclude<StepOutcome, { kind: "completed" }>> {
   const { services, run } = step;
-  const reply: AgentReply = planAgentReply(services.store, agent.owner, agent.agent, input, services.timing.model);
+  const reply: AgentReply = planAgentReply(
+    services.store,
+    agent.owner,
+    agent.agent,
+    input,
+    services.timing.model,
+  );
   const { ttftMs, interTokenMs } = services.timing.model.chat;
   let at = startAt + services.timing.jitter(ttftMs);
   let output = "";
@@ -117,7 +138,11 @@ async function streamAgentReply(
     onDelta(delta.text, at);
   }
   finish();
-  const usage = { promptTokens: reply.promptTokens, completionTokens: tokens, totalTokens: reply.promptTokens + tokens };
+  const usage = {
+    promptTokens: reply.promptTokens,
+    completionTokens: tokens,
+    totalTokens: reply.promptTokens + tokens,
+  };
   return { kind: "completed", output, usage, at };
 }
 
@@ -130,10 +155,15 @@ async function streamAgentReply(
 export async function runWorkflowStep(step: StepContext): Promise<StepOutcome> {
   const { run, stepRun, services } = step;
   const target = step.step.workflowRef;
-  const config = target === undefined ? undefined : findConfig(services.store, run.owner, target.workflowConfigId);
+  const config =
+    target === undefined ? undefined : findConfig(services.store, run.owner, target.workflowConfigId);
   if (target === undefined || config === undefined) {
     announceStep(step);
-    return { kind: "failed", message: `Workflow config ${target?.workflowConfigId ?? ""} no longer exists in this account.`, at: step.startAt };
+    return {
+      kind: "failed",
+      message: `Workflow config ${target?.workflowConfigId ?? ""} no longer exists in this account.`,
+      at: step.startAt,
+    };
   }
   stepRun.record.invoked = { kind: "workflow", workflowConfigId: config.id, workflowName: config.name };
   announceStep(step);
@@ -162,10 +192,22 @@ export async function runWorkflowStep(step: StepContext): Promise<StepOutcome> {
   stepRun.record.workflowRunId = inner.runId;
   stepRun.transcript = { kind: "workflow", workflowRun: inner };
 
-  const clock: RunClock = { store: services.store, scheduler: services.scheduler, logger: services.logger, toEpochMs: step.toEpochMs };
+  const clock: RunClock = {
+    store: services.store,
+    scheduler: services.scheduler,
+    logger: services.logger,
+    toEpochMs: step.toEpochMs,
+  };
   const ended = new Promise<RunEvent | undefined>((resolve) => {
     const forward = (event: RunEvent): void => {
-      step.emit({ type: forwardedType(event.payload.type), stepRunId: stepRun.record.stepRunId, event: { ...event.payload } }, event.at);
+      step.emit(
+        {
+          type: forwardedType(event.payload.type),
+          stepRunId: stepRun.record.stepRunId,
+          event: { ...event.payload },
+        },
+        event.at,
+      );
       if (isWorkflowTerminal(inner.status)) {
         inner.subscribers.delete(forward);
         resolve(event);
@@ -179,8 +221,12 @@ export async function runWorkflowStep(step: StepContext): Promise<StepOutcome> {
   delete run.cancelInner;
 
   const at = Math.max(last?.at ?? startAt, checked.at);
-  if (inner.status === "cancelled") return run.canceller.signal.aborted ? { kind: "cancelled" } : { kind: "failed", message: "The workflow run was cancelled.", at };
-  if (inner.status !== "completed") return { kind: "failed", message: inner.errorMessage ?? "The workflow run failed.", at };
+  if (inner.status === "cancelled")
+    return run.canceller.signal.aborted
+      ? { kind: "cancelled" }
+      : { kind: "failed", message: "The workflow run was cancelled.", at };
+  if (inner.status !== "completed")
+    return { kind: "failed", message: inner.errorMessage ?? "The workflow run failed.", at };
   const usage = addUsage(checked.usage, aggregateUsage(inner));
   completeStep(step, inner.main.output, usage, at);
   return { kind: "completed", output: inner.main.output, usage, at };
@@ -196,7 +242,12 @@ async function checkPayload(step: StepContext, payload: string): Promise<StepOut
   const target = step.step.workflowRef;
   const schema = target?.payloadSchema;
   if (target === undefined || schema === undefined) {
-    stepRun.record.validation = { schemaPresent: false, initialOutcome: "not_applicable", repairAttempts: 0, finalOutcome: "pass" };
+    stepRun.record.validation = {
+      schemaPresent: false,
+      initialOutcome: "not_applicable",
+      repairAttempts: 0,
+      finalOutcome: "pass",
+    };
     return { kind: "completed", output: payload, usage: null, at: step.startAt };
   }
 
@@ -209,7 +260,10 @@ async function checkPayload(step: StepContext, payload: string): Promise<StepOut
       return [{ path: "", message: "must be valid JSON" }];
     }
     if (validate(value) === true) return [];
-    return (validate.errors ?? []).map((error) => ({ path: error.instancePath === "" ? "/" : error.instancePath, message: error.message ?? error.keyword }));
+    return (validate.errors ?? []).map((error) => ({
+      path: error.instancePath === "" ? "/" : error.instancePath,
+      message: error.message ?? error.keyword,
+    }));
   };
 
   let at = step.startAt;
@@ -219,12 +273,26 @@ async function checkPayload(step: StepContext, payload: string): Promise<StepOut
   const initialOutcome = errors.length === 0 ? "pass" : "fail";
   let attempts = 0;
   while (errors.length > 0) {
-    step.emit({ type: "step_validation_attempt", stepRunId: stepRun.record.stepRunId, attempt: attempts, errors }, at);
+    step.emit(
+      { type: "step_validation_attempt", stepRunId: stepRun.record.stepRunId, attempt: attempts, errors },
+      at,
+    );
     if (attempts >= target.maxRepairAttempts || target.fixerAgentRef === undefined) break;
     attempts += 1;
     const fixer = resolveFactoryAgent(services.store, run.owner, target.fixerAgentRef);
-    if (fixer.kind !== "resolved") return { kind: "failed", message: `Fixer agent ${target.fixerAgentRef} no longer resolves in this account.`, at };
-    const fix = await streamAgentReply(step, fixer.agent, `Repair this payload so that it matches the schema.\n${current}`, at, () => undefined);
+    if (fixer.kind !== "resolved")
+      return {
+        kind: "failed",
+        message: `Fixer agent ${target.fixerAgentRef} no longer resolves in this account.`,
+        at,
+      };
+    const fix = await streamAgentReply(
+      step,
+      fixer.agent,
+      `Repair this payload so that it matches the schema.\n${current}`,
+      at,
+      () => undefined,
+    );
     if (fix.kind !== "completed") return fix;
     at = fix.at;
     usage = addUsage(usage, fix.usage);
@@ -242,7 +310,11 @@ async function checkPayload(step: StepContext, payload: string): Promise<StepOut
     ...(errors.length === 0 ? {} : { errors }),
   };
   if (finalOutcome === "fail") {
-    return { kind: "failed", message: `Carry payload failed payloadSchema after ${attempts} repair attempts`, at };
+    return {
+      kind: "failed",
+      message: `Carry payload failed payloadSchema after ${attempts} repair attempts`,
+      at,
+    };
   }
   return { kind: "completed", output: current, usage, at };
 }
@@ -272,7 +344,13 @@ export function forwardedType(innerType: string): string {
 }
 
 function invokedAgent(agent: WorkflowAgent): JsonObject {
-  return { kind: "agent", agentRef: agent.ref, agentId: agent.agentId, agentName: agent.agent.name, agentUsername: agent.owner.username };
+  return {
+    kind: "agent",
+    agentRef: agent.ref,
+    agentId: agent.agentId,
+    agentName: agent.agent.name,
+    agentUsername: agent.owner.username,
+  };
 }
 
 /** Marks the step run completed with its output and usage, and emits `step_completed`. */
@@ -283,14 +361,24 @@ export function completeStep(step: StepContext, output: string, usage: TokenUsag
   record.usage = usage;
   record.completedAt = step.toEpochMs(at);
   record.updatedAt = record.completedAt;
-  step.emit({ type: "step_completed", stepRunId: record.stepRunId, usage: usage === null ? null : { ...usage } }, at);
+  step.emit(
+    { type: "step_completed", stepRunId: record.stepRunId, usage: usage === null ? null : { ...usage } },
+    at,
+  );
 }
 
 /** Emits `step_started` with the step run as it is now. */
 export function announceStep(step: StepContext): void {
   const record = step.stepRun.record;
   step.emit(
-    { type: "step_started", stepRunId: record.stepRunId, stepIndex: record.stepIndex, kind: record.kind, invoked: { ...record.invoked }, stepRun: snapshot(record) },
+    {
+      type: "step_started",
+      stepRunId: record.stepRunId,
+      stepIndex: record.stepIndex,
+      kind: record.kind,
+      invoked: { ...record.invoked },
+      stepRun: snapshot(record),
+    },
     step.startAt,
   );
 }

@@ -15,7 +15,13 @@ import { discoverServer } from "./mcp-discovery.ts";
 import { MCP_FAULTS } from "./mcp-faults.ts";
 import { clientMetadataDocument, startAuthorization } from "./mcp-oauth.ts";
 import { readClientConfig, readRegistration, readSecrets } from "./mcp-requests.ts";
-import { findMcpServer, listAccountMcpServers, MCP_SERVERS, PLATFORM_SERVERS, type McpServerRecord } from "./mcp-server-records.ts";
+import {
+  findMcpServer,
+  listAccountMcpServers,
+  MCP_SERVERS,
+  PLATFORM_SERVERS,
+  type McpServerRecord,
+} from "./mcp-server-records.ts";
 import { userVisibleServer } from "./mcp-server-view.ts";
 import { callMcpTool, registerCallableTools } from "./mcp-tool-call.ts";
 import { toolListing } from "./mcp-tools.ts";
@@ -37,27 +43,37 @@ function withServer(context: OperationContext, use: (server: McpServerRecord) =>
   const name = serverNameParam(context);
   const server = findMcpServer(context.store, context.account, name);
   if (server === undefined) {
-    return context.error(404, `No MCP server named ${name} in this account. List them with GET /v1/mcp/servers.`);
+    return context.error(
+      404,
+      `No MCP server named ${name} in this account. List them with GET /v1/mcp/servers.`,
+    );
   }
   return use(server);
 }
 
 function serverResponse(context: OperationContext, server: McpServerRecord): MockResponse {
-  return jsonResponse(200, { success: true, server: userVisibleServer(context.store, context.account, server, context.faults) });
+  return jsonResponse(200, {
+    success: true,
+    server: userVisibleServer(context.store, context.account, server, context.faults),
+  });
 }
 
 function discover(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const url = requiredHttpUrl(requiredString(body, "url"), "url");
   const override = optionalString(body, "authorizationServerIssuerOverride");
-  const issuer = override === undefined ? undefined : requiredHttpUrl(override, "authorizationServerIssuerOverride");
+  const issuer =
+    override === undefined ? undefined : requiredHttpUrl(override, "authorizationServerIssuerOverride");
   return jsonResponse(200, { success: true, ...discoverServer(url, issuer) });
 }
 
 function register(context: OperationContext): MockResponse {
   const server = readRegistration(requireBodyObject(context.request.json));
   if (PLATFORM_SERVERS.some((platform) => platform.name === server.name)) {
-    throw new InvalidRequestError(`${server.name} is the name of a platform server; register the external server under another name.`, "name");
+    throw new InvalidRequestError(
+      `${server.name} is the name of a platform server; register the external server under another name.`,
+      "name",
+    );
   }
   // Registering an existing name again replaces the registration and keeps the install and secrets.
   context.store.slot(context.account, MCP_SERVERS).external.set(server.name, server);
@@ -69,11 +85,13 @@ function install(context: OperationContext): MockResponse {
   return withServer(context, (server) => {
     const body = requireBodyObject(context.request.json);
     const enabled = optionalBoolean(body, "enabled");
-    if (enabled === undefined) throw new InvalidRequestError("enabled is missing; send true or false.", "enabled");
+    if (enabled === undefined)
+      throw new InvalidRequestError("enabled is missing; send true or false.", "enabled");
     const config = optionalObject(body, "oauthClientConfig");
     const installs = context.store.slot(context.account, MCP_SERVERS).installs;
     const previous = installs.get(server.name)?.oauthClientConfig;
-    const oauthClientConfig = config === undefined ? previous : readClientConfig(config, "oauthClientConfig.");
+    const oauthClientConfig =
+      config === undefined ? previous : readClientConfig(config, "oauthClientConfig.");
     installs.set(server.name, { enabled, ...(oauthClientConfig === undefined ? {} : { oauthClientConfig }) });
     return serverResponse(context, server);
   });
@@ -97,8 +115,12 @@ function setSecrets(context: OperationContext): MockResponse {
     const declared = new Set(server.secretFields.map((field) => field.name));
     const unknown = secrets.filter((secret) => !declared.has(secret.name)).map((secret) => secret.name);
     if (unknown.length > 0) {
-      const valid = declared.size === 0 ? "it declares no secrets" : `it declares ${[...declared].join(", ")}`;
-      throw new InvalidRequestError(`MCP server ${server.name} has no secret field named ${unknown.join(", ")}; ${valid}.`, "secrets");
+      const valid =
+        declared.size === 0 ? "it declares no secrets" : `it declares ${[...declared].join(", ")}`;
+      throw new InvalidRequestError(
+        `MCP server ${server.name} has no secret field named ${unknown.join(", ")}; ${valid}.`,
+        "secrets",
+      );
     }
     const saved = context.store.slot(context.account, MCP_SERVERS).secrets;
     const values = saved.get(server.name) ?? new Map<string, string>();
@@ -127,7 +149,9 @@ function startOAuth(context: OperationContext): MockResponse {
 
 function refresh(context: OperationContext): MockResponse {
   return withServer(context, (server) => {
-    context.store.slot(context.account, MCP_SERVERS).refreshedAt.set(server.name, context.request.receivedAtEpochMs);
+    context.store
+      .slot(context.account, MCP_SERVERS)
+      .refreshedAt.set(server.name, context.request.receivedAtEpochMs);
     return serverResponse(context, server);
   });
 }
@@ -152,7 +176,9 @@ function getServer(context: OperationContext): MockResponse {
 }
 
 function listTools(context: OperationContext): MockResponse {
-  return withServer(context, (server) => jsonResponse(200, { success: true, tools: server.tools.map(toolListing) }));
+  return withServer(context, (server) =>
+    jsonResponse(200, { success: true, tools: server.tools.map(toolListing) }),
+  );
 }
 
 function listCatalog(): MockResponse {
@@ -163,7 +189,9 @@ function getClientMetadata(context: PublicOperationContext): MockResponse {
   if (context.faults.has(MCP_FAULTS.clientMetadataNeedsKey)) {
     const key = context.request.headers["x-api-key"];
     if (key === undefined || context.store.findAccountByKey(key) === undefined) {
-      return context.error(401, "The request has no valid API key. Send it in x-api-key.", { code: "AUTH_REQUIRED" });
+      return context.error(401, "The request has no valid API key. Send it in x-api-key.", {
+        code: "AUTH_REQUIRED",
+      });
     }
   }
   return jsonResponse(200, clientMetadataDocument(requestOrigin(context.request)));
@@ -179,18 +207,38 @@ const NAME_PATH = "/v1/mcp/servers/{name}";
 export const mcpServersArea: MockArea = {
   name: "mcp-servers",
   operations: [
-    { operationId: "discoverExternalMcpServer", method: "POST", path: "/v1/mcp/external-servers/discover", handle: discover },
-    { operationId: "registerExternalMcpServer", method: "POST", path: "/v1/mcp/external-servers", handle: register },
+    {
+      operationId: "discoverExternalMcpServer",
+      method: "POST",
+      path: "/v1/mcp/external-servers/discover",
+      handle: discover,
+    },
+    {
+      operationId: "registerExternalMcpServer",
+      method: "POST",
+      path: "/v1/mcp/external-servers",
+      handle: register,
+    },
     { operationId: "installMcpServer", method: "POST", path: `${NAME_PATH}/install`, handle: install },
     { operationId: "updateMcpServerInstall", method: "PUT", path: `${NAME_PATH}/install`, handle: install },
     { operationId: "uninstallMcpServer", method: "DELETE", path: `${NAME_PATH}/install`, handle: uninstall },
     { operationId: "setMcpServerSecrets", method: "POST", path: `${NAME_PATH}/secrets`, handle: setSecrets },
-    { operationId: "startMcpServerOAuth", method: "POST", path: `${NAME_PATH}/oauth/start`, handle: startOAuth },
+    {
+      operationId: "startMcpServerOAuth",
+      method: "POST",
+      path: `${NAME_PATH}/oauth/start`,
+      handle: startOAuth,
+    },
     { operationId: "refreshMcpServer", method: "POST", path: `${NAME_PATH}/refresh`, handle: refresh },
     { operationId: "listMcpServers", method: "GET", path: "/v1/mcp/servers", handle: listServers },
     { operationId: "getMcpServer", method: "GET", path: NAME_PATH, handle: getServer },
     { operationId: "listMcpServerTools", method: "GET", path: `${NAME_PATH}/tools`, handle: listTools },
-    { operationId: "listMcpCatalogServers", method: "GET", path: "/v1/mcp/catalog/servers", handle: listCatalog },
+    {
+      operationId: "listMcpCatalogServers",
+      method: "GET",
+      path: "/v1/mcp/catalog/servers",
+      handle: listCatalog,
+    },
     { operationId: "callMcpTool", method: "POST", path: "/v1/mcp/tool/call", handle: callMcpTool },
     {
       operationId: "getOAuthClientMetadata",

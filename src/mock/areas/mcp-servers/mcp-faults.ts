@@ -38,6 +38,8 @@ export const MCP_FAULTS = {
     rule: "The OAuth client metadata document is JSON with Content-Type: application/json.",
     operations: ["getOAuthClientMetadata"],
     transformResponse: (response) =>
-      response.kind === "json" && response.status === 200 ? { ...response, contentType: "text/plain; charset=utf-8" } : response,
+      response.kind === "json" && response.status === 200
+        ? { ...response, contentType: "text/plain; charset=utf-8" }
+        : response,
   },
 } satisfies Record<string, FaultDefinition>;

@@ -63,12 +63,24 @@ export function startAuthorization(
     );
   }
   if (template.authorizationEndpoint.trim() === "") {
-    throw new InvalidRequestError(`MCP server ${server.name} has no authorizationEndpoint in its oauthTemplate; register it again with one.`);
+    throw new InvalidRequestError(
+      `MCP server ${server.name} has no authorizationEndpoint in its oauthTemplate; register it again with one.`,
+    );
   }
   const state = store.slot(account, MCP_SERVERS);
-  const clientId = resolveClientId(server, template, input, state.installs.get(server.name)?.oauthClientConfig, origin);
-  const scopes = input.scopes ?? clientConfigOf(state.installs.get(server.name)?.oauthClientConfig, server)?.scopes ??
-    template.challengedScopes ?? template.scopesSupported ?? [];
+  const clientId = resolveClientId(
+    server,
+    template,
+    input,
+    state.installs.get(server.name)?.oauthClientConfig,
+    origin,
+  );
+  const scopes =
+    input.scopes ??
+    clientConfigOf(state.installs.get(server.name)?.oauthClientConfig, server)?.scopes ??
+    template.challengedScopes ??
+    template.scopesSupported ??
+    [];
 
   const stateParameter = `st_${digest(`${store.nextId("oauth")}:${account.id}:${server.name}`).slice(0, 24)}`;
   const codeVerifier = digest(`verifier:${account.id}:${stateParameter}`);
@@ -84,7 +96,8 @@ export function startAuthorization(
   url.searchParams.set("code_challenge_method", "S256");
   url.searchParams.set("resource", template.resourceUri);
   if (scopes.length > 0) url.searchParams.set("scope", scopes.join(" "));
-  for (const parameter of template.authorizationRequestParams ?? []) url.searchParams.set(parameter.name, parameter.value);
+  for (const parameter of template.authorizationRequestParams ?? [])
+    url.searchParams.set(parameter.name, parameter.value);
 
   const pending: McpPendingAuthorization = {
     state: stateParameter,
@@ -121,7 +134,9 @@ function resolveClientId(
     if (manualSent && input.clientId !== undefined) return input.clientId;
     if (template.registrationMode === "cimd") return `${origin}${CLIENT_METADATA_PATH}`;
     if (template.registrationEndpoint === undefined || template.registrationEndpoint.trim() === "") {
-      throw new InvalidRequestError(`MCP server ${server.name} uses dcr client registration but has no registrationEndpoint; register it again with one.`);
+      throw new InvalidRequestError(
+        `MCP server ${server.name} uses dcr client registration but has no registrationEndpoint; register it again with one.`,
+      );
     }
     // A real deployment registers at registrationEndpoint; the mock derives a stable client id instead.
     return `dcr_${digest(`${template.registrationEndpoint}:${origin}`).slice(0, 20)}`;
@@ -136,7 +151,10 @@ function resolveClientId(
   return clientId;
 }
 
-function clientConfigOf(installConfig: McpOAuthClientConfig | undefined, server: McpServerRecord): McpOAuthClientConfig | undefined {
+function clientConfigOf(
+  installConfig: McpOAuthClientConfig | undefined,
+  server: McpServerRecord,
+): McpOAuthClientConfig | undefined {
   return installConfig ?? server.oauthClientConfig;
 }
 

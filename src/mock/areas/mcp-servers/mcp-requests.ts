@@ -42,18 +42,30 @@ export function readRegistration(body: JsonObject): McpServerRecord {
   const url = requiredHttpUrl(requiredString(body, "url"), "url");
   const authMode = body["authMode"];
   if (authMode !== "none" && authMode !== "oauth2") {
-    throw new InvalidRequestError(`authMode must be none or oauth2, received ${typeName(authMode)}.`, "authMode");
+    throw new InvalidRequestError(
+      `authMode must be none or oauth2, received ${typeName(authMode)}.`,
+      "authMode",
+    );
   }
   if (body["enabled"] !== true) {
-    throw new InvalidRequestError(`enabled must be true for a registration, received ${typeName(body["enabled"])}.`, "enabled");
+    throw new InvalidRequestError(
+      `enabled must be true for a registration, received ${typeName(body["enabled"])}.`,
+      "enabled",
+    );
   }
   const template = optionalObject(body, "oauthTemplate");
   if (authMode === "oauth2" && template === undefined) {
-    throw new InvalidRequestError("oauthTemplate is missing; an oauth2 server needs the template from discovery.", "oauthTemplate");
+    throw new InvalidRequestError(
+      "oauthTemplate is missing; an oauth2 server needs the template from discovery.",
+      "oauthTemplate",
+    );
   }
   const catalogProvider = body["catalogProvider"];
   if (catalogProvider !== undefined && catalogProvider !== "glama" && catalogProvider !== "manual") {
-    throw new InvalidRequestError(`catalogProvider must be glama or manual, received ${typeName(catalogProvider)}.`, "catalogProvider");
+    throw new InvalidRequestError(
+      `catalogProvider must be glama or manual, received ${typeName(catalogProvider)}.`,
+      "catalogProvider",
+    );
   }
   const clientConfig = optionalObject(body, "oauthClientConfig");
   const optional = (field: string): Record<string, string> => {
@@ -77,7 +89,9 @@ export function readRegistration(body: JsonObject): McpServerRecord {
     ...optional("licenseName"),
     ...(catalogProvider === undefined ? {} : { catalogProvider }),
     ...optional("catalogId"),
-    ...(clientConfig === undefined ? {} : { oauthClientConfig: readClientConfig(clientConfig, "oauthClientConfig.") }),
+    ...(clientConfig === undefined
+      ? {}
+      : { oauthClientConfig: readClientConfig(clientConfig, "oauthClientConfig.") }),
     tools: externalServerTools(),
   };
 }
@@ -96,7 +110,10 @@ function readTemplate(template: JsonObject): McpOAuthTemplate {
   }
   const discoveryMode = template["discoveryMode"];
   if (discoveryMode !== "auto" && discoveryMode !== "manual") {
-    throw new InvalidRequestError(`oauthTemplate.discoveryMode must be auto or manual, received ${typeName(discoveryMode)}.`, "oauthTemplate.discoveryMode");
+    throw new InvalidRequestError(
+      `oauthTemplate.discoveryMode must be auto or manual, received ${typeName(discoveryMode)}.`,
+      "oauthTemplate.discoveryMode",
+    );
   }
 
   const discoverySource = template["discoverySource"];
@@ -108,14 +125,25 @@ function readTemplate(template: JsonObject): McpOAuthTemplate {
   }
   const pkceRequired = optionalBoolean(template, "pkceRequired");
   if (pkceRequired === undefined) {
-    throw new InvalidRequestError("oauthTemplate.pkceRequired is missing; send true or false.", "oauthTemplate.pkceRequired");
+    throw new InvalidRequestError(
+      "oauthTemplate.pkceRequired is missing; send true or false.",
+      "oauthTemplate.pkceRequired",
+    );
   }
 
-  const methods = optionalStringList(template["codeChallengeMethodsSupported"], "oauthTemplate.codeChallengeMethodsSupported");
+  const methods = optionalStringList(
+    template["codeChallengeMethodsSupported"],
+    "oauthTemplate.codeChallengeMethodsSupported",
+  );
   if (methods === undefined) {
-    throw new InvalidRequestError("oauthTemplate.codeChallengeMethodsSupported is missing; send an array such as [\"S256\"].");
+    throw new InvalidRequestError(
+      'oauthTemplate.codeChallengeMethodsSupported is missing; send an array such as ["S256"].',
+    );
   }
-  const authMethods = optionalStringList(template["tokenEndpointAuthMethodsSupported"], "oauthTemplate.tokenEndpointAuthMethodsSupported");
+  const authMethods = optionalStringList(
+    template["tokenEndpointAuthMethodsSupported"],
+    "oauthTemplate.tokenEndpointAuthMethodsSupported",
+  );
   if (authMethods?.some((method) => !AUTH_METHODS.has(method)) === true) {
     throw new InvalidRequestError(
       "oauthTemplate.tokenEndpointAuthMethodsSupported may hold only none, client_secret_post and client_secret_basic.",
@@ -147,7 +175,9 @@ function readTemplate(template: JsonObject): McpOAuthTemplate {
     ...(manualAllowed === undefined ? {} : { manualClientCredentialsAllowed: manualAllowed }),
     ...(cimdSupported === undefined ? {} : { clientIdMetadataDocumentSupported: cimdSupported }),
     ...optionalText("registrationEndpoint"),
-    ...(authMethods === undefined ? {} : { tokenEndpointAuthMethodsSupported: authMethods as McpTokenEndpointAuthMethod[] }),
+    ...(authMethods === undefined
+      ? {}
+      : { tokenEndpointAuthMethodsSupported: authMethods as McpTokenEndpointAuthMethod[] }),
     ...readRequestParams(template["authorizationRequestParams"]),
   };
 }
@@ -155,10 +185,14 @@ function readTemplate(template: JsonObject): McpOAuthTemplate {
 function readRequestParams(value: unknown): Pick<McpOAuthTemplate, "authorizationRequestParams"> {
   if (value === undefined || value === null) return {};
   const field = "oauthTemplate.authorizationRequestParams";
-  if (!Array.isArray(value)) throw new InvalidRequestError(`${field} must be an array of { name, value }.`, field);
+  if (!Array.isArray(value))
+    throw new InvalidRequestError(`${field} must be an array of { name, value }.`, field);
   const params = value.map((entry: unknown, index) => {
     if (!isJsonObject(entry) || typeof entry["name"] !== "string" || typeof entry["value"] !== "string") {
-      throw new InvalidRequestError(`${field}[${index}] must be an object with string name and value.`, field);
+      throw new InvalidRequestError(
+        `${field}[${index}] must be an object with string name and value.`,
+        field,
+      );
     }
     return { name: entry["name"], value: entry["value"] };
   });
@@ -167,16 +201,23 @@ function readRequestParams(value: unknown): Pick<McpOAuthTemplate, "authorizatio
 
 function readSecretFields(value: unknown): McpSecretField[] {
   if (!Array.isArray(value)) {
-    throw new InvalidRequestError(`secretFields must be an array (empty for none), received ${typeName(value)}.`, "secretFields");
+    throw new InvalidRequestError(
+      `secretFields must be an array (empty for none), received ${typeName(value)}.`,
+      "secretFields",
+    );
   }
   return value.map((entry: unknown, index) => {
     const field = `secretFields[${index}]`;
     if (!isJsonObject(entry)) throw new InvalidRequestError(`${field} must be an object.`, field);
     const name = requiredString(entry, "name");
     const required = optionalBoolean(entry, "required");
-    if (required === undefined) throw new InvalidRequestError(`${field}.required is missing; send true or false.`, field);
+    if (required === undefined)
+      throw new InvalidRequestError(`${field}.required is missing; send true or false.`, field);
     if (entry["inputType"] !== "password") {
-      throw new InvalidRequestError(`${field}.inputType must be password, received ${typeName(entry["inputType"])}.`, field);
+      throw new InvalidRequestError(
+        `${field}.inputType must be password, received ${typeName(entry["inputType"])}.`,
+        field,
+      );
     }
     return {
       name,
@@ -213,7 +254,8 @@ export function readSecrets(body: JsonObject): { name: string; value: string }[]
     throw new InvalidRequestError("secrets must be a non-empty array of { name, value }.", "secrets");
   }
   return secrets.map((entry: unknown, index) => {
-    if (!isJsonObject(entry)) throw new InvalidRequestError(`secrets[${index}] must be an object with name and value.`, "secrets");
+    if (!isJsonObject(entry))
+      throw new InvalidRequestError(`secrets[${index}] must be an object with name and value.`, "secrets");
     const name = requiredString(entry, "name");
     const value = entry["value"];
     // The value is a secret, so the message names its type only.

@@ -155,7 +155,10 @@ export function externalServerTools(): readonly McpToolDefinition[] {
 
 /** Finds a server the account can see: a platform server or one of its own external servers. */
 export function findMcpServer(store: MockStore, account: Account, name: string): McpServerRecord | undefined {
-  return PLATFORM_SERVERS.find((server) => server.name === name) ?? store.slot(account, MCP_SERVERS).external.get(name);
+  return (
+    PLATFORM_SERVERS.find((server) => server.name === name) ??
+    store.slot(account, MCP_SERVERS).external.get(name)
+  );
 }
 
 /** Lists every server the account can see, platform servers first. */

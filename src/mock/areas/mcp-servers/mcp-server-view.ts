@@ -14,7 +14,11 @@ export interface McpServerReadiness {
   readonly connected: boolean;
 }
 
-export function serverReadiness(store: MockStore, account: Account, server: McpServerRecord): McpServerReadiness {
+export function serverReadiness(
+  store: MockStore,
+  account: Account,
+  server: McpServerRecord,
+): McpServerReadiness {
   const state = store.slot(account, MCP_SERVERS);
   const install = state.installs.get(server.name);
   const saved = state.secrets.get(server.name);
@@ -94,7 +98,9 @@ function statusMessage(server: McpServerRecord, readiness: McpServerReadiness): 
   const base = `/v1/mcp/servers/${encodeURIComponent(server.name)}`;
   if (!readiness.installed) return `Not installed for this account; install it with POST ${base}/install.`;
   if (!readiness.enabled) return `Installed but disabled; send { "enabled": true } to PUT ${base}/install.`;
-  if (readiness.authState === "not_connected") return `Waiting for OAuth authorization; start it with POST ${base}/oauth/start.`;
-  if (readiness.authState === "reauth_required") return `The OAuth tokens stopped working; authorize again with POST ${base}/oauth/start.`;
+  if (readiness.authState === "not_connected")
+    return `Waiting for OAuth authorization; start it with POST ${base}/oauth/start.`;
+  if (readiness.authState === "reauth_required")
+    return `The OAuth tokens stopped working; authorize again with POST ${base}/oauth/start.`;
   return `Missing secrets ${readiness.missingSecrets.join(", ")}; save them with POST ${base}/secrets.`;
 }

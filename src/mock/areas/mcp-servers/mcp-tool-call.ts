@@ -1,6 +1,12 @@
 import type { OperationContext } from "../../area.ts";
 import { jsonResponse, type MockResponse } from "../../mock-response.ts";
-import { InvalidRequestError, isJsonObject, requireBodyObject, requiredString, type JsonObject } from "../../request-fields.ts";
+import {
+  InvalidRequestError,
+  isJsonObject,
+  requireBodyObject,
+  requiredString,
+  type JsonObject,
+} from "../../request-fields.ts";
 import { CALLABLE_MCP_TOOLS, mcpToolKey, type DispatchOutcome } from "../../run-directory.ts";
 import type { Account, MockStore } from "../../store.ts";
 import { MCP_FAULTS } from "./mcp-faults.ts";
@@ -19,7 +25,10 @@ export function callMcpTool(context: OperationContext): MockResponse {
   const method = boundedName(requiredString(body, "method"), "method");
   const args = body["args"];
   if (!isJsonObject(args)) {
-    throw new InvalidRequestError("args must be a JSON object of the tool's arguments (send {} for none).", "args");
+    throw new InvalidRequestError(
+      "args must be a JSON object of the tool's arguments (send {} for none).",
+      "args",
+    );
   }
   const outcome = invokeMcpTool(context.store, context.account, serverName, method, args, {
     allowDisabled: context.faults.has(MCP_FAULTS.disabledToolCallAccepted),
@@ -43,19 +52,32 @@ export function invokeMcpTool(
   const failure = (status: number, message: string): DispatchOutcome => ({ ok: false, status, message });
   const encodedName = encodeURIComponent(serverName);
   const server = findMcpServer(store, account, serverName);
-  if (server === undefined) return failure(404, `No MCP server named ${serverName} in this account. List them with GET /v1/mcp/servers.`);
+  if (server === undefined)
+    return failure(
+      404,
+      `No MCP server named ${serverName} in this account. List them with GET /v1/mcp/servers.`,
+    );
   const tool = server.tools.find((candidate) => candidate.name === method);
   if (tool === undefined) {
-    return failure(404, `MCP server ${serverName} has no tool named ${method}. List its tools with GET /v1/mcp/servers/${encodedName}/tools.`);
+    return failure(
+      404,
+      `MCP server ${serverName} has no tool named ${method}. List its tools with GET /v1/mcp/servers/${encodedName}/tools.`,
+    );
   }
 
   const readiness = serverReadiness(store, account, server);
   if (!(readiness.installed && readiness.enabled) && !options.allowDisabled) {
     const state = readiness.installed ? "disabled" : "not installed";
-    return failure(409, `MCP server ${serverName} is ${state} for this account; enable it with PUT /v1/mcp/servers/${encodedName}/install.`);
+    return failure(
+      409,
+      `MCP server ${serverName} is ${state} for this account; enable it with PUT /v1/mcp/servers/${encodedName}/install.`,
+    );
   }
   if (readiness.authState === "not_connected" || readiness.authState === "reauth_required") {
-    return failure(401, `MCP server ${serverName} needs OAuth authorization; start it with POST /v1/mcp/servers/${encodedName}/oauth/start.`);
+    return failure(
+      401,
+      `MCP server ${serverName} needs OAuth authorization; start it with POST /v1/mcp/servers/${encodedName}/oauth/start.`,
+    );
   }
   if (readiness.missingSecrets.length > 0) {
     return failure(
@@ -85,13 +107,18 @@ export function registerCallableTools(store: MockStore, account: Account, server
     if (key.startsWith(prefix)) callable.delete(key);
   }
   for (const tool of server.tools) {
-    callable.set(mcpToolKey(server.name, tool.name), (args) => invokeMcpTool(store, account, server.name, tool.name, args));
+    callable.set(mcpToolKey(server.name, tool.name), (args) =>
+      invokeMcpTool(store, account, server.name, tool.name, args),
+    );
   }
 }
 
 function boundedName(value: string, field: string): string {
   if (value.length > MAX_NAME_LENGTH) {
-    throw new InvalidRequestError(`${field} is longer than ${MAX_NAME_LENGTH} characters (received ${value.length}).`, field);
+    throw new InvalidRequestError(
+      `${field} is longer than ${MAX_NAME_LENGTH} characters (received ${value.length}).`,
+      field,
+    );
   }
   return value;
 }

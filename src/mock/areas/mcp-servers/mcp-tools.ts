@@ -75,15 +75,20 @@ export function toolListing(tool: McpToolDefinition): Record<string, unknown> {
  * Checks `args` against the tool's input schema and returns them as strings.
  * @throws ToolExecutionError naming the missing or non-string argument.
  */
-export function readToolArguments(tool: McpToolDefinition, args: Readonly<Record<string, unknown>>): Record<string, string> {
+export function readToolArguments(
+  tool: McpToolDefinition,
+  args: Readonly<Record<string, unknown>>,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of tool.inputSchema.required ?? []) {
-    if (args[name] === undefined) throw new ToolExecutionError(`Tool ${tool.name} needs the argument ${name}.`);
+    if (args[name] === undefined)
+      throw new ToolExecutionError(`Tool ${tool.name} needs the argument ${name}.`);
   }
   for (const name of Object.keys(tool.inputSchema.properties)) {
     const value = args[name];
     if (value === undefined) continue;
-    if (typeof value !== "string") throw new ToolExecutionError(`Tool ${tool.name} takes ${name} as a string.`);
+    if (typeof value !== "string")
+      throw new ToolExecutionError(`Tool ${tool.name} takes ${name} as a string.`);
     values[name] = value;
   }
   return values;

@@ -100,7 +100,6 @@ function deleteProvider(context: OperationContext): MockResponse {
   return jsonResponse(200, { status: "success", message: "Provider deleted" });
 }
 
-
 /**
  * Upstream provider credentials. Seeds `openai` with a fake key and a self-hosted `ollama`
  * provider without a key, whose URL the mock never calls.

@@ -42,7 +42,6 @@ const WORDS = [
 
 const SENTENCES = 4;
 
-
 /**
  * Returns the text the mock reports for a scraped page. The mock never fetches the URL, because
  * its host has no network access: the text is derived from the URL, so equal URLs always get equal

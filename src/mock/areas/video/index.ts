@@ -8,7 +8,12 @@ import { decodedFilename, findFile } from "../files/file-records.ts";
 import { FAILING_PROVIDER_MODEL, findModel } from "../models/model-records.ts";
 import { analyzeVideo, type AnalysisPlan, type VideoSource } from "./video-analysis.ts";
 import { VIDEO_FAULTS } from "./video-faults.ts";
-import { parseRequestPart, readAnalysisRequest, type VideoAnalysisRequest, type VideoRunKind } from "./video-requests.ts";
+import {
+  parseRequestPart,
+  readAnalysisRequest,
+  type VideoAnalysisRequest,
+  type VideoRunKind,
+} from "./video-requests.ts";
 import {
   VIDEO_RUNS,
   analysisDurationMs,
@@ -51,7 +56,11 @@ function storedInput(context: OperationContext, kind: VideoRunKind): ResolvedInp
   const request = readAnalysisRequest(context.request.json, kind, "fileId");
   const fileId = request.fileId ?? "";
   const file = findFile(context.store, context.account, fileId);
-  if (file === undefined) return context.error(404, `File not found: ${fileId}. Upload it with POST /v1/files or use an upload route.`);
+  if (file === undefined)
+    return context.error(
+      404,
+      `File not found: ${fileId}. Upload it with POST /v1/files or use an upload route.`,
+    );
   const source: VideoSource = { type: "fileId", fileId, filename: decodedFilename(file) };
   return withModel(context, request, source, file.content);
 }
@@ -62,20 +71,33 @@ function uploadedInput(context: OperationContext, kind: VideoRunKind): ResolvedI
   const files = form?.files ?? [];
   const video = files.find((file) => file.field === "file");
   if (form === undefined || video === undefined) throw new InvalidRequestError("No file uploaded.", "file");
-  if (files.length > 1) throw new InvalidRequestError(`Upload exactly one file; received ${files.length}.`, "file");
+  if (files.length > 1)
+    throw new InvalidRequestError(`Upload exactly one file; received ${files.length}.`, "file");
   const extension = extname(video.filename).toLowerCase();
   if (!VIDEO_EXTENSIONS.has(extension) && !context.faults.has(VIDEO_FAULTS.extensionNotChecked)) {
-    throw new InvalidRequestError(`Unsupported video file extension: ${extension === "" ? "(none)" : extension}`, "file");
+    throw new InvalidRequestError(
+      `Unsupported video file extension: ${extension === "" ? "(none)" : extension}`,
+      "file",
+    );
   }
   const request = readAnalysisRequest(parseRequestPart(formField(form, "request")), kind, "upload");
   return withModel(context, request, { type: "upload", filename: video.filename }, video.bytes);
 }
 
-function withModel(context: OperationContext, request: VideoAnalysisRequest, source: VideoSource, bytes: Uint8Array): ResolvedInput | MockResponse {
+function withModel(
+  context: OperationContext,
+  request: VideoAnalysisRequest,
+  source: VideoSource,
+  bytes: Uint8Array,
+): ResolvedInput | MockResponse {
   const model = findModel(context.store, context.account, request.model);
-  if (model === undefined) return context.error(404, `Model not found: ${request.model}. Add it with POST /v1/core/add/model.`);
+  if (model === undefined)
+    return context.error(404, `Model not found: ${request.model}. Add it with POST /v1/core/add/model.`);
   if (model.embedding) {
-    throw new InvalidRequestError(`Model ${request.model} is an embedding model; send a vision-capable chat model.`, "model");
+    throw new InvalidRequestError(
+      `Model ${request.model} is an embedding model; send a vision-capable chat model.`,
+      "model",
+    );
   }
   return { request, source, bytes, providerFails: model.model === FAILING_PROVIDER_MODEL };
 }
@@ -95,7 +117,9 @@ function analyze(read: typeof storedInput): (context: OperationContext) => MockR
     if (isResponse(input)) return input;
     const analysis = plan(input);
     recordAnalysisUsage(context, context.store.nextId("vid_sync"), input.request.model, analysis);
-    const at = context.timing.responseStart(context.operation.operationId, context.request.receivedAt) + analysisDurationMs(context, analysis);
+    const at =
+      context.timing.responseStart(context.operation.operationId, context.request.receivedAt) +
+      analysisDurationMs(context, analysis);
     if (analysis.failure !== undefined) {
       return { ...context.error(500, `Video analysis failed: ${analysis.failure.message}`), at };
     }
@@ -197,18 +221,48 @@ function streamRun(context: OperationContext): MockResponse {
 export const videoArea: MockArea = {
   name: "video",
   operations: [
-    { operationId: "analyzeVideo", method: "POST", path: "/v1/core/video/analyze", handle: analyze(storedInput) },
-    { operationId: "analyzeUploadedVideo", method: "POST", path: "/v1/core/video/analyze/upload", handle: analyze(uploadedInput) },
-    { operationId: "startVideoRun", method: "POST", path: "/v1/core/video/runs", handle: startRun(storedInput) },
-    { operationId: "startUploadedVideoRun", method: "POST", path: "/v1/core/video/runs/upload", handle: startRun(uploadedInput) },
-    { operationId: "analyzeVideoToWorkflow", method: "POST", path: "/v1/core/video-to-workflow/analyze", handle: analyze(storedInput) },
+    {
+      operationId: "analyzeVideo",
+      method: "POST",
+      path: "/v1/core/video/analyze",
+      handle: analyze(storedInput),
+    },
+    {
+      operationId: "analyzeUploadedVideo",
+      method: "POST",
+      path: "/v1/core/video/analyze/upload",
+      handle: analyze(uploadedInput),
+    },
+    {
+      operationId: "startVideoRun",
+      method: "POST",
+      path: "/v1/core/video/runs",
+      handle: startRun(storedInput),
+    },
+    {
+      operationId: "startUploadedVideoRun",
+      method: "POST",
+      path: "/v1/core/video/runs/upload",
+      handle: startRun(uploadedInput),
+    },
+    {
+      operationId: "analyzeVideoToWorkflow",
+      method: "POST",
+      path: "/v1/core/video-to-workflow/analyze",
+      handle: analyze(storedInput),
+    },
     {
       operationId: "analyzeUploadedVideoToWorkflow",
       method: "POST",
       path: "/v1/core/video-to-workflow/analyze/upload",
       handle: analyze(uploadedInput),
     },
-    { operationId: "startVideoToWorkflowRun", method: "POST", path: "/v1/core/video-to-workflow/runs", handle: startRun(storedInput) },
+    {
+      operationId: "startVideoToWorkflowRun",
+      method: "POST",
+      path: "/v1/core/video-to-workflow/runs",
+      handle: startRun(storedInput),
+    },
     {
       operationId: "startUploadedVideoToWorkflowRun",
       method: "POST",
@@ -216,8 +270,18 @@ export const videoArea: MockArea = {
       handle: startRun(uploadedInput),
     },
     { operationId: "getVideoRun", method: "GET", path: "/v1/core/video/runs/{runId}", handle: getRun },
-    { operationId: "streamVideoRun", method: "GET", path: "/v1/core/video/runs/{runId}/stream", handle: streamRun },
-    { operationId: "cancelVideoRun", method: "POST", path: "/v1/core/video/runs/{runId}/cancel", handle: cancelRun },
+    {
+      operationId: "streamVideoRun",
+      method: "GET",
+      path: "/v1/core/video/runs/{runId}/stream",
+      handle: streamRun,
+    },
+    {
+      operationId: "cancelVideoRun",
+      method: "POST",
+      path: "/v1/core/video/runs/{runId}/cancel",
+      handle: cancelRun,
+    },
   ],
   faults: Object.values(VIDEO_FAULTS),
 };

@@ -42,7 +42,12 @@ export interface AnalysisPlan {
  * Defaults of the options the reference pages leave open.
  * NOTE: estimates; the pages document the option names but not their defaults.
  */
-export const VIDEO_DEFAULTS = { sampleFps: 1, framesPerBatch: 10, maxTotalFrames: 300, maxRetries: 2 } as const;
+export const VIDEO_DEFAULTS = {
+  sampleFps: 1,
+  framesPerBatch: 10,
+  maxTotalFrames: 300,
+  maxRetries: 2,
+} as const;
 
 /** Maximum number of frames the mock analyzes, whatever `maxTotalFrames` requests, to keep reports small. */
 export const MOCK_MAX_FRAMES = 10_000;
@@ -54,7 +59,18 @@ export const MOCK_MAX_FRAMES = 10_000;
 const PROMPT_TOKENS_PER_FRAME = 258;
 
 const SUBJECTS = ["The user", "The presenter", "The cursor", "The narrator"];
-const ACTIONS = ["opens", "scrolls through", "selects", "edits", "reviews", "submits", "searches", "filters", "drags", "closes"];
+const ACTIONS = [
+  "opens",
+  "scrolls through",
+  "selects",
+  "edits",
+  "reviews",
+  "submits",
+  "searches",
+  "filters",
+  "drags",
+  "closes",
+];
 const OBJECTS = [
   "the dashboard",
   "a settings page",
@@ -68,7 +84,16 @@ const OBJECTS = [
   "a dialog",
 ];
 const SERVICES = ["Gmail", "Google Sheets", "Slack", "HubSpot", "Notion", "Jira", "GitHub", "Salesforce"];
-const UI_ELEMENTS = ["Search bar", "Sidebar", "Save button", "Table", "Filter menu", "Tab bar", "Form fields", "Toolbar"];
+const UI_ELEMENTS = [
+  "Search bar",
+  "Sidebar",
+  "Save button",
+  "Table",
+  "Filter menu",
+  "Tab bar",
+  "Form fields",
+  "Toolbar",
+];
 
 interface FrameBatch {
   readonly batchIndex: number;
@@ -96,11 +121,17 @@ export function analyzeVideo(
   const { batches, warnings } = planBatches(request, metadata);
   const maxRetries = request.options?.maxRetries ?? VIDEO_DEFAULTS.maxRetries;
 
-  const sentences = batches.map((batch) => `${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} from ${batch.startSec}s to ${batch.endSec}s.`);
+  const sentences = batches.map(
+    (batch) =>
+      `${pick(SUBJECTS)} ${pick(ACTIONS)} ${pick(OBJECTS)} from ${batch.startSec}s to ${batch.endSec}s.`,
+  );
   const failAt = providerFails ? Math.min(1, batches.length) : undefined;
   const passTokens: number[] = [];
   const passUsages: TokenUsage[] = [];
-  const batchPrompt = request.prompt === undefined ? "Describe these frames." : `${request.prompt.batchSystemPrompt ?? ""} ${request.prompt.batchInstructions}`;
+  const batchPrompt =
+    request.prompt === undefined
+      ? "Describe these frames."
+      : `${request.prompt.batchSystemPrompt ?? ""} ${request.prompt.batchInstructions}`;
 
   const outputs = batches.slice(0, failAt).map((batch, index) => {
     const output = passOutput(sentences[index] ?? "", request.prompt?.batchResponseFormat, random);
@@ -133,26 +164,43 @@ export function analyzeVideo(
   const summary = sentences.length === 0 ? "No frames were analyzed." : sentences.slice(0, 20).join(" ");
   const final = passOutput(summary, request.prompt?.finalResponseFormat, random);
   const finalCompletion = Math.min(countTokens(final.rawText), request.options?.maxTokensFinal ?? Infinity);
-  const finalPrompt = request.prompt === undefined ? "Describe the workflow." : `${request.prompt.finalSystemPrompt ?? ""} ${request.prompt.finalInstructions}`;
-  const finalUsage = usageOf(passTokens.reduce((sum, tokens) => sum + tokens, 0) + countTokens(finalPrompt), finalCompletion);
+  const finalPrompt =
+    request.prompt === undefined
+      ? "Describe the workflow."
+      : `${request.prompt.finalSystemPrompt ?? ""} ${request.prompt.finalInstructions}`;
+  const finalUsage = usageOf(
+    passTokens.reduce((sum, tokens) => sum + tokens, 0) + countTokens(finalPrompt),
+    finalCompletion,
+  );
   passTokens.push(finalCompletion);
   passUsages.push(finalUsage);
-  return { report: buildReport(context, { output: final, usage: finalUsage }), usage: sumUsage(passUsages), passTokens };
+  return {
+    report: buildReport(context, { output: final, usage: finalUsage }),
+    usage: sumUsage(passUsages),
+    passTokens,
+  };
 }
 
 /** Splits the clip into frame batches and lists the warnings about the request's bounds. */
-function planBatches(request: VideoAnalysisRequest, metadata: VideoMetadata): { batches: FrameBatch[]; warnings: string[] } {
+function planBatches(
+  request: VideoAnalysisRequest,
+  metadata: VideoMetadata,
+): { batches: FrameBatch[]; warnings: string[] } {
   const options = request.options ?? {};
   const warnings: string[] = [];
   const duration = metadata.durationSec;
   const clipStart = options.clipStartSec ?? 0;
   let clipEnd = options.clipEndSec ?? duration;
   if (clipEnd > duration) {
-    warnings.push(`clipEndSec ${clipEnd} is past the end of the video (${duration} s), so the clip ends there.`);
+    warnings.push(
+      `clipEndSec ${clipEnd} is past the end of the video (${duration} s), so the clip ends there.`,
+    );
     clipEnd = duration;
   }
   if (clipStart >= duration) {
-    warnings.push(`clipStartSec ${clipStart} is past the end of the video (${duration} s), so no frames were analyzed.`);
+    warnings.push(
+      `clipStartSec ${clipStart} is past the end of the video (${duration} s), so no frames were analyzed.`,
+    );
     return { batches: [], warnings };
   }
 
@@ -160,7 +208,8 @@ function planBatches(request: VideoAnalysisRequest, metadata: VideoMetadata): { 
   const wanted = Math.max(1, Math.floor(length * (options.sampleFps ?? VIDEO_DEFAULTS.sampleFps)));
   const cap = Math.min(options.maxTotalFrames ?? VIDEO_DEFAULTS.maxTotalFrames, MOCK_MAX_FRAMES);
   const frames = Math.min(wanted, cap);
-  if (frames < wanted) warnings.push(`Sampled ${frames} of ${wanted} frames because of the frame limit of ${cap}.`);
+  if (frames < wanted)
+    warnings.push(`Sampled ${frames} of ${wanted} frames because of the frame limit of ${cap}.`);
 
   const interval = length / frames;
   const perBatch = options.framesPerBatch ?? VIDEO_DEFAULTS.framesPerBatch;
@@ -201,10 +250,16 @@ interface ReportContext {
 }
 
 /** Builds the report of the run's kind; `final` is undefined for the partial report of a failure. */
-function buildReport(context: ReportContext, final: { output: PassOutput; usage: TokenUsage } | undefined): JsonObject {
+function buildReport(
+  context: ReportContext,
+  final: { output: PassOutput; usage: TokenUsage } | undefined,
+): JsonObject {
   const { request, source, metadata, warnings, outputs } = context;
   const framesAnalyzed = outputs.reduce((sum, entry) => sum + entry.batch.frameCount, 0);
-  const totalUsage = sumUsage([...outputs.map((entry) => entry.usage), ...(final === undefined ? [] : [final.usage])]);
+  const totalUsage = sumUsage([
+    ...outputs.map((entry) => entry.usage),
+    ...(final === undefined ? [] : [final.usage]),
+  ]);
 
   if (request.kind === "generic") {
     return {
@@ -235,7 +290,9 @@ function buildReport(context: ReportContext, final: { output: PassOutput; usage:
     index,
     description: `${capitalize(context.pick(ACTIONS))} ${context.pick(OBJECTS)} in ${context.pick(context.services)}.`,
     approxTimestampSec: batch.startSec,
-    uiElements: [context.pick(UI_ELEMENTS), context.pick(UI_ELEMENTS)].filter((element, position, all) => all.indexOf(element) === position),
+    uiElements: [context.pick(UI_ELEMENTS), context.pick(UI_ELEMENTS)].filter(
+      (element, position, all) => all.indexOf(element) === position,
+    ),
   }));
   const goalSummary = `Use ${context.services.join(" and ")} to ${context.pick(ACTIONS)} ${context.pick(OBJECTS)}.`;
   return {

@@ -25,7 +25,10 @@ const MAX_ASSUMED_DURATION_SEC = 3600;
  */
 export function readVideoMetadata(bytes: Uint8Array): VideoMetadata {
   const parsed = readIsoBaseMedia(bytes);
-  const assumedDuration = Math.min(MAX_ASSUMED_DURATION_SEC, Math.max(1, bytes.length / ASSUMED_BYTES_PER_SECOND));
+  const assumedDuration = Math.min(
+    MAX_ASSUMED_DURATION_SEC,
+    Math.max(1, bytes.length / ASSUMED_BYTES_PER_SECOND),
+  );
   return {
     durationSec: round(parsed?.durationSec ?? assumedDuration),
     fps: DEFAULT_FRAME.fps,
@@ -84,7 +87,8 @@ function readMovieHeader(view: DataView, body: number, end: number, found: Parse
   const timescaleAt = body + (version === 1 ? 20 : 12);
   if (timescaleAt + (version === 1 ? 12 : 8) > end) return;
   const timescale = view.getUint32(timescaleAt);
-  const duration = version === 1 ? Number(view.getBigUint64(timescaleAt + 4)) : view.getUint32(timescaleAt + 4);
+  const duration =
+    version === 1 ? Number(view.getBigUint64(timescaleAt + 4)) : view.getUint32(timescaleAt + 4);
   if (timescale > 0 && duration > 0) found.durationSec = duration / timescale;
 }
 

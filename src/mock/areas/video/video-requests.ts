@@ -15,7 +15,14 @@ export type VideoRunKind = "generic" | "video_to_workflow";
 export type VideoResponseFormat =
   | { readonly type: "text" }
   | { readonly type: "json_object"; readonly schema?: JsonObject }
-  | { readonly type: "json_schema"; readonly json_schema: { readonly name?: string; readonly strict?: boolean; readonly schema: JsonObject } };
+  | {
+      readonly type: "json_schema";
+      readonly json_schema: {
+        readonly name?: string;
+        readonly strict?: boolean;
+        readonly schema: JsonObject;
+      };
+    };
 
 /** The prompts of a generic analysis. */
 export interface GenericVideoPrompt {
@@ -56,7 +63,12 @@ export interface VideoAnalysisRequest {
 }
 
 /** Bounds of each numeric option: the minimum, whether the minimum itself is invalid, and integers only. */
-const OPTION_BOUNDS: Readonly<Record<Exclude<keyof VideoOptions, "priorBatchWindow">, { min: number; exclusive: boolean; integer: boolean }>> = {
+const OPTION_BOUNDS: Readonly<
+  Record<
+    Exclude<keyof VideoOptions, "priorBatchWindow">,
+    { min: number; exclusive: boolean; integer: boolean }
+  >
+> = {
   clipStartSec: { min: 0, exclusive: false, integer: false },
   clipEndSec: { min: 0, exclusive: true, integer: false },
   sampleFps: { min: 0, exclusive: true, integer: false },
@@ -76,12 +88,17 @@ const OPTION_BOUNDS: Readonly<Record<Exclude<keyof VideoOptions, "priorBatchWind
  * `upload` when the video is uploaded and a `fileId` is rejected.
  * @throws InvalidRequestError naming the field, the value received and what is expected.
  */
-export function readAnalysisRequest(json: unknown, kind: VideoRunKind, source: "fileId" | "upload"): VideoAnalysisRequest {
+export function readAnalysisRequest(
+  json: unknown,
+  kind: VideoRunKind,
+  source: "fileId" | "upload",
+): VideoAnalysisRequest {
   const body = requireBodyObject(json);
   const model = requiredString(body, "model");
   let fileId: string | undefined;
   if (source === "upload") {
-    if (body["fileId"] !== undefined) throw new InvalidRequestError("request.fileId is not allowed on upload endpoints", "fileId");
+    if (body["fileId"] !== undefined)
+      throw new InvalidRequestError("request.fileId is not allowed on upload endpoints", "fileId");
   } else {
     fileId = requiredString(body, "fileId");
   }
@@ -100,7 +117,10 @@ export function readAnalysisRequest(json: unknown, kind: VideoRunKind, source: "
 /** Parses the `request` part of an upload, which carries the request as JSON text. */
 export function parseRequestPart(text: string | undefined): unknown {
   if (text === undefined || text.trim() === "") {
-    throw new InvalidRequestError("The request part is missing; send the analysis request as JSON text in the request field.", "request");
+    throw new InvalidRequestError(
+      "The request part is missing; send the analysis request as JSON text in the request field.",
+      "request",
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -123,7 +143,10 @@ function readOptions(body: JsonObject): VideoOptions {
       (!bounds.integer || Number.isInteger(value)) &&
       (bounds.exclusive ? value > bounds.min : value >= bounds.min);
     if (!valid) {
-      throw new InvalidRequestError(`options.${name} must be ${kind} ${comparison} ${bounds.min}, received ${typeName(value)}.`, `options.${name}`);
+      throw new InvalidRequestError(
+        `options.${name} must be ${kind} ${comparison} ${bounds.min}, received ${typeName(value)}.`,
+        `options.${name}`,
+      );
     }
     options[name] = value;
   }
@@ -142,23 +165,32 @@ function readOptions(body: JsonObject): VideoOptions {
   const start = options["clipStartSec"];
   const end = options["clipEndSec"];
   if (typeof start === "number" && typeof end === "number" && end <= start) {
-    throw new InvalidRequestError(`options.clipEndSec must be greater than clipStartSec (${start}), received ${end}.`, "options.clipEndSec");
+    throw new InvalidRequestError(
+      `options.clipEndSec must be greater than clipStartSec (${start}), received ${end}.`,
+      "options.clipEndSec",
+    );
   }
   return options as VideoOptions;
 }
 
 function readPrompt(value: unknown): GenericVideoPrompt {
   if (value === undefined || value === null) {
-    throw new InvalidRequestError("prompt is missing; send batchInstructions and finalInstructions.", "prompt");
+    throw new InvalidRequestError(
+      "prompt is missing; send batchInstructions and finalInstructions.",
+      "prompt",
+    );
   }
-  if (!isJsonObject(value)) throw new InvalidRequestError(`prompt must be an object, received ${typeName(value)}.`, "prompt");
+  if (!isJsonObject(value))
+    throw new InvalidRequestError(`prompt must be an object, received ${typeName(value)}.`, "prompt");
   const text = (name: string): Record<string, string> => {
     const field = optionalString(value, name);
     return field === undefined ? {} : { [name]: field };
   };
   const format = (name: string): Record<string, VideoResponseFormat> => {
     const field = value[name];
-    return field === undefined || field === null ? {} : { [name]: readResponseFormat(field, `prompt.${name}`) };
+    return field === undefined || field === null
+      ? {}
+      : { [name]: readResponseFormat(field, `prompt.${name}`) };
   };
   return {
     batchInstructions: promptText(value, "batchInstructions"),
@@ -173,35 +205,54 @@ function readPrompt(value: unknown): GenericVideoPrompt {
 function promptText(prompt: JsonObject, name: string): string {
   const value = prompt[name];
   if (typeof value !== "string" || value.trim() === "") {
-    throw new InvalidRequestError(`prompt.${name} is missing; send it as a non-empty string.`, `prompt.${name}`);
+    throw new InvalidRequestError(
+      `prompt.${name} is missing; send it as a non-empty string.`,
+      `prompt.${name}`,
+    );
   }
   return value;
 }
 
 function readResponseFormat(value: unknown, field: string): VideoResponseFormat {
-  if (!isJsonObject(value)) throw new InvalidRequestError(`${field} must be an object with a type, received ${typeName(value)}.`, field);
+  if (!isJsonObject(value))
+    throw new InvalidRequestError(
+      `${field} must be an object with a type, received ${typeName(value)}.`,
+      field,
+    );
   switch (value["type"]) {
     case "text":
       return { type: "text" };
     case "json_object": {
       const schema = value["schema"];
-      if (schema !== undefined && !isJsonObject(schema)) throw new InvalidRequestError(`${field}.schema must be an object.`, field);
+      if (schema !== undefined && !isJsonObject(schema))
+        throw new InvalidRequestError(`${field}.schema must be an object.`, field);
       return schema === undefined ? { type: "json_object" } : { type: "json_object", schema };
     }
     case "json_schema": {
       const jsonSchema = value["json_schema"];
       if (!isJsonObject(jsonSchema) || !isJsonObject(jsonSchema["schema"])) {
-        throw new InvalidRequestError(`${field}.json_schema.schema is missing; send the JSON Schema of the output.`, field);
+        throw new InvalidRequestError(
+          `${field}.json_schema.schema is missing; send the JSON Schema of the output.`,
+          field,
+        );
       }
       const name = optionalString(jsonSchema, "name");
       const strict = jsonSchema["strict"];
-      if (strict !== undefined && typeof strict !== "boolean") throw new InvalidRequestError(`${field}.json_schema.strict must be a boolean.`, field);
+      if (strict !== undefined && typeof strict !== "boolean")
+        throw new InvalidRequestError(`${field}.json_schema.strict must be a boolean.`, field);
       return {
         type: "json_schema",
-        json_schema: { ...(name === undefined ? {} : { name }), ...(strict === undefined ? {} : { strict }), schema: jsonSchema["schema"] },
+        json_schema: {
+          ...(name === undefined ? {} : { name }),
+          ...(strict === undefined ? {} : { strict }),
+          schema: jsonSchema["schema"],
+        },
       };
     }
     default:
-      throw new InvalidRequestError(`${field}.type must be text, json_object or json_schema, received ${typeName(value["type"])}.`, field);
+      throw new InvalidRequestError(
+        `${field}.type must be text, json_object or json_schema, received ${typeName(value["type"])}.`,
+        field,
+      );
   }
 }

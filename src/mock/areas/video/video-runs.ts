@@ -81,8 +81,18 @@ export function startVideoRun(
   const state: VideoRunState = { record, log: new RunEventLog(), canceller: new AbortController() };
   addRun(context.store, context.account, state);
   execute(context, state, plan).catch((error: unknown) => {
-    context.logger.error({ err: error, runId: record.runId }, "a video run of the mock failed; the run is marked as error");
-    finishWithError(state, "The mock failed while running the analysis.", "internal", undefined, 1, undefined);
+    context.logger.error(
+      { err: error, runId: record.runId },
+      "a video run of the mock failed; the run is marked as error",
+    );
+    finishWithError(
+      state,
+      "The mock failed while running the analysis.",
+      "internal",
+      undefined,
+      1,
+      undefined,
+    );
   });
   return state;
 }
@@ -111,14 +121,25 @@ async function execute(context: OperationContext, state: VideoRunState, plan: An
   record.status = "running";
   record.startedAt = Date.now();
   record.updatedAt = record.startedAt;
-  log.append({ type: "status", runId: record.runId, status: "running", updatedAt: record.updatedAt }, startAt);
+  log.append(
+    { type: "status", runId: record.runId, status: "running", updatedAt: record.updatedAt },
+    startAt,
+  );
 
   const endAt = startAt + analysisDurationMs(context, plan);
   if (!(await context.scheduler.waitUntil(endAt, canceller.signal))) return;
   recordRunUsage(context, record, plan);
   if (plan.failure !== undefined) {
     const failure = plan.failure;
-    finishWithError(state, failure.message, failure.stage, failure.failedBatchIndex, failure.attemptCount, failure.partialReport, endAt);
+    finishWithError(
+      state,
+      failure.message,
+      failure.stage,
+      failure.failedBatchIndex,
+      failure.attemptCount,
+      failure.partialReport,
+      endAt,
+    );
     return;
   }
 
@@ -126,7 +147,10 @@ async function execute(context: OperationContext, state: VideoRunState, plan: An
   record.result = plan.report;
   record.completedAt = Date.now();
   record.updatedAt = record.completedAt;
-  log.append({ type: "result", runId: record.runId, result: plan.report, updatedAt: record.updatedAt }, endAt);
+  log.append(
+    { type: "result", runId: record.runId, result: plan.report, updatedAt: record.updatedAt },
+    endAt,
+  );
   log.end();
 }
 
@@ -197,7 +221,12 @@ export function analysisDurationMs(context: OperationContext, plan: AnalysisPlan
 }
 
 /** Records the tokens of an analysis as one usage row of the caller. */
-export function recordAnalysisUsage(context: OperationContext, id: string, modelName: string, plan: AnalysisPlan): void {
+export function recordAnalysisUsage(
+  context: OperationContext,
+  id: string,
+  modelName: string,
+  plan: AnalysisPlan,
+): void {
   recordUsage(context.store, context.account, {
     chatId: id,
     modelName,

@@ -133,7 +133,6 @@ function addVoice(context: OperationContext): MockResponse {
   return jsonResponse(200, { status: "success", message: "Voice saved" });
 }
 
-
 function deleteVoice(context: OperationContext): MockResponse {
   const body = requireBodyObject(context.request.json);
   const name = requiredString(body, "name");

@@ -203,11 +203,11 @@ export function parseOAuthConfig(value: unknown): OAuthConfig {
   ) {
     throw invalid("oauthConfig.scopes", "must be a list of strings");
   }
-  optionalOneOf(
-    value["tokenEndpointAuthMethod"],
-    "oauthConfig.tokenEndpointAuthMethod",
-    ["none", "client_secret_post", "client_secret_basic"],
-  );
+  optionalOneOf(value["tokenEndpointAuthMethod"], "oauthConfig.tokenEndpointAuthMethod", [
+    "none",
+    "client_secret_post",
+    "client_secret_basic",
+  ]);
   optionalOneOf(value["registrationMode"], "oauthConfig.registrationMode", ["cimd", "dcr", "manual"]);
   const { provider, state, redirectUri, mcpServerName, frontendOrigin, ...extra } = value;
   return {
