@@ -18,6 +18,8 @@ export interface MockOptions {
   port?: number;
   /** Fault names from the fault registry; an unknown name throws a ConfigError listing the valid ones. */
   faults?: readonly string[];
+  /** Where the fault names came from, named in the error for an unknown one; `startMock({ faults })` by default. */
+  faultSource?: string;
   /** Timing model; `ZERO_TIMING` (no delays) by default. */
   timing?: TimingModel;
   logger?: Logger;
@@ -51,7 +53,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
 
   const deployment = await MockDeployment.create({
-    ...(options.faults === undefined ? {} : { faults: options.faults, faultSource: "startMock({ faults })" }),
+    ...(options.faults === undefined
+      ? {}
+      : { faults: options.faults, faultSource: options.faultSource ?? "startMock({ faults })" }),
     ...(options.timing === undefined ? {} : { timing: options.timing }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

@@ -55,7 +55,12 @@ export async function runContractSuites(
   let mock: RunningMock | undefined;
   let target: ContractTarget;
   if (config.target === undefined) {
-    mock = await startMock({ faults: config.mockFaults, logger: options.logger, timing: SUITE_MOCK_TIMING });
+    mock = await startMock({
+      faults: config.mockFaults,
+      faultSource: "--mock-fault (env MSQ_MOCK_FAULTS)",
+      logger: options.logger,
+      timing: SUITE_MOCK_TIMING,
+    });
     target = mockTarget(
       config,
       { origin: mock.origin, accounts: mock.accounts, legacyKeys: SEEDED_LEGACY_KEYS },

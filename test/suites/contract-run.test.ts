@@ -51,6 +51,6 @@ describe("msq-harness test", () => {
   test("exits 2 on an unknown mock fault", { timeout: 60_000 }, async () => {
     const result = await runCli(["test", "--mock-fault", "no-such-fault"]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('unknown fault "no-such-fault"');
+    expect(result.stderr).toContain('--mock-fault (env MSQ_MOCK_FAULTS): unknown fault "no-such-fault"');
   });
 });
