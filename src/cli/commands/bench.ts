@@ -15,7 +15,12 @@ import { InFlightRequests } from "../../bench/in-flight-requests.ts";
 import { renderMarkdownReport } from "../../bench/markdown-report.ts";
 import { startEmbeddedMock, type EmbeddedMock } from "../../bench/mock-process.ts";
 import { createRunProgress } from "../../bench/progress.ts";
-import { readReport, writeReport, type WrittenReport } from "../../bench/report-writer.ts";
+import {
+  prepareReportDirectory,
+  readReport,
+  writeReport,
+  type WrittenReport,
+} from "../../bench/report-writer.ts";
 import { resolveRunOptions, type BenchRunCliOptions } from "../../bench/run-options.ts";
 import { listScenarios, loadScenario } from "../../bench/scenario.ts";
 import { mergeShardReports } from "../../bench/shard-merge.ts";
@@ -153,6 +158,7 @@ async function runScenario(
   checkEmbeddedMockOptions(options, config);
   const scenario = loadScenario(scenarioName);
   const resolved = resolveRunOptions(scenario, options, config);
+  prepareReportDirectory(resolve(options.outDir));
 
   const logger = createLogger();
   const inFlight = new InFlightRequests();
