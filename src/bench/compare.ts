@@ -58,6 +58,8 @@ export const DEFAULT_ALPHA = 0.05;
  * says current is worse with p < alpha, and the median changed beyond the metric's threshold in
  * the worse direction. Noise alone rarely passes both, and a real slowdown larger than the
  * threshold passes both once each report has enough trials (at least 4 for alpha 0.05).
+ * @throws ConfigError for different scenarios, an unknown threshold metric, or reports without
+ *   one comparable metric.
  */
 export function compareReports(
   baseline: BenchReport,
@@ -109,6 +111,7 @@ export function compareReports(
   }
   for (const point of currentPoints.values())
     warnings.push(`load level "${point.label}" is only in CURRENT and was not compared.`);
+  if (comparisons.length === 0) throw nothingComparedError(baseline, current, currentPoints.size);
 
   return { comparisons, regressions: comparisons.filter((item) => item.verdict === "regression"), warnings };
 }
@@ -169,6 +172,32 @@ function compareMetric(
     verdict,
     note,
   };
+}
+
+/**
+ * Builds the error for two reports without a single comparable metric. A gate that compared
+ * nothing must not pass, because a CURRENT run at other load levels or without a measured
+ * request would otherwise look like no regression.
+ */
+function nothingComparedError(
+  baseline: BenchReport,
+  current: BenchReport,
+  unmatchedCurrentPoints: number,
+): ConfigError {
+  const labels = (report: BenchReport): string =>
+    report.points.map((point) => point.label).join(", ") || "none";
+  if (unmatchedCurrentPoints === current.points.length) {
+    return new ConfigError(
+      `bench compare: BASELINE and CURRENT have no load level in common (BASELINE: ${labels(baseline)}; ` +
+        `CURRENT: ${labels(current)}), so nothing was compared. Run both with the same --mode, ` +
+        "--concurrency, --rate, --arrival or --sweep.",
+    );
+  }
+  return new ConfigError(
+    "bench compare: no metric could be compared, because the shared load levels have no measured " +
+      "request in BASELINE or CURRENT. Check the run's warnings and failure classes, and rerun with a " +
+      "--duration longer than one request.",
+  );
 }
 
 function describeDifferences(baseline: BenchReport, current: BenchReport): string[] {

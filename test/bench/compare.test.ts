@@ -135,13 +135,35 @@ describe("compareReports", () => {
   });
 
   test("warns about unmatched load levels", () => {
-    const result = compareReports(
-      syntheticReport(trials(150, 20)),
-      syntheticReport(trials(150, 20), "chat-stream", { mode: "closed", concurrency: 8 }),
-      options,
+    const baseline = syntheticReport(trials(150, 20));
+    const wider = syntheticReport(trials(150, 20), "chat-stream", { mode: "closed", concurrency: 8 });
+    const current = { ...baseline, points: [...baseline.points, ...wider.points] };
+    const result = compareReports(baseline, current, options);
+    expect(result.comparisons.every((item) => item.load === "concurrency 4")).toBe(true);
+    expect(result.warnings).toContain('load level "concurrency 8" is only in CURRENT and was not compared.');
+  });
+
+  test("rejects reports without a common load level", () => {
+    const compare = () =>
+      compareReports(
+        syntheticReport(trials(150, 20)),
+        syntheticReport(trials(150, 20), "chat-stream", { mode: "closed", concurrency: 8 }),
+        options,
+      );
+    expect(compare).toThrow(ConfigError);
+    expect(compare).toThrow(
+      "no load level in common (BASELINE: concurrency 4; CURRENT: concurrency 8), so nothing was compared",
     );
-    expect(result.comparisons).toEqual([]);
-    expect(result.warnings).toContain('load level "concurrency 4" is only in BASELINE and was not compared.');
+  });
+
+  test("rejects a level without measured requests", () => {
+    const baseline = syntheticReport(trials(150, 20));
+    const empty = syntheticReport(
+      Array.from({ length: 5 }, () => syntheticTrial({ ttftMs: 150, itlMs: 20, count: 0 })),
+    );
+    const compare = () => compareReports(baseline, empty, options);
+    expect(compare).toThrow(ConfigError);
+    expect(compare).toThrow("no metric could be compared");
   });
 
   test("prints each metric and the verdict", () => {
