@@ -9,7 +9,7 @@ import {
   type MockTimingDrift,
 } from "./bench-report.ts";
 import { captureEnvironment } from "./environment.ts";
-import { InFlightRequests } from "./in-flight-requests.ts";
+import type { InFlightRequests } from "./in-flight-requests.ts";
 import { describeLoadPoint, type LoadPoint } from "./load-point.ts";
 import type { PreparedRequest } from "./prepared-request.ts";
 import { sendRequest } from "./request-client.ts";
@@ -82,7 +82,7 @@ export async function runBench(plan: BenchRunPlan, hooks: BenchRunHooks): Promis
   const { scenario, settings, target } = plan;
   const startedAt = new Date().toISOString();
   const request = prepareRequest(scenario, plan.body, target);
-  await preflight(scenario, request, {
+  await preflight(scenario, request, hooks.inFlight, {
     timeoutMs: settings.timeoutSeconds * 1000,
     connectTimeoutMs: plan.connectTimeoutMs,
   });
@@ -154,14 +154,18 @@ function embeddingCount(input: unknown): number {
   return Array.isArray(input) ? input.length : 1;
 }
 
-/** Sends one request and throws `PreflightError` unless it succeeds. */
+/**
+ * Sends one request and throws `PreflightError` unless it succeeds. The request is tracked in the
+ * run's `inFlight`, so a stop (Ctrl-C) aborts it at once instead of after the request timeout, and
+ * the run then ends with an empty partial report.
+ */
 async function preflight(
   scenario: Scenario,
   request: PreparedRequest,
+  inFlight: InFlightRequests,
   timeouts: { readonly timeoutMs: number; readonly connectTimeoutMs: number },
 ): Promise<void> {
   const pool = new Pool(request.origin, { connections: 1, connectTimeout: timeouts.connectTimeoutMs });
-  const inFlight = new InFlightRequests();
   try {
     const send = scenario.kind === "chat-stream" ? sendStreamingChat : sendRequest;
     const outcome = await send(pool, request, performance.now(), { timeoutMs: timeouts.timeoutMs, inFlight });

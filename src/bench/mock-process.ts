@@ -34,6 +34,10 @@ const CHILD_ENTRY = fileURLToPath(new URL("./mock-child.ts", import.meta.url));
  */
 export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMock> {
   const child = fork(CHILD_ENTRY, [], {
+    // A process group of its own keeps a terminal's Ctrl-C, which signals the whole foreground
+    // group, away from the mock: the run stops on it and still reads the mock's send lateness for
+    // the partial report. The IPC channel ends the child with this process in any case.
+    detached: true,
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: { ...process.env, MSQ_LOG_LEVEL: process.env["MSQ_LOG_LEVEL"] ?? "silent" },
@@ -49,7 +53,9 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
     const exited =
       child.exitCode !== null
         ? `the mock process exited with code ${child.exitCode} (its error is above)`
-        : undefined;
+        : child.signalCode !== null
+          ? `the mock process was ended by ${child.signalCode}`
+          : undefined;
     const reason =
       ready?.type === "error"
         ? ready.message

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -15,13 +17,23 @@ interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the CLI with a hard time limit; `onSpawn` may signal the child. */
+/**
+ * Runs the CLI with a hard time limit; `onSpawn` may signal the child. With `processGroup` the CLI
+ * leads a process group of its own, so that a test can signal it and its children at once, as
+ * Ctrl-C in a terminal does.
+ */
 function runCli(
   args: readonly string[],
-  options: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    timeoutMs?: number;
+    onSpawn?: (pid: number) => void;
+    env?: NodeJS.ProcessEnv;
+    processGroup?: boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
+      detached: options.processGroup === true,
       env: {
         ...process.env,
         CI: "1",
@@ -48,6 +60,22 @@ function runCli(
     });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
   });
+}
+
+/**
+ * Calls `action` once `path` exists, checking every 100 ms for at most 30 s. `bench run` creates its
+ * --out-dir right before it installs its SIGINT handler, so a signal sent then is never lost to a
+ * CLI that is still loading.
+ */
+function whenCreated(path: string, action: () => void): void {
+  let checks = 0;
+  const timer = setInterval(() => {
+    checks += 1;
+    if (existsSync(path)) {
+      clearInterval(timer);
+      action();
+    } else if (checks >= 300) clearInterval(timer);
+  }, 100);
 }
 
 const readJson = (path: string): Record<string, unknown> =>
@@ -127,7 +155,7 @@ describe("msq-harness bench", () => {
         "--json",
       ],
       {
-        onSpawn: (pid) => setTimeout(() => process.kill(pid, "SIGINT"), 3000),
+        onSpawn: (pid) => whenCreated(out, () => setTimeout(() => process.kill(pid, "SIGINT"), 3000)),
       },
     );
     expect(result.code).toBe(130);
@@ -136,6 +164,57 @@ describe("msq-harness bench", () => {
     const report = readJson(join(out, json ?? "missing")) as { partial: boolean; stopReason: string };
     expect(report.partial).toBe(true);
     expect(report.stopReason).toMatch(/stopped by signal/);
+  });
+
+  test("keeps the mock alive on a group SIGINT", async () => {
+    const out = join(directory, "group-interrupted");
+    const args = ["--duration", "30", "--warmup", "0", "--trials", "2", "--out-dir", out, "--json"];
+    const result = await runCli(["bench", "chat-stream", ...args], {
+      processGroup: true,
+      onSpawn: (pid) => whenCreated(out, () => process.kill(-pid, "SIGINT")),
+    });
+    expect(result.stderr).not.toContain("failed to start");
+    expect(result.code).toBe(130);
+    const json = readdirSync(out).find((file) => file.endsWith(".json"));
+    const report = readJson(join(out, json ?? "missing")) as {
+      partial: boolean;
+      target: { mockTimingDrift?: unknown };
+    };
+    expect(report.partial).toBe(true);
+    expect(report.target.mockTimingDrift).toBeDefined();
+  });
+
+  test("stops a hanging preflight on SIGINT", async () => {
+    const sockets = new Set<Socket>();
+    let onRequest = (): void => undefined;
+    const silent = createServer(() => onRequest());
+    silent.on("connection", (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const out = join(directory, "preflight-interrupted");
+      const started = performance.now();
+      const result = await runCli(
+        ["bench", "chat", "--target", `http://127.0.0.1:${port}/v1`, "--timeout-ms", "30000"].concat([
+          "--trials",
+          "1",
+          "--out-dir",
+          out,
+          "--json",
+        ]),
+        {
+          env: { MSQ_API_KEY: "msq-test-unused-key" },
+          timeoutMs: 25_000,
+          onSpawn: (pid) => (onRequest = () => process.kill(pid, "SIGINT")),
+        },
+      );
+      expect(result.stderr).not.toContain("preflight");
+      expect(result.code).toBe(130);
+      expect(performance.now() - started).toBeLessThan(25_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test("rejects a remote target without --allow-remote", async () => {

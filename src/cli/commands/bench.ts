@@ -162,9 +162,19 @@ async function runScenario(
 
   const logger = createLogger();
   const inFlight = new InFlightRequests();
+  const progress = createRunProgress({
+    quiet: options.json === true,
+    totalTrials: resolved.points.length * resolved.settings.trials,
+    trialSeconds: resolved.settings.warmupSeconds + resolved.settings.durationSeconds,
+    trials: resolved.settings.trials,
+  });
   let interrupted = false;
   const onSigint = (): void => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    if (interrupted) {
+      // The bar hides the cursor and turns off line wrap; stopping it gives the terminal both back.
+      progress.stop();
+      process.exit(EXIT_INTERRUPTED);
+    }
     interrupted = true;
     process.stderr.write(
       "\nmsq-harness: stopping; the partial report is written next (Ctrl-C again to quit at once).\n",
@@ -174,12 +184,6 @@ async function runScenario(
   process.on("SIGINT", onSigint);
 
   let mock: EmbeddedMock | undefined;
-  const progress = createRunProgress({
-    quiet: options.json === true,
-    totalTrials: resolved.points.length * resolved.settings.trials,
-    trialSeconds: resolved.settings.warmupSeconds + resolved.settings.durationSeconds,
-    trials: resolved.settings.trials,
-  });
   try {
     let target: BenchTarget;
     if (config.target !== undefined) {
