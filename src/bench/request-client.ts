@@ -78,7 +78,13 @@ export async function sendRequest(
       : outcome(endedAt, undefined, checked);
   } catch (error) {
     const endedAt = performance.now();
-    const classified = classifyTransportError(error, controller.signal, headersAt !== undefined, false);
+    const classified = classifyTransportError(
+      error,
+      controller.signal,
+      headersAt !== undefined,
+      false,
+      options.timeoutMs,
+    );
     if (classified === "aborted") return outcome(endedAt, undefined, undefined, true);
     return outcome(endedAt, classified, undefined);
   } finally {

@@ -38,6 +38,7 @@ export async function sendStreamingChat(
   let status: number | undefined;
   let bytesReceived = 0;
   let errorBody = "";
+  let contentType: string | undefined;
   let failure: RequestFailure | undefined;
 
   try {
@@ -52,9 +53,10 @@ export async function sendStreamingChat(
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       },
-      ({ statusCode }) => {
+      ({ statusCode, headers }) => {
         headersAt = performance.now();
         status = statusCode;
+        contentType = headerValue(headers["content-type"]);
         const ok = statusCode >= 200 && statusCode < 300;
         return new Writable({
           write(chunk: Buffer, _encoding, callback) {
@@ -78,13 +80,20 @@ export async function sendStreamingChat(
     );
     const endedAt = performance.now();
     failure = streamFailure(status, errorBody, accumulator, reader.end(endedAt).discardedData);
+    failure = withContentTypeNote(failure, contentType);
     return outcome(endedAt, failure, false);
   } catch (error) {
     const endedAt = performance.now();
     if (error instanceof SseBufferOverflowError) {
       return outcome(endedAt, { kind: "invalid-response", message: truncateMessage(error.message) }, false);
     }
-    const classified = classifyTransportError(error, controller.signal, headersAt !== undefined, true);
+    const classified = classifyTransportError(
+      error,
+      controller.signal,
+      headersAt !== undefined,
+      true,
+      options.timeoutMs,
+    );
     if (classified === "aborted") return outcome(endedAt, undefined, true);
     return outcome(endedAt, classified, false);
   } finally {
@@ -107,6 +116,29 @@ export async function sendStreamingChat(
       aborted,
     };
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+ * Prefixes the content type to the failure of a 2xx response that is not `text/event-stream`. Such
+ * a body is often a proxy's login or error page, and without the note it shows only as a stream
+ * without `[DONE]`.
+ */
+function withContentTypeNote(
+  failure: RequestFailure | undefined,
+  contentType: string | undefined,
+): RequestFailure | undefined {
+  if (failure === undefined || failure.kind === "http-status") return failure;
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType === "text/event-stream") return failure;
+  const received = contentType === undefined ? "no content-type" : `content-type "${contentType}"`;
+  return {
+    kind: failure.kind,
+    message: truncateMessage(`the 2xx response has ${received}, not text/event-stream: ${failure.message}`),
+  };
 }
 
 function streamFailure(

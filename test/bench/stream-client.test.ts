@@ -53,6 +53,10 @@ describe("sendStreamingChat", () => {
         { atMs: 0, text: 'data: {"choices":[{"delta":{"role":"assistant"}}]}\n\ndata: [DONE]\n\n' },
       ]),
       "POST /v1/slow": chatCompletionStream({ ttftMs: 2000, interTokenMs: 10, tokens: 3 }),
+      "POST /v1/html-page": (_request, response) => {
+        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        response.end("<html><body>Sign in</body></html>");
+      },
     });
     pool = new Pool(server.origin, { connections: 8 });
   });
@@ -123,6 +127,21 @@ describe("sendStreamingChat", () => {
     expect(outcome.failure?.kind).toBe(kind);
     expect(outcome.stream).toBeUndefined();
     expect(outcome.aborted).toBe(false);
+  });
+
+  test("names the timeout and its option", async () => {
+    const outcome = await send("never", chatBody(), 300);
+    expect(outcome.failure?.kind).toBe("timeout");
+    expect(outcome.failure?.message).toContain("300 ms (--timeout-ms)");
+    expect(outcome.failure?.message).not.toContain("msq-harness:");
+  });
+
+  test("names the content type of an HTML page", async () => {
+    const outcome = await send("html-page");
+    expect(outcome.failure?.kind).toBe("stream-incomplete");
+    expect(outcome.failure?.message).toMatch(
+      /^the 2xx response has content-type "text\/html; charset=utf-8", not text\/event-stream: /,
+    );
   });
 
   test("keeps the API key out of failure messages", async () => {
