@@ -154,8 +154,16 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   for (const [metric, value] of Object.entries(thresholdInput))
     thresholds[metric] = positive(value, file, `thresholds.${metric}`);
 
+  const name = root["name"] === undefined ? basename(file, ".yaml") : stringAt(root["name"], file, "name");
+  if (!SCENARIO_NAME.test(name)) {
+    throw new ConfigError(
+      `${file}: name must consist of letters, digits, ".", "_" and "-", and start with a letter or ` +
+        `digit, because it is part of the report file names; received ${JSON.stringify(name)}.`,
+    );
+  }
+
   return {
-    name: root["name"] === undefined ? basename(file, ".yaml") : stringAt(root["name"], file, "name"),
+    name,
     description: root["description"] === undefined ? "" : stringAt(root["description"], file, "description"),
     file,
     kind,
@@ -187,22 +195,39 @@ function parseLoad(input: Record<string, unknown>, file: string): ScenarioLoad {
         `${file}: load.sweep must be a non-empty list of numbers, received ${JSON.stringify(sweepInput)}.`,
       );
     }
-    sweep = sweepInput.map((value, index) => positive(value, file, `load.sweep[${index}]`));
+    sweep = sweepInput.map((value, index) =>
+      boundedNumber(value, file, `load.sweep[${index}]`, LIMITS.maxRate, "above"),
+    );
   }
   return {
     mode: oneOf(pick("mode"), ["closed", "open"] as const, file, "load.mode"),
     concurrency: boundedInteger(pick("concurrency"), file, "load.concurrency", LIMITS.maxConcurrency),
-    rate: positive(pick("rate"), file, "load.rate"),
+    rate: boundedNumber(pick("rate"), file, "load.rate", LIMITS.maxRate, "above"),
     arrival: oneOf(pick("arrival"), ["constant", "poisson"] as const, file, "load.arrival"),
     seed: boundedInteger(pick("seed"), file, "load.seed", 2 ** 31 - 1, 0),
     sweep,
-    warmupSeconds: nonNegative(pick("warmupSeconds"), file, "load.warmupSeconds"),
-    durationSeconds: positive(pick("durationSeconds"), file, "load.durationSeconds"),
+    warmupSeconds: boundedNumber(
+      pick("warmupSeconds"),
+      file,
+      "load.warmupSeconds",
+      LIMITS.maxDurationSeconds,
+      "from",
+    ),
+    durationSeconds: boundedNumber(
+      pick("durationSeconds"),
+      file,
+      "load.durationSeconds",
+      LIMITS.maxDurationSeconds,
+      "above",
+    ),
     maxRequests: boundedInteger(pick("maxRequests"), file, "load.maxRequests", LIMITS.maxRequests),
     trials: boundedInteger(pick("trials"), file, "load.trials", LIMITS.maxTrials),
     maxInFlight: boundedInteger(pick("maxInFlight"), file, "load.maxInFlight", LIMITS.maxConcurrency),
   };
 }
+
+/** Scenario names become part of report file names, so they cannot hold a path separator. */
+const SCENARIO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 const SCENARIO_KEYS = [
   "name",
@@ -268,10 +293,19 @@ function positive(value: unknown, file: string, field: string): number {
   return value;
 }
 
-function nonNegative(value: unknown, file: string, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+/** Checks a number against `LIMITS`: above 0 up to `max`, or from 0 up to `max`. */
+function boundedNumber(
+  value: unknown,
+  file: string,
+  field: string,
+  max: number,
+  lowerBound: "above" | "from",
+): number {
+  const tooLow = typeof value === "number" && (lowerBound === "above" ? value <= 0 : value < 0);
+  if (typeof value !== "number" || !Number.isFinite(value) || tooLow || value > max) {
+    const range = lowerBound === "above" ? `above 0 up to ${max}` : `from 0 up to ${max}`;
     throw new ConfigError(
-      `${file}: ${field} must be a number >= 0, received ${JSON.stringify(value) ?? "nothing"}.`,
+      `${file}: ${field} must be a number ${range}, received ${JSON.stringify(value) ?? "nothing"}.`,
     );
   }
   return value;

@@ -29,8 +29,34 @@ describe("scenario files", () => {
     [
       "zero duration",
       { ...minimal, load: { durationSeconds: 0 } },
-      /load.durationSeconds must be a number > 0/,
+      /load.durationSeconds must be a number above 0 up to 86400, received 0/,
     ],
+    [
+      "a duration over a day",
+      { ...minimal, load: { durationSeconds: 1e9 } },
+      /load.durationSeconds must be a number above 0 up to 86400, received 1000000000/,
+    ],
+    [
+      "negative warm-up",
+      { ...minimal, load: { warmupSeconds: -1 } },
+      /load.warmupSeconds must be a number from 0 up to 86400/,
+    ],
+    [
+      "a rate over the limit",
+      { ...minimal, load: { rate: 1e7 } },
+      /load.rate must be a number above 0 up to 1000000/,
+    ],
+    [
+      "a sweep rate over the limit",
+      { ...minimal, load: { sweep: [1, 1e7] } },
+      /load.sweep\[1\] must be a number above 0 up to 1000000/,
+    ],
+    [
+      "a name with a slash",
+      { ...minimal, name: "../../outside" },
+      /name must consist of letters, digits, ".", "_" and "-".*received "..\/..\/outside"/,
+    ],
+    ["a name with a space", { ...minimal, name: "a b" }, /name must consist of letters/],
     [
       "fractional trials",
       { ...minimal, load: { trials: 2.5 } },
