@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Vitest } from "vitest/node";
 import { ConfigError } from "../../src/config/config-error.ts";
@@ -13,7 +13,8 @@ import { loadSpec } from "../../src/spec/load-spec.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
 import { replayLedger } from "./replay-ledger.ts";
 import { createSuiteVitest } from "./start-suites.ts";
-import { REPOSITORY_ROOT, SUITES_CONFIG } from "./suite-paths.ts";
+import { requireMatchingSuites } from "./suite-filter.ts";
+import { SUITES_CONFIG } from "./suite-paths.ts";
 import { SUITE_MOCK_TIMING } from "./suite-mock-timing.ts";
 
 /** Label of the single target of a contract run, the top-level describe of every test. */
@@ -49,7 +50,10 @@ export async function runContractSuites(
 ): Promise<SuiteRunResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const started = performance.now();
-  mkdirSync(config.reportDir, { recursive: true });
+  // Everything that can fail on bad settings runs before the mock starts, because an open mock
+  // would keep the process alive after the error.
+  const spec = await loadSpec(config.specPath);
+  createReportDir(config.reportDir);
   const ledgerPath = join(config.reportDir, `.ledger-${config.runPrefix}.jsonl`);
 
   let mock: RunningMock | undefined;
@@ -74,7 +78,6 @@ export async function runContractSuites(
     "contract run started",
   );
 
-  const spec = await loadSpec(config.specPath);
   let interrupted = false;
   let vitest: Vitest | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -112,16 +115,8 @@ export async function runContractSuites(
       },
       onSignal,
     );
-    try {
-      await vitest.start([...options.filters]);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== "VITEST_FILES_NOT_FOUND") throw error;
-      await vitest.close();
-      throw new ConfigError(
-        `No suite file matches ${options.filters.map((filter) => JSON.stringify(filter)).join(", ")}. Give words from the ` +
-          `names of the files in suites/ (${suiteNames().join(", ")}), or no filter to run them all.`,
-      );
-    }
+    await requireMatchingSuites(vitest, options.filters);
+    await vitest.start([...options.filters]);
     const failedTests = vitest.state.getCountOfFailedTests();
     const errors = vitest.state.getUnhandledErrors().length;
     await vitest.close();
@@ -144,10 +139,15 @@ export async function runContractSuites(
   }
 }
 
-/** Names of the suite files, without `.contract.ts`. */
-function suiteNames(): string[] {
-  return readdirSync(join(REPOSITORY_ROOT, "suites"))
-    .filter((name) => name.endsWith(".contract.ts"))
-    .map((name) => name.slice(0, -".contract.ts".length))
-    .sort();
+/** Creates the report directory, or raises a ConfigError that names --report-dir. */
+function createReportDir(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      `Cannot create the report directory ${JSON.stringify(directory)} (${reason}). Give a writable directory ` +
+        'with option --report-dir, environment variable MSQ_REPORT_DIR or config file key "reportDir".',
+    );
+  }
 }

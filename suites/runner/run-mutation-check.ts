@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startVitest } from "vitest/node";
+import { createVitest } from "vitest/node";
 import { ConfigError } from "../../src/config/config-error.ts";
 import type { HarnessConfig } from "../../src/config/resolve-config.ts";
 import { ContractReporter } from "../../src/contract/contract-reporter.ts";
@@ -19,6 +19,7 @@ import { SEEDED_LEGACY_KEYS } from "../../src/mock/seeded-accounts.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { loadSpec } from "../../src/spec/load-spec.ts";
 import { SUITE_AREAS } from "../support/suite-areas.ts";
+import { requireMatchingSuites } from "./suite-filter.ts";
 import { SUITES_CONFIG } from "./suite-paths.ts";
 import { SUITE_MOCK_TIMING } from "./suite-mock-timing.ts";
 
@@ -59,7 +60,10 @@ export async function runMutationCheck(
     );
   }
   const started = performance.now();
-  const faults: FaultSummary[] = createFaultRegistry()
+  const registry = createFaultRegistry();
+  // Raises a ConfigError on an unknown name, which would otherwise leave no fault to run.
+  registry.activate(config.mockFaults, "--mock-fault (env MSQ_MOCK_FAULTS)");
+  const faults: FaultSummary[] = registry
     .list()
     .filter((fault) => config.mockFaults.length === 0 || config.mockFaults.includes(fault.name))
     .map((fault) => ({
@@ -99,9 +103,8 @@ export async function runMutationCheck(
     let recordsByRun: ReadonlyMap<string, readonly CheckRecord[]> = new Map();
     let failedTestsByRun: ReadonlyMap<string, number> = new Map();
     const workers = options.workers ?? Math.max(1, Math.min(4, availableParallelism()));
-    const vitest = await startVitest(
+    const vitest = await createVitest(
       "test",
-      [...options.filters],
       {
         config: SUITES_CONFIG,
         watch: false,
@@ -125,6 +128,8 @@ export async function runMutationCheck(
       {},
       { stdout: process.stdout, stderr: process.stderr },
     );
+    await requireMatchingSuites(vitest, options.filters);
+    await vitest.start([...options.filters]);
     const unhandled = vitest.state.getUnhandledErrors().length;
     await vitest.close();
 

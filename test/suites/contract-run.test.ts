@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -52,5 +52,57 @@ describe("msq-harness test", () => {
     const result = await runCli(["test", "--mock-fault", "no-such-fault"]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--mock-fault (env MSQ_MOCK_FAULTS): unknown fault "no-such-fault"');
+  });
+
+  test("unmatched filter keeps the last reports", { timeout: 60_000 }, async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), "msqh-nomatch-"));
+    writeFileSync(join(reportDir, "contract.md"), "## Contract report: failed\n");
+    const result = await runCli(["test", "no-such-suite", "--report-dir", reportDir]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('No suite file matches "no-such-suite".');
+    expect(readFileSync(join(reportDir, "contract.md"), "utf8")).toBe("## Contract report: failed\n");
+    expect(existsSync(join(reportDir, "contract.json"))).toBe(false);
+  });
+
+  test("exits 2 on a missing spec", { timeout: 60_000 }, async () => {
+    const result = await runCli(["test", "models", "--spec", "no-such-spec.yaml"], {}, 30_000);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("OpenAPI document not found:");
+  });
+
+  test("exits 2 when the report dir is a file", { timeout: 60_000 }, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "msqh-file-")), "reports");
+    writeFileSync(file, "");
+    const result = await runCli(["test", "models", "--report-dir", file], {}, 30_000);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Cannot create the report directory ${JSON.stringify(file)}`);
+  });
+});
+
+describe("msq-harness test --mutation", () => {
+  test("exits 2 on an unknown fault", { timeout: 60_000 }, async () => {
+    const result = await runCli(["test", "--mutation", "--mock-fault", "no-such-fault"], {}, 30_000);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--mock-fault (env MSQ_MOCK_FAULTS): unknown fault "no-such-fault"');
+  });
+
+  test("exits 2 on an unmatched filter", { timeout: 60_000 }, async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), "msqh-mutation-nomatch-"));
+    const result = await runCli(
+      [
+        "test",
+        "--mutation",
+        "no-such-suite",
+        "--mock-fault",
+        "models-owned-by-number",
+        "--report-dir",
+        reportDir,
+      ],
+      {},
+      30_000,
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('No suite file matches "no-such-suite".');
+    expect(existsSync(join(reportDir, "mutation.json"))).toBe(false);
   });
 });
