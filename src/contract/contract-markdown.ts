@@ -4,6 +4,9 @@ import type { ContractReport } from "./contract-report.ts";
 /** Maximum failure rows in the Markdown table; the JSON report keeps them all. */
 const MAX_FAILURE_ROWS = 50;
 
+/** Maximum rows of failed tests without a failing check; the JSON report keeps them all. */
+const MAX_FAILED_TEST_ROWS = 20;
+
 /**
  * Renders the contract report as GitHub-flavoured Markdown, short enough for
  * `$GITHUB_STEP_SUMMARY`: the verdict, coverage per family, the failures with their curl
@@ -12,8 +15,7 @@ const MAX_FAILURE_ROWS = 50;
 export function renderContractMarkdown(report: ContractReport): string {
   const { summary } = report;
   const lines: string[] = [];
-  const verdict = summary.totals.fail === 0 ? "passed" : "failed";
-  lines.push(`## Contract report: ${verdict}`, "");
+  lines.push(`## Contract report: ${report.verdict}`, "");
   lines.push(
     `Target: ${report.target.kind === "mock" ? "embedded mock" : cell(report.target.url)} · run prefix \`${report.runPrefix}\`` +
       `${report.readOnly ? " · read-only" : ""} · ${report.tests.passed} tests passed, ${report.tests.failed} failed, ` +
@@ -68,6 +70,28 @@ export function renderContractMarkdown(report: ContractReport): string {
         "",
       );
     }
+  }
+
+  if (report.failedWithoutCheck.length > 0) {
+    lines.push(
+      "### Failed tests without a check failure",
+      "",
+      "These tests failed before a check could judge the response, for example by timing out or on a " +
+        "response the suite could not read. The test output shows each error in full.",
+      "",
+      "| Test | Error |",
+      "| --- | --- |",
+    );
+    for (const test of report.failedWithoutCheck.slice(0, MAX_FAILED_TEST_ROWS)) {
+      lines.push(`| ${cell(test.name)} | ${cell(test.error)} |`);
+    }
+    if (report.failedWithoutCheck.length > MAX_FAILED_TEST_ROWS) {
+      lines.push(
+        "",
+        `${report.failedWithoutCheck.length - MAX_FAILED_TEST_ROWS} more failed tests are listed in contract.json.`,
+      );
+    }
+    lines.push("");
   }
 
   const skipped = summary.entries.filter((entry) => entry.outcome === "skip");

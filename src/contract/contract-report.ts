@@ -4,8 +4,23 @@ import { redactText } from "../log/redact.ts";
 import { renderContractMarkdown } from "./contract-markdown.ts";
 import type { ContractSummary } from "./contract-summary.ts";
 
+/**
+ * Outcome of the whole run: failed when a check or a test failed, interrupted when SIGINT or
+ * SIGTERM stopped it before every test ran.
+ */
+export type ContractVerdict = "passed" | "failed" | "interrupted";
+
+/** A test that failed without a failing check, such as one that timed out or threw. */
+export interface FailedTest {
+  /** Suite file and test name, joined by " > ". */
+  readonly name: string;
+  /** First line of the test's first error. */
+  readonly error: string;
+}
+
 /** Everything contract.json holds. */
 export interface ContractReport {
+  readonly verdict: ContractVerdict;
   readonly generatedAt: string;
   readonly target: { readonly kind: "mock" | "live"; readonly url: string };
   readonly runPrefix: string;
@@ -13,6 +28,8 @@ export interface ContractReport {
   readonly mockFaults: readonly string[];
   readonly durationMs: number;
   readonly tests: { readonly passed: number; readonly failed: number; readonly skipped: number };
+  /** Failed tests that recorded no failing check, so the check tables do not show them. */
+  readonly failedWithoutCheck: readonly FailedTest[];
   readonly summary: ContractSummary;
 }
 

@@ -1,8 +1,13 @@
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, TestModule, TestRunEndReason } from "vitest/node";
 import { loadSpec } from "../spec/load-spec.ts";
 import { listOperations } from "../spec/operations.ts";
 import type { CheckRecord } from "./contract-record.ts";
-import { writeContractReports, type ContractReport } from "./contract-report.ts";
+import {
+  writeContractReports,
+  type ContractReport,
+  type ContractVerdict,
+  type FailedTest,
+} from "./contract-report.ts";
 import { summarizeRecords } from "./contract-summary.ts";
 
 export interface ContractReporterOptions {
@@ -31,24 +36,36 @@ export class ContractReporter implements Reporter {
 
   constructor(private readonly options: ContractReporterOptions) {}
 
-  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+  async onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<unknown>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
     const byRun = new Map<string, CheckRecord[]>();
     const failedByRun = new Map<string, number>();
     const tests = { passed: 0, failed: 0, skipped: 0 };
+    const failedWithoutCheck: FailedTest[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
-        const state = test.result().state;
+        const result = test.result();
         // The top-level describe of every contract test is its target's label.
         const run = test.fullName.split(" > ")[0] ?? "";
-        if (state === "passed") tests.passed += 1;
-        else if (state === "failed") {
+        const records = test.meta().contract?.records ?? [];
+        if (result.state === "passed") tests.passed += 1;
+        else if (result.state === "failed") {
           tests.failed += 1;
           failedByRun.set(run, (failedByRun.get(run) ?? 0) + 1);
+          if (!records.some((record) => record.outcome === "fail")) {
+            failedWithoutCheck.push({
+              name: `${module.relativeModuleId} > ${test.fullName}`,
+              error: firstLine(result.errors[0]?.message ?? "no error message"),
+            });
+          }
         } else tests.skipped += 1;
-        for (const record of test.meta().contract?.records ?? []) {
-          const records = byRun.get(record.run) ?? [];
-          records.push(record);
-          byRun.set(record.run, records);
+        for (const record of records) {
+          const recordsOfRun = byRun.get(record.run) ?? [];
+          recordsOfRun.push(record);
+          byRun.set(record.run, recordsOfRun);
         }
       }
     }
@@ -61,7 +78,12 @@ export class ContractReporter implements Reporter {
       method,
       path,
     }));
+    const summary = summarizeRecords([...byRun.values()].flat(), operations);
+    let verdict: ContractVerdict = "passed";
+    if (summary.totals.fail > 0 || tests.failed > 0 || unhandledErrors.length > 0) verdict = "failed";
+    if (reason === "interrupted") verdict = "interrupted";
     const report: ContractReport = {
+      verdict,
       generatedAt: new Date().toISOString(),
       target: this.options.target,
       runPrefix: this.options.runPrefix,
@@ -69,9 +91,14 @@ export class ContractReporter implements Reporter {
       mockFaults: this.options.mockFaults,
       durationMs: Math.round(performance.now() - this.started),
       tests,
-      summary: summarizeRecords([...byRun.values()].flat(), operations),
+      failedWithoutCheck,
+      summary,
     };
     const paths = writeContractReports(this.options.reportDir, report);
     this.options.onReportsWritten?.(paths);
   }
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? "";
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { CheckRecord } from "../../src/contract/contract-record.ts";
+import { renderContractMarkdown } from "../../src/contract/contract-markdown.ts";
 import { writeContractReports, type ContractReport } from "../../src/contract/contract-report.ts";
 import { summarizeRecords } from "../../src/contract/contract-summary.ts";
 import { registerSecret } from "../../src/log/redact.ts";
@@ -119,6 +120,7 @@ describe("writeContractReports", () => {
     OPERATIONS,
   );
   const report: ContractReport = {
+    verdict: "failed",
     generatedAt: "2026-12-04T00:00:00.000Z",
     target: { kind: "live", url: "https://api.example.com" },
     runPrefix: "msqh-test",
@@ -126,6 +128,7 @@ describe("writeContractReports", () => {
     mockFaults: [],
     durationMs: 1200,
     tests: { passed: 0, failed: 1, skipped: 0 },
+    failedWithoutCheck: [],
     summary,
   };
   const directory = mkdtempSync(join(tmpdir(), "msqh-report-"));
@@ -166,5 +169,49 @@ describe("writeContractReports", () => {
       "utf8",
     );
     expect(text).toContain("a\\|b");
+  });
+});
+
+describe("renderContractMarkdown", () => {
+  const passing = summarizeRecords([record({})], OPERATIONS);
+  const base: ContractReport = {
+    verdict: "passed",
+    generatedAt: "2026-12-04T00:00:00.000Z",
+    target: { kind: "mock", url: "embedded mock" },
+    runPrefix: "msqh-test",
+    readOnly: false,
+    mockFaults: [],
+    durationMs: 1200,
+    tests: { passed: 1, failed: 0, skipped: 0 },
+    failedWithoutCheck: [],
+    summary: passing,
+  };
+
+  test.each([["passed"], ["failed"], ["interrupted"]] as const)("heading names verdict %s", (verdict) => {
+    expect(renderContractMarkdown({ ...base, verdict }).split("\n")[0]).toBe(
+      `## Contract report: ${verdict}`,
+    );
+  });
+
+  test("lists tests that failed without a check", () => {
+    const markdown = renderContractMarkdown({
+      ...base,
+      verdict: "failed",
+      tests: { passed: 0, failed: 1, skipped: 0 },
+      failedWithoutCheck: [
+        {
+          name: "suites/models.contract.ts > contract > models > lists",
+          error: "Test timed out in 60000ms.",
+        },
+      ],
+    });
+    expect(markdown).toContain("### Failed tests without a check failure");
+    expect(markdown).toContain(
+      "| suites/models.contract.ts > contract > models > lists | Test timed out in 60000ms. |",
+    );
+  });
+
+  test("omits the failed-test section when there is none", () => {
+    expect(renderContractMarkdown(base)).not.toContain("### Failed tests without a check failure");
   });
 });

@@ -85,5 +85,7 @@ describe("interrupted run", () => {
     expect(output).toContain("SIGINT: stopping the suites and deleting the resources this run created...");
     expect(await prefixedResources()).toEqual([]);
     expect(readdirSync(reportDir).filter((name) => name.startsWith(".ledger-"))).toEqual([]);
+    const markdown = readFileSync(join(reportDir, "contract.md"), "utf8");
+    expect(markdown.split("\n")[0]).toBe("## Contract report: interrupted");
   });
 });
