@@ -50,7 +50,14 @@ export async function findTypesDrift(
   outputPath: string = GENERATED_TYPES_PATH,
 ): Promise<TypesDrift | undefined> {
   const generated = (await generateTypes(specPath)).split("\n");
-  const committed = (await readFile(outputPath, "utf8").catch(() => "")).split("\n");
+  const committedText = await readFile(outputPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (committedText === undefined) {
+    return { line: 1, committed: "(file not found)", generated: generated[0] ?? "(end of file)" };
+  }
+  const committed = committedText.split("\n");
   const length = Math.max(generated.length, committed.length);
   for (let index = 0; index < length; index += 1) {
     if (generated[index] !== committed[index]) {

@@ -63,10 +63,22 @@ async function loadUncached(specPath: string): Promise<LoadedSpec> {
   const locator = new SourceLocator(specPath);
 
   const config = await createConfig({});
-  const result = await bundle({ ref: specPath, config, componentRenamingConflicts: "error" });
-  const bundleProblems = result.problems
-    .filter((problem) => problem.severity === "error")
-    .map((problem) => fromBundlerProblem(problem, specPath, locator));
+  let result: Awaited<ReturnType<typeof bundle>>;
+  try {
+    result = await bundle({ ref: specPath, config, componentRenamingConflicts: "error" });
+  } catch (error) {
+    // The bundler throws instead of reporting a problem when the root is not a YAML or JSON
+    // object, such as an empty file.
+    const message =
+      `Failed to bundle the document: ${(error as Error).message}. ` +
+      'The root document must be a YAML or JSON object with an "openapi" field';
+    throw new SpecLoadError(specPath, [located(specPath, "", locator, message, "bundler")]);
+  }
+  const bundleProblems = uniqueProblems(
+    result.problems
+      .filter((problem) => problem.severity === "error")
+      .map((problem) => fromBundlerProblem(problem, specPath, locator)),
+  );
   if (bundleProblems.length > 0) throw new SpecLoadError(specPath, bundleProblems);
 
   const document = result.bundle.parsed as OpenApiDocument;
@@ -77,6 +89,20 @@ async function loadUncached(specPath: string): Promise<LoadedSpec> {
   ];
   if (problems.length > 0) throw new SpecLoadError(specPath, problems);
   return { specPath, document, locator };
+}
+
+/**
+ * Drops repeated problems. The bundler reports a file that fails to parse once for every `$ref`
+ * into it, with the same file, pointer and message each time.
+ */
+function uniqueProblems(problems: readonly SpecProblem[]): SpecProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.file}\u0000${problem.pointer}\u0000${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function fromBundlerProblem(

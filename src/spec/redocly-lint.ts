@@ -1,7 +1,9 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ConfigError } from "../config/config-error.ts";
 import { parsePointer, toPointer } from "./json-pointer.ts";
 import { SourceLocator } from "./source-locator.ts";
 import type { SpecProblem } from "./spec-problem.ts";
@@ -17,6 +19,12 @@ export interface RedoclyLintOptions {
   timeoutMs?: number;
 }
 
+interface RedoclyRun {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error: Error | null;
+}
+
 interface RedoclyProblem {
   ruleId: string;
   severity: "error" | "warn";
@@ -26,8 +34,10 @@ interface RedoclyProblem {
 
 /**
  * Runs `redocly lint` from the installed @redocly/cli as a child process and returns its problems.
- * Telemetry and update checks are turned off, so the run makes no network requests.
- * Throws when the CLI cannot run, times out or prints no JSON report.
+ * Telemetry and update checks are turned off, so the run makes no network requests. A run that
+ * ends without a JSON report, such as on a document Redocly cannot read, returns one problem
+ * with Redocly's error output.
+ * @throws ConfigError when the configuration file is missing or the run exceeds `timeoutMs`.
  */
 export async function runRedoclyLint(
   specPath: string,
@@ -35,7 +45,14 @@ export async function runRedoclyLint(
 ): Promise<SpecProblem[]> {
   const configPath = resolve(options.configPath ?? REDOCLY_CONFIG_PATH);
   const timeoutMs = options.timeoutMs ?? REDOCLY_TIMEOUT_MS;
+  if (!existsSync(configPath)) {
+    throw new ConfigError(
+      `Redocly configuration not found: ${configPath} (option --config). Pass the path of a ` +
+        "redocly.yaml, or omit --config to use redocly.yaml at the repository root.",
+    );
+  }
   const cwd = dirname(configPath);
+  const command = `npx redocly lint ${resolve(specPath)} --config ${configPath}`;
   const cli = join(
     dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")),
     "bin",
@@ -52,7 +69,7 @@ export async function runRedoclyLint(
     "--max-problems",
     "10000",
   ];
-  const stdout = await new Promise<string>((resolvePromise, reject) => {
+  const run = await new Promise<RedoclyRun>((resolvePromise, reject) => {
     execFile(
       process.execPath,
       args,
@@ -68,27 +85,34 @@ export async function runRedoclyLint(
         },
       },
       (error, out, err) => {
-        // Exit code 1 means "problems found"; the JSON report is on stdout either way.
-        if (error !== null && (error.killed || out.trim() === "")) {
-          const reason = error.killed
-            ? `timed out after ${timeoutMs} ms`
-            : `failed: ${err.trim() || error.message}`;
+        if (error?.killed === true) {
           reject(
-            new Error(
-              `redocly lint ${reason}. Run \`npx redocly lint --config ${configPath}\` to see its output.`,
+            new ConfigError(
+              `redocly lint did not finish within ${timeoutMs} ms (option --timeout). Raise --timeout, ` +
+                `or run \`${command}\` to see where it stops.`,
             ),
           );
           return;
         }
-        resolvePromise(out);
+        // Exit code 1 means "problems found"; the JSON report is on stdout either way.
+        resolvePromise({ stdout: out, stderr: err, error });
       },
     );
   });
   let report: { problems?: RedoclyProblem[] };
   try {
-    report = JSON.parse(stdout) as { problems?: RedoclyProblem[] };
+    report = JSON.parse(run.stdout) as { problems?: RedoclyProblem[] };
   } catch {
-    throw new Error(`redocly lint printed no JSON report; its output starts with: ${stdout.slice(0, 200)}`);
+    const output = redoclyMessage(run.stderr) || run.stdout.trim() || (run.error?.message ?? "no output");
+    return [
+      {
+        file: resolve(specPath),
+        pointer: "",
+        message: `redocly lint ended without a report: ${output}. Run \`${command}\` to see its full output`,
+        rule: "redocly",
+        severity: "error",
+      },
+    ];
   }
   const locator = new SourceLocator(resolve(specPath));
   return (report.problems ?? []).map((problem) => {
@@ -105,4 +129,17 @@ export async function runRedoclyLint(
       severity: problem.severity === "warn" ? "warning" : "error",
     };
   });
+}
+
+/**
+ * Returns Redocly's error output without its framed notices (such as the Node.js 20 deprecation
+ * box of @redocly/cli 2.x), joined into one line.
+ */
+function redoclyMessage(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !/[║╔╚═]/.test(line))
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("validating "))
+    .join(" ");
 }

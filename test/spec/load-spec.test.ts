@@ -1,4 +1,7 @@
-import { describe, expect, test } from "vitest";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { loadSpec } from "../../src/spec/load-spec.ts";
 import { SpecLoadError } from "../../src/spec/spec-load-error.ts";
@@ -74,5 +77,44 @@ describe("loadSpec", () => {
 
   test("missing file is a configuration error", async () => {
     await expect(loadSpec(fixtureSpec("does-not-exist"))).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  describe("with a damaged copy of a fixture", () => {
+    const directory = mkdtempSync(join(tmpdir(), "msq-load-spec-"));
+
+    afterAll(() => {
+      rmSync(directory, { recursive: true, force: true });
+    });
+
+    /** Copies the valid fixture to a new folder, applies `damage` to it and returns its root path. */
+    function damagedCopy(name: string, damage: (root: string) => void): string {
+      const root = join(directory, name, "openapi.yaml");
+      cpSync(dirname(fixtureSpec("valid")), dirname(root), { recursive: true });
+      damage(root);
+      return root;
+    }
+
+    async function loadProblems(root: string): Promise<SpecProblem[]> {
+      const error = await loadSpec(root).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SpecLoadError);
+      return [...(error as SpecLoadError).problems];
+    }
+
+    test("an empty root is a load problem", async () => {
+      const root = damagedCopy("empty", (path) => writeFileSync(path, ""));
+      const problems = await loadProblems(root);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.file).toBe(root);
+      expect(problems[0]?.message).toMatch(/^Failed to bundle the document: .*"openapi" field$/);
+    });
+
+    test("a file that fails to parse is reported once", async () => {
+      const root = damagedCopy("unparsable", (path) =>
+        appendFileSync(join(dirname(path), "paths/widgets.yaml"), "  broken: [unclosed\n"),
+      );
+      const problems = await loadProblems(root);
+      const parseFailures = problems.filter((problem) => problem.message.startsWith("Failed to parse"));
+      expect(parseFailures).toHaveLength(1);
+    });
   });
 });

@@ -3,16 +3,23 @@ import { main } from "../../src/cli/main.ts";
 import type { CoverageReport } from "../../src/spec/coverage.ts";
 import { fixtureSpec } from "./fixture-paths.ts";
 
-/** Runs the CLI in-process and returns its exit code and what it wrote to stdout. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string }> {
+/** Runs the CLI in-process and returns its exit code and what it wrote to stdout and stderr. */
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
+  let stderr = "";
+  const decode = (chunk: string | Uint8Array): string =>
+    typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+    stdout += decode(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += decode(chunk);
     return true;
   });
   const code = await main(["node", "msq-harness", ...args]);
   vi.restoreAllMocks();
-  return { code, stdout };
+  return { code, stdout, stderr };
 }
 
 afterEach(() => {
@@ -74,6 +81,51 @@ describe("msq-harness spec", () => {
     );
     expect(code).toBe(1);
     expect(stdout).toContain("differs from the spec at line 1");
+  });
+
+  test.each([["coverage"], ["generate", "--check"]])(
+    "%s lists the problems of a broken spec",
+    async (...command) => {
+      const { code, stderr } = await run("spec", ...command, "--spec", fixtureSpec("broken-ref"));
+      expect(code).toBe(1);
+      expect(stderr).toContain("msq-harness: Invalid OpenAPI document");
+      expect(stderr).toContain("test/fixtures/spec/broken-ref/paths/items.yaml:10");
+      expect(stderr).not.toContain("    at ");
+    },
+  );
+
+  test("lint names a missing Redocly config", async () => {
+    const { code, stderr } = await run(
+      "spec",
+      "lint",
+      "--spec",
+      fixtureSpec("valid"),
+      "--config",
+      "missing/redocly.yaml",
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("Redocly configuration not found:");
+    expect(stderr).toContain("missing/redocly.yaml (option --config)");
+  });
+
+  test("lint names the timeout it exceeded", async () => {
+    const { code, stderr } = await run("spec", "lint", "--spec", fixtureSpec("valid"), "--timeout", "1");
+    expect(code).toBe(2);
+    expect(stderr).toContain("redocly lint did not finish within 1 ms (option --timeout)");
+  });
+
+  test("generate --check names a missing output", async () => {
+    const { code, stdout } = await run(
+      "spec",
+      "generate",
+      "--check",
+      "--spec",
+      fixtureSpec("valid"),
+      "--out",
+      fixtureSpec("no-such-fixture"),
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain('committed "(file not found)"');
   });
 
   test("unknown spec file is a configuration error", async () => {

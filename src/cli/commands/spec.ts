@@ -6,6 +6,7 @@ import { DEFAULT_SPEC_PATH } from "../../config/default-spec-path.ts";
 import { findTypesDrift, GENERATED_TYPES_PATH, writeGeneratedTypes } from "../../spec/generate-types.ts";
 import { checkSpec, loadSpec } from "../../spec/load-spec.ts";
 import { REDOCLY_CONFIG_PATH, REDOCLY_TIMEOUT_MS, runRedoclyLint } from "../../spec/redocly-lint.ts";
+import { SpecLoadError } from "../../spec/spec-load-error.ts";
 import { formatSpecProblem, type SpecProblem } from "../../spec/spec-problem.ts";
 import { checkSseResponses } from "../../spec/sse-rules.ts";
 import { checkSchemasStrict } from "../../validation/strict-schema-check.ts";
@@ -25,13 +26,15 @@ export function registerSpecCommands(program: Command): void {
     )
     .option("--spec <file>", "root OpenAPI document", DEFAULT_SPEC_PATH)
     .option("--json", "print the report as JSON, with one entry per operation")
-    .action(async (options: { spec: string; json?: boolean }) => {
-      const { document } = await loadSpec(options.spec);
-      const report = computeCoverage(document);
-      process.stdout.write(
-        options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatCoverageTable(report),
-      );
-    });
+    .action(async (options: { spec: string; json?: boolean }) =>
+      reportSpecLoadErrors(async () => {
+        const { document } = await loadSpec(options.spec);
+        const report = computeCoverage(document);
+        process.stdout.write(
+          options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatCoverageTable(report),
+        );
+      }),
+    );
 
   spec
     .command("lint")
@@ -63,24 +66,43 @@ export function registerSpecCommands(program: Command): void {
     .option("--spec <file>", "root OpenAPI document", DEFAULT_SPEC_PATH)
     .option("--out <file>", "output file", GENERATED_TYPES_PATH)
     .option("--check", "write nothing; exit 1 when the output file differs from what the spec generates")
-    .action(async (options: { spec: string; out: string; check?: boolean }) => {
-      if (options.check !== true) {
-        const written = await writeGeneratedTypes(options.spec, options.out);
-        process.stdout.write(`Wrote ${relative(process.cwd(), written)}\n`);
-        return;
-      }
-      const drift = await findTypesDrift(options.spec, options.out);
-      if (drift === undefined) {
-        process.stdout.write(`${relative(process.cwd(), options.out)} matches the spec\n`);
-        return;
-      }
-      process.stdout.write(
-        `${relative(process.cwd(), options.out)} differs from the spec at line ${drift.line}: ` +
-          `committed ${JSON.stringify(drift.committed)}, generated ${JSON.stringify(drift.generated)}. ` +
-          "Run `npm run generate` and commit the result.\n",
-      );
-      process.exitCode = EXIT_FAILED;
-    });
+    .action(async (options: { spec: string; out: string; check?: boolean }) =>
+      reportSpecLoadErrors(() => generate(options)),
+    );
+}
+
+/**
+ * Runs `action`, and prints a `SpecLoadError` (every problem with its file, pointer and line) as
+ * the failure of the command, with exit code 1 as `spec lint` uses for the same problems.
+ */
+async function reportSpecLoadErrors(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (!(error instanceof SpecLoadError)) throw error;
+    process.stderr.write(`msq-harness: ${error.message}\n`);
+    process.exitCode = EXIT_FAILED;
+  }
+}
+
+/** Writes the generated types, or with `check` compares them with the output file. */
+async function generate(options: { spec: string; out: string; check?: boolean }): Promise<void> {
+  if (options.check !== true) {
+    const written = await writeGeneratedTypes(options.spec, options.out);
+    process.stdout.write(`Wrote ${relative(process.cwd(), written)}\n`);
+    return;
+  }
+  const drift = await findTypesDrift(options.spec, options.out);
+  if (drift === undefined) {
+    process.stdout.write(`${relative(process.cwd(), options.out)} matches the spec\n`);
+    return;
+  }
+  process.stdout.write(
+    `${relative(process.cwd(), options.out)} differs from the spec at line ${drift.line}: ` +
+      `committed ${JSON.stringify(drift.committed)}, generated ${JSON.stringify(drift.generated)}. ` +
+      "Run `npm run generate` and commit the result.\n",
+  );
+  process.exitCode = EXIT_FAILED;
 }
 
 /**
