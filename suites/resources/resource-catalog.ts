@@ -104,7 +104,14 @@ export const RESOURCE_CATALOG: readonly ResourceKind[] = [
   {
     kind: "MCP server",
     listOperationId: "listMcpServers",
-    listed: (body) => pairs(arrayField(body, "servers"), "name", "name"),
+    // An uninstalled external server stays listed with installed: false, and the API documents no
+    // operation that removes it, so only installed servers count as left to delete.
+    listed: (body) =>
+      pairs(
+        arrayField(body, "servers").filter((server) => field(server, "installed") !== false),
+        "name",
+        "name",
+      ),
     deleteRequest: ({ id }) => ({ operationId: "uninstallMcpServer", params: { name: id } }),
   },
 ];

@@ -8,13 +8,17 @@ import { RESOURCE_CATALOG } from "../resources/resource-catalog.ts";
 import { AccountClient } from "../support/account-client.ts";
 import { replayLedger } from "./replay-ledger.ts";
 
-/** Result of cleanup for one resource. */
+/** Result of cleanup for one resource, or for a list of one kind that could not be read. */
 export interface CleanupOutcome {
   readonly account: TargetAccount["label"];
   readonly kind: string;
+  /** Name of the resource; empty for list-failed. */
   readonly name: string;
-  /** deleted, would-delete (dry run), or failed with the status received. */
-  readonly result: "deleted" | "would-delete" | "failed";
+  /**
+   * deleted, would-delete (dry run), failed with the status received, or list-failed when the
+   * list operation of the kind returned no readable 200, so its resources may remain.
+   */
+  readonly result: "deleted" | "would-delete" | "failed" | "list-failed";
   readonly detail: string;
 }
 
@@ -54,8 +58,16 @@ export async function cleanupByPrefix(
       });
       for (const kind of RESOURCE_CATALOG) {
         const list = await client.call(kind.listOperationId);
+        const status = list.exchange.response?.status;
         const body = responseJson(list.exchange);
-        if (list.exchange.response?.status !== 200 || !body.ok) continue;
+        if (status !== 200 || !body.ok) {
+          let detail = `${kind.listOperationId}: status ${status}`;
+          if (status === undefined)
+            detail = `${kind.listOperationId}: ${list.exchange.error?.message ?? "no response"}`;
+          else if (status === 200 && !body.ok) detail = `${kind.listOperationId}: the body is not JSON`;
+          outcomes.push({ account: account.label, kind: kind.kind, name: "", result: "list-failed", detail });
+          continue;
+        }
         for (const resource of kind
           .listed(body.value)
           .filter((item) => item.name.startsWith(options.prefix))) {

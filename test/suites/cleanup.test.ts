@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { runCli } from "./run-cli.ts";
@@ -31,6 +33,18 @@ beforeAll(async () => {
   for (const name of [`${PREFIX}-voice-1`, `${PREFIX}-voice-2`, "kept-voice"]) {
     await call("POST", "/v1/core/add/voice", { name, providerKey: "openai", voiceId: "alloy" });
   }
+  const registered = await call("POST", "/v1/mcp/external-servers", {
+    name: `${PREFIX}-mcp`,
+    displayName: "Cleanup test server",
+    description: "Registered and never installed",
+    url: "http://127.0.0.1:9/mcp",
+    authMode: "none",
+    catalogProvider: "manual",
+    secretFields: [],
+    enabled: true,
+  });
+  if (registered.status !== 200)
+    throw new Error(`MCP server registration failed: ${JSON.stringify(registered)}`);
   await call("POST", "/v1/core/add/provider", {
     providerKey: `${PREFIX}-prov`,
     url: "http://127.0.0.1:9/v1",
@@ -61,6 +75,39 @@ describe("msq-harness cleanup", () => {
     const names = await voiceNames();
     expect(names).not.toContain(`${PREFIX}-voice-1`);
     expect(names).toContain("kept-voice");
+  });
+
+  test("skips an uninstalled MCP server", { timeout: 60_000 }, async () => {
+    const result = await runCli(["cleanup", "--prefix", PREFIX, "--dry-run", "--target", mock.baseUrl], {
+      MSQ_API_KEY: key,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain(`${PREFIX}-mcp`);
+  });
+
+  test("exits 1 when a list fails", { timeout: 60_000 }, async () => {
+    const failing = createServer((_request, response) => {
+      response.writeHead(500, { "content-type": "application/json" });
+      response.end('{"success":false,"message":"internal error"}');
+    });
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+    const { port } = failing.address() as AddressInfo;
+    try {
+      const result = await runCli(
+        ["cleanup", "--prefix", PREFIX, "--target", `http://127.0.0.1:${port}/v1`],
+        {
+          MSQ_API_KEY: key,
+        },
+      );
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(result.stdout).toContain("list-failed  primary   webhook          (listWebhooks: status 500)");
+      expect(result.stdout).toContain(
+        `Nothing matched ${PREFIX} on http://127.0.0.1:${port}; 11 lists could not be read`,
+      );
+    } finally {
+      failing.closeAllConnections();
+      await new Promise((resolve) => failing.close(resolve));
+    }
   });
 
   test("rejects a short prefix", { timeout: 60_000 }, async () => {

@@ -47,16 +47,23 @@ export function registerCleanupCommand(program: Command): void {
       reportDir: config.reportDir,
     });
     for (const outcome of outcomes) {
-      const detail = outcome.detail === "" ? "" : ` (${outcome.detail})`;
-      process.stdout.write(
-        `${outcome.result.padEnd(12)} ${outcome.account.padEnd(9)} ${outcome.kind.padEnd(16)} ${redactText(outcome.name)}${detail}\n`,
-      );
+      const subject = [outcome.name, outcome.detail === "" ? "" : `(${outcome.detail})`]
+        .filter((part) => part !== "")
+        .join(" ");
+      const line = `${outcome.result.padEnd(12)} ${outcome.account.padEnd(9)} ${outcome.kind.padEnd(16)} ${subject}`;
+      process.stdout.write(`${redactText(line)}\n`);
     }
+    const matched = outcomes.filter((outcome) => outcome.result !== "list-failed").length;
     const failed = outcomes.filter((outcome) => outcome.result === "failed").length;
-    process.stdout.write(
-      `${outcomes.length === 0 ? "Nothing" : outcomes.length} matched ${prefix} on ${redactText(target.root)}` +
-        `${failed > 0 ? `; ${failed} could not be deleted` : ""}.\n`,
-    );
-    process.exitCode = failed > 0 ? 1 : 0;
+    const unlisted = outcomes.filter((outcome) => outcome.result === "list-failed").length;
+    let summary = `${matched === 0 ? "Nothing" : matched} matched ${prefix} on ${redactText(target.root)}`;
+    if (failed > 0) summary += `; ${failed} could not be deleted`;
+    if (unlisted > 0) {
+      summary +=
+        `; ${unlisted} lists could not be read, so resources of those kinds may remain. Check that the ` +
+        "target and its keys are right and that it answers within --timeout-ms, then run cleanup again";
+    }
+    process.stdout.write(`${summary}.\n`);
+    process.exitCode = failed > 0 || unlisted > 0 ? 1 : 0;
   });
 }
