@@ -40,7 +40,7 @@ export interface RunningMock {
 
 /**
  * Starts the mock deployment on a `node:http` server bound to a loopback address.
- * @throws ConfigError for a non-loopback host, an invalid port or an unknown fault name.
+ * @throws ConfigError for a non-loopback host, an invalid or busy port or an unknown fault name.
  */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
@@ -105,11 +105,31 @@ function checkLoopbackHost(host: string): void {
   }
 }
 
+/** Error codes of listen() that a different host or port fixes, with the reason in words. */
+const LISTEN_PROBLEMS: Readonly<Record<string, string>> = {
+  EADDRINUSE: "is already in use",
+  EACCES: "needs privileges this process lacks",
+  EADDRNOTAVAIL: "is not available on this machine",
+};
+
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const problem = error.code === undefined ? undefined : LISTEN_PROBLEMS[error.code];
+      if (problem === undefined) {
+        reject(error);
+        return;
+      }
+      reject(
+        new ConfigError(
+          `Cannot start the mock: ${host} port ${port} ${problem} (${error.code}). Stop the program that ` +
+            "listens there, or pick another port (option --port of msq-harness mock; 0 picks a free port).",
+        ),
+      );
+    };
+    server.once("error", onError);
     server.listen(port, host === "[::1]" ? "::1" : host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve();
     });
   });

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { EXIT_CONFIG, EXIT_OK, main } from "../../src/cli/main.ts";
@@ -42,6 +44,21 @@ describe("msq-harness mock", () => {
     const output = captureOutput();
     expect(await main(["node", "msq-harness", "mock", "--host", "0.0.0.0"])).toBe(EXIT_CONFIG);
     expect(output.stderr()).toMatch(/loopback address/);
+  });
+
+  test("busy port is a configuration error", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const output = captureOutput();
+      expect(await main(["node", "msq-harness", "mock", "--port", String(port)])).toBe(EXIT_CONFIG);
+      expect(output.stderr()).toContain(
+        `Cannot start the mock: 127.0.0.1 port ${port} is already in use (EADDRINUSE).`,
+      );
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   test("serves until SIGTERM", async () => {
