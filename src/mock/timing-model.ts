@@ -1,3 +1,4 @@
+import { closest, distance } from "fastest-levenshtein";
 import { ConfigError } from "../config/config-error.ts";
 
 /**
@@ -69,13 +70,23 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     throw new ConfigError(`${source}: the timing model must be a JSON object, received ${describe(value)}.`);
   }
   const input = value as Record<string, unknown>;
-  const latencyInput = optionalObject(input["latencyMs"], `${source}: latencyMs`);
+  checkKeys(input, TIMING_KEYS, source, "");
+  const latencyInput = optionalObject(
+    input["latencyMs"],
+    `${source}: latencyMs`,
+    'of milliseconds by operationId, with "default" for the rest, such as {"default": 5}',
+  );
   const latencyMs: Record<string, number> & { default: number } = { default: 0 };
   for (const [operationId, delay] of Object.entries(latencyInput)) {
     latencyMs[operationId] = nonNegative(delay, `${source}: latencyMs.${operationId}`);
   }
 
-  const chatInput = optionalObject(input["chat"], `${source}: chat`);
+  const chatInput = optionalObject(
+    input["chat"],
+    `${source}: chat`,
+    'such as {"ttftMs": 150, "interTokenMs": 20}',
+  );
+  checkKeys(chatInput, CHAT_TIMING_KEYS, source, "chat.");
   const defaults = ZERO_TIMING.chat;
   const chat: ChatTiming = {
     ttftMs: nonNegative(chatInput["ttftMs"] ?? defaults.ttftMs, `${source}: chat.ttftMs`),
@@ -101,7 +112,12 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
   }
   const model: TimingModel = { latencyMs, chat, ...heartbeats };
   if (input["jitter"] === undefined) return withEmbeddingTiming(model, input["embedding"], source);
-  const jitterInput = optionalObject(input["jitter"], `${source}: jitter`);
+  const jitterInput = optionalObject(
+    input["jitter"],
+    `${source}: jitter`,
+    'such as {"ratio": 0.1, "seed": 1}',
+  );
+  checkKeys(jitterInput, ["ratio", "seed"], source, "jitter.");
   const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
   if (ratio >= 1) {
     throw new ConfigError(
@@ -114,17 +130,47 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
 
 function withEmbeddingTiming(model: TimingModel, value: unknown, source: string): TimingModel {
   if (value === undefined) return model;
-  const embeddingInput = optionalObject(value, `${source}: embedding`);
+  const embeddingInput = optionalObject(value, `${source}: embedding`, 'such as {"batchMs": 300}');
+  checkKeys(embeddingInput, ["batchMs"], source, "embedding.");
   return {
     ...model,
     embedding: { batchMs: nonNegative(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) },
   };
 }
 
-function optionalObject(value: unknown, name: string): Record<string, unknown> {
+/** Fields of a timing model; `parseTimingModel` rejects any other, such as a misspelt one. */
+const TIMING_KEYS = [
+  "latencyMs",
+  "chat",
+  "embedding",
+  "jitter",
+  "workflowHeartbeatMs",
+  "factoryHeartbeatMs",
+  "videoHeartbeatMs",
+] as const;
+
+const CHAT_TIMING_KEYS = ["ttftMs", "interTokenMs", "tokensPerChunk", "outputTokens"] as const;
+
+function checkKeys(
+  input: Record<string, unknown>,
+  allowed: readonly string[],
+  source: string,
+  prefix: string,
+): void {
+  for (const key of Object.keys(input)) {
+    if (allowed.includes(key)) continue;
+    const suggestion = closest(key, [...allowed]);
+    const hint = distance(key, suggestion) <= 3 ? ` Did you mean ${prefix}${suggestion}?` : "";
+    const known = allowed.map((name) => `${prefix}${name}`).join(", ");
+    throw new ConfigError(`${source}: unknown field ${prefix}${key}.${hint} Known fields: ${known}.`);
+  }
+}
+
+/** Returns `value` as an object, `{}` when undefined; `shape` describes the expected object in the error. */
+function optionalObject(value: unknown, name: string, shape: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${name} must be an object, received ${describe(value)}.`);
+    throw new ConfigError(`${name} must be an object ${shape}, received ${describe(value)}.`);
   }
   return value as Record<string, unknown>;
 }

@@ -198,3 +198,29 @@ describe("TimingPlanner", () => {
     expect(new TimingPlanner(timing).isZero).toBe(false);
   });
 });
+
+describe("parseTimingModel", () => {
+  test.each([
+    [
+      "misspelt top-level field",
+      { latncyMs: { default: 5 } },
+      "t: unknown field latncyMs. Did you mean latencyMs?",
+    ],
+    ["misspelt chat field", { chat: { ttft: 5 } }, "t: unknown field chat.ttft. Did you mean chat.ttftMs?"],
+    ["unknown jitter field", { jitter: { ratio: 0.1, spread: 2 } }, "t: unknown field jitter.spread."],
+    ["unknown embedding field", { embedding: { batch: 2 } }, "t: unknown field embedding.batch."],
+    [
+      "latency given as a number",
+      { latencyMs: 5 },
+      't: latencyMs must be an object of milliseconds by operationId, with "default" for the rest, such as {"default": 5}, received 5.',
+    ],
+  ])("rejects a %s", (_case, input, message) => {
+    expect(() => parseTimingModel(input, "t")).toThrow(message);
+  });
+
+  test("lists the known fields", () => {
+    expect(() => parseTimingModel({ speed: 2 }, "t")).toThrow(
+      "Known fields: latencyMs, chat, embedding, jitter, workflowHeartbeatMs, factoryHeartbeatMs, videoHeartbeatMs.",
+    );
+  });
+});

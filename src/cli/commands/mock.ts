@@ -33,7 +33,8 @@ export function registerMockCommand(program: Command): void {
     )
     .option(
       "--timing <file>",
-      "JSON timing model: latencyMs, chat.ttftMs, chat.interTokenMs, ... (default: no delays)",
+      "JSON timing model, durations in ms: latencyMs by operationId, chat.ttftMs, chat.interTokenMs, " +
+        "...; fields in src/mock/README.md (default: no delays)",
     )
     .option("--list-faults", "print every fault with the rule it breaks, then exit")
     .action(async (options: MockCommandOptions) => {
