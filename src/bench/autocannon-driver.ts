@@ -47,7 +47,7 @@ export async function runAutocannonTrial(options: AutocannonTrialOptions): Promi
     options.onOutcome?.(outcome);
   };
   const counters = options.inFlight.stopped
-    ? { non2xx: 0, errors: 0, timeouts: 0, resets: 0 }
+    ? { non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 0 }
     : await runInstance(options, connections, options.durationMs, options.maxRequests, record, measureStart);
   return { ...recorder.finish(startedAtIso, performance.now()), autocannon: counters };
 }
@@ -60,6 +60,8 @@ function runInstance(
   record: (outcome: RequestOutcome) => void,
   measureStart = 0,
 ): Promise<NonNullable<TrialResult["autocannon"]>> {
+  // Responses and errors recorded; the rest of autocannon's sent requests went unanswered.
+  let recorded = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -80,17 +82,21 @@ function runInstance(
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
+        // autocannon 9 sets requests.sent (lib/aggregateResult.js), which @types/autocannon omits.
+        const sent = (result.requests as { sent?: number }).sent ?? recorded;
         resolve({
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
           resets: result.resets,
+          unanswered: Math.max(0, sent - recorded),
         });
       },
     );
     const removeStopListener = options.inFlight.onStop(() => instance.stop());
 
     instance.on("response", (_client, statusCode: number, bytes: number, responseTimeMs: number) => {
+      recorded += 1;
       const endedAt = performance.now();
       const sentAt = Math.max(measureStart, endedAt - responseTimeMs);
       const ok = statusCode >= 200 && statusCode < 300;
@@ -105,6 +111,7 @@ function runInstance(
       );
     });
     instance.on("reqError", (error: unknown) => {
+      recorded += 1;
       const endedAt = performance.now();
       const message = error instanceof Error ? error.message : String(error);
       const kind = /timed out/i.test(message) ? "timeout" : "connection-error";

@@ -122,8 +122,11 @@ function renderThroughput(trial: TrialResult): string[] {
   const statuses = Object.entries(counts.statusCodes).map(([code, count]) => `${code}: ${count}`);
   if (statuses.length > 0) lines.push(`- Status codes: ${statuses.join(", ")}`);
   if (trial.autocannon !== undefined) {
-    const { non2xx, errors, timeouts, resets } = trial.autocannon;
-    lines.push(`- autocannon: ${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts, ${resets} resets`);
+    const { non2xx, errors, timeouts, resets, unanswered } = trial.autocannon;
+    const unansweredPart = unanswered === undefined ? "" : `, ${unanswered} sent without a response`;
+    lines.push(
+      `- autocannon: ${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts, ${resets} resets${unansweredPart}`,
+    );
   }
   return lines;
 }

@@ -86,6 +86,7 @@ export function mergeTrials(trials: readonly TrialResult[], mode: MergeMode): Tr
       errors: autocannonTrials.reduce((total, counters) => total + counters.errors, 0),
       timeouts: autocannonTrials.reduce((total, counters) => total + counters.timeouts, 0),
       resets: autocannonTrials.reduce((total, counters) => total + counters.resets, 0),
+      unanswered: autocannonTrials.reduce((total, counters) => total + (counters.unanswered ?? 0), 0),
     },
   };
 }

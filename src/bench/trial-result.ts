@@ -93,5 +93,12 @@ export interface AutocannonCounters {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** autocannon's request-sequence resets, not connection resets. */
   readonly resets: number;
+  /**
+   * Requests autocannon sent without recording a response or an error: in flight when the trial
+   * ended, or lost on a connection the server closed, which autocannon reopens silently. Absent
+   * in reports written before the count existed.
+   */
+  readonly unanswered?: number;
 }

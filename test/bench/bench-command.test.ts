@@ -1,6 +1,4 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SEEDED_ACCOUNTS } from "../../src/mock/seeded-accounts.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { syntheticReport, syntheticTrial } from "../helpers/synthetic-report.ts";
+import { chatCompletionStream, startTestServer } from "../helpers/test-server.ts";
 
 const CLI = join(import.meta.dirname, "../../bin/msq-harness.js");
 
@@ -185,35 +184,56 @@ describe("msq-harness bench", () => {
   });
 
   test("stops a hanging preflight on SIGINT", async () => {
-    const sockets = new Set<Socket>();
     let onRequest = (): void => undefined;
-    const silent = createServer(() => onRequest());
-    silent.on("connection", (socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const { port } = silent.address() as AddressInfo;
+    const server = await startTestServer({ "POST /v1/chat/completions": () => onRequest() });
     try {
       const out = join(directory, "preflight-interrupted");
+      const args = ["--timeout-ms", "30000", "--trials", "1", "--out-dir", out, "--json"];
       const started = performance.now();
-      const result = await runCli(
-        ["bench", "chat", "--target", `http://127.0.0.1:${port}/v1`, "--timeout-ms", "30000"].concat([
-          "--trials",
-          "1",
-          "--out-dir",
-          out,
-          "--json",
-        ]),
-        {
-          env: { MSQ_API_KEY: "msq-test-unused-key" },
-          timeoutMs: 25_000,
-          onSpawn: (pid) => (onRequest = () => process.kill(pid, "SIGINT")),
-        },
-      );
+      const result = await runCli(["bench", "chat", "--target", server.baseUrl, ...args], {
+        env: { MSQ_API_KEY: "msq-test-unused-key" },
+        timeoutMs: 25_000,
+        onSpawn: (pid) => (onRequest = () => process.kill(pid, "SIGINT")),
+      });
       expect(result.stderr).not.toContain("preflight");
       expect(result.code).toBe(130);
       expect(performance.now() - started).toBeLessThan(25_000);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await server.close();
+    }
+  });
+
+  test("warns of autocannon requests without response", async () => {
+    let requests = 0;
+    const answerFirst = chatCompletionStream({ ttftMs: 0, interTokenMs: 0, tokens: 2 });
+    const server = await startTestServer({
+      // The preflight gets a response; every later request waits forever.
+      "POST /v1/chat/completions": (request, response, context) => {
+        requests += 1;
+        if (requests === 1) answerFirst(request, response, context);
+      },
+    });
+    try {
+      const out = join(directory, "unanswered");
+      const bounds = ["--duration", "0.5", "--warmup", "0", "--trials", "1", "--concurrency", "2"];
+      const result = await runCli(
+        [
+          "bench",
+          "chat-stream-throughput",
+          "--target",
+          server.baseUrl,
+          ...bounds,
+          "--out-dir",
+          out,
+          "--json",
+        ],
+        { env: { MSQ_API_KEY: "msq-test-unused-key" } },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain("warning: no response was measured at concurrency 2: autocannon sent");
+      expect(result.stderr).not.toContain("none was sent");
+    } finally {
+      await server.close();
     }
   });
 

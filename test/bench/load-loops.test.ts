@@ -175,6 +175,7 @@ describe("request client and autocannon", () => {
       "POST /v1/not-json": (_request, response) => response.end("<html>"),
       "POST /v1/reset": resetSocket(),
       "POST /v1/never": neverReply(),
+      "POST /v1/close": (_request, _response, context) => context.socket.end(),
     });
     pool = new Pool(server.origin, { connections: 4 });
   });
@@ -231,7 +232,7 @@ describe("request client and autocannon", () => {
     expect(trial.counts.succeeded).toBe(40);
     expect(trial.metrics.e2e?.summary.count).toBe(40);
     expect(trial.metrics.e2e?.summary.p50).toBeGreaterThan(1000);
-    expect(trial.autocannon).toEqual({ non2xx: 0, errors: 0, timeouts: 0, resets: 0 });
+    expect(trial.autocannon).toEqual({ non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 0 });
   });
 
   test("ends an autocannon trial at its duration", async () => {
@@ -268,5 +269,21 @@ describe("request client and autocannon", () => {
     expect(trial.counts.failures["http-status"]).toBe(5);
     expect(trial.metrics.e2e).toBeUndefined();
     expect(trial.autocannon?.non2xx).toBe(5);
+  });
+
+  test.each(["never", "close"])("counts autocannon requests on %s as unanswered", async (path) => {
+    const trial = await runAutocannonTrial({
+      request: request(path),
+      connections: 2,
+      warmupMs: 0,
+      durationMs: 300,
+      maxRequests: 1000,
+      timeoutMs: 5000,
+      slo: {},
+      inFlight: new InFlightRequests(),
+    });
+    expect(trial.counts.sent).toBe(0);
+    expect(trial.autocannon?.errors).toBe(0);
+    expect(trial.autocannon?.unanswered).toBeGreaterThanOrEqual(2);
   });
 });

@@ -260,12 +260,22 @@ function checkEmbeddedMockOptions(options: RunCommandOptions, config: HarnessCon
 /**
  * Warns of load levels of a complete run without a measured request. Requests sent during the
  * warm-up are excluded, so a closed-loop request that outlasts warm-up and duration together, or an
- * open-loop rate below one arrival per duration, leaves the level empty.
+ * open-loop rate below one arrival per duration, leaves the level empty. autocannon stops at the
+ * end of the duration without waiting, so there a target that never responds leaves it empty too.
  */
 function warnOfUnmeasuredPoints(report: BenchReport): void {
   if (report.partial) return;
   for (const point of report.points) {
     if (point.combined.counts.sent > 0) continue;
+    const unanswered = point.combined.autocannon?.unanswered ?? 0;
+    if (unanswered > 0) {
+      process.stderr.write(
+        `msq-harness: warning: no response was measured at ${point.label}: autocannon sent ${unanswered} ` +
+          "request(s) that got no response before the trial ended, and it does not wait for them. Check " +
+          "that the target responds, or raise --duration above the time of one request.\n",
+      );
+      continue;
+    }
     process.stderr.write(
       `msq-harness: warning: no request was measured at ${point.label}, because none was sent in the ` +
         `${report.settings.durationSeconds} s after the warm-up. Raise --duration above the time of one ` +
