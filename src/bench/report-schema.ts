@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { REPORT_FORMAT } from "./bench-report.ts";
+import { REPORT_FORMAT, type BenchReport } from "./bench-report.ts";
+import { decodeHistogram } from "./histogram.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 import { METRIC_NAMES } from "./trial-result.ts";
 
@@ -211,11 +212,36 @@ const reportSchema = {
 
 const validateReport = new Ajv2020({ allErrors: false, strict: true }).compile(reportSchema);
 
-/** Returns undefined for a value shaped like a bench report, or the first defect as a sentence. */
+/**
+ * Returns undefined for a value shaped like a bench report whose histograms decode, or the first
+ * defect as a sentence.
+ */
 export function findReportDefect(value: unknown): string | undefined {
-  if (validateReport(value)) return undefined;
-  const error = validateReport.errors?.[0];
-  return error === undefined ? "it does not match the report format" : describeSchemaError(error);
+  if (!validateReport(value)) {
+    const error = validateReport.errors?.[0];
+    return error === undefined ? "it does not match the report format" : describeSchemaError(error);
+  }
+  return findHistogramDefect(value as BenchReport);
+}
+
+/** Decodes every histogram, because `bench merge` adds them and a damaged one would stop it. */
+function findHistogramDefect(report: BenchReport): string | undefined {
+  for (const [pointIndex, point] of report.points.entries()) {
+    const trials = [
+      ...point.trials.map((trial, index) => ({ trial, path: `/points/${pointIndex}/trials/${index}` })),
+      { trial: point.combined, path: `/points/${pointIndex}/combined` },
+    ];
+    for (const { trial, path } of trials) {
+      for (const [name, metric] of Object.entries(trial.metrics)) {
+        try {
+          decodeHistogram(metric.encoded);
+        } catch (error) {
+          return `${path}/metrics/${name}/encoded is not an HDR histogram (${(error as Error).message})`;
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 function describeSchemaError(error: ErrorObject): string {

@@ -88,6 +88,14 @@ describe("readReport", () => {
       "/points/0/load",
     ],
     ["points that are not a list", (value: Record<string, unknown>) => (value["points"] = {}), "/points"],
+    [
+      "a damaged histogram",
+      (value: Record<string, unknown>) => {
+        const point = (value["points"] as { trials: { metrics: { ttft: { encoded: string } } }[] }[])[0]!;
+        point.trials[0]!.metrics.ttft.encoded = "HISTFAAAbroken";
+      },
+      "/points/0/trials/0/metrics/ttft/encoded is not an HDR histogram",
+    ],
   ])("rejects a report with %s", (name, edit, location) => {
     const path = join(directory, `${name.replace(/\W+/g, "-")}.json`);
     writeFileSync(path, JSON.stringify(edited(sampleReport(), edit)));
