@@ -30,9 +30,9 @@ export interface CleanupOptions {
 }
 
 /**
- * Deletes every resource whose name starts with `prefix` in each account of the target: first the
- * entries of matching ledger files, then whatever the list operations of the resource catalog
- * still show. A dry run only lists what it would delete.
+ * Deletes every resource whose name starts with `prefix` and a hyphen in each account of the
+ * target: first the entries of matching ledger files, then whatever the list operations of the
+ * resource catalog still show. A dry run only lists what it would delete.
  */
 export async function cleanupByPrefix(
   target: ContractTarget,
@@ -70,7 +70,7 @@ export async function cleanupByPrefix(
         }
         for (const resource of kind
           .listed(body.value)
-          .filter((item) => item.name.startsWith(options.prefix))) {
+          .filter((item) => hasPrefix(item.name, options.prefix))) {
           if (options.dryRun) {
             outcomes.push({
               account: account.label,
@@ -107,9 +107,19 @@ export async function cleanupByPrefix(
 function ledgerFiles(directory: string, prefix: string): string[] {
   try {
     return readdirSync(directory)
-      .filter((name) => name.startsWith(`.ledger-${prefix}`) && name.endsWith(".jsonl"))
+      .filter(
+        (name) => name.endsWith(".jsonl") && hasPrefix(name.slice(0, -".jsonl".length), `.ledger-${prefix}`),
+      )
       .map((name) => join(directory, name));
   } catch {
     return [];
   }
+}
+
+/**
+ * Tells whether `name` is `prefix` or starts with `prefix` and a hyphen, as the names of a run
+ * do (`<run prefix>-<kind>-<random>`). So the prefix msqh-ci-12 leaves msqh-ci-123's resources.
+ */
+function hasPrefix(name: string, prefix: string): boolean {
+  return name === prefix || name.startsWith(`${prefix}-`);
 }

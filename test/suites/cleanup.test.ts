@@ -30,7 +30,7 @@ async function voiceNames(): Promise<string[]> {
 beforeAll(async () => {
   mock = await startMock();
   key = mock.accounts[0]?.apiKey ?? "";
-  for (const name of [`${PREFIX}-voice-1`, `${PREFIX}-voice-2`, "kept-voice"]) {
+  for (const name of [`${PREFIX}-voice-1`, `${PREFIX}-voice-2`, "kept-voice", `${PREFIX}2-voice`]) {
     await call("POST", "/v1/core/add/voice", { name, providerKey: "openai", voiceId: "alloy" });
   }
   const registered = await call("POST", "/v1/mcp/external-servers", {
@@ -75,6 +75,7 @@ describe("msq-harness cleanup", () => {
     const names = await voiceNames();
     expect(names).not.toContain(`${PREFIX}-voice-1`);
     expect(names).toContain("kept-voice");
+    expect(names).toContain(`${PREFIX}2-voice`);
   });
 
   test("skips an uninstalled MCP server", { timeout: 60_000 }, async () => {
