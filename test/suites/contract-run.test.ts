@@ -80,6 +80,12 @@ describe("msq-harness test", () => {
 });
 
 describe("msq-harness test --mutation", () => {
+  test("workers without --mutation exit 2", { timeout: 60_000 }, async () => {
+    const result = await runCli(["test", "models", "--mutation-workers", "2"], {}, 30_000);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--mutation-workers sets the worker threads of the mutation check");
+  });
+
   test("exits 2 on an unknown fault", { timeout: 60_000 }, async () => {
     const result = await runCli(["test", "--mutation", "--mock-fault", "no-such-fault"], {}, 30_000);
     expect(result.exitCode).toBe(2);

@@ -30,6 +30,12 @@ export function registerTestCommand(program: Command): void {
       configFlag: options["config"] as string | undefined,
     });
     const logger = createLogger();
+    if (options["mutationWorkers"] !== undefined && options["mutation"] !== true) {
+      throw new ConfigError(
+        "--mutation-workers sets the worker threads of the mutation check and applies only with --mutation. " +
+          "Add --mutation, or drop --mutation-workers.",
+      );
+    }
     if (options["mutation"] === true) {
       const result = await runMutationCheck(config, {
         filters,
