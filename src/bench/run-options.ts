@@ -7,7 +7,7 @@ import type { ArrivalProcess } from "./arrival-schedule.ts";
 import type { BenchRunSettings } from "./bench-report.ts";
 import type { LoadPoint } from "./load-point.ts";
 import { LIMITS, type Scenario } from "./scenario.ts";
-import { parseShard, type Shard } from "./shard.ts";
+import { formatShard, parseShard, shareOf, type Shard } from "./shard.ts";
 import { parseSlo } from "./slo.ts";
 import type { EngineName } from "./trial-result.ts";
 
@@ -109,10 +109,13 @@ export function resolveRunOptions(
     thresholds: scenario.thresholds,
   };
 
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard !== undefined) checkShareOfLoad(shard, points, settings.maxRequests);
+
   return {
     settings,
     points,
-    shard: options.shard === undefined ? undefined : parseShard(options.shard),
+    shard,
     mockTiming: options.mockTiming === undefined ? scenario.mockTiming : readTimingFile(options.mockTiming),
     body,
   };
@@ -125,10 +128,11 @@ function resolveEngine(scenario: Scenario, option: string | undefined, mode: "cl
   else if (scenario.engine !== undefined) engine = scenario.engine;
   else if (scenario.kind === "chat-stream") engine = "stream-client";
   else engine = mode === "closed" ? "autocannon" : "request-client";
+  const openLoopEngine = scenario.kind === "chat-stream" ? "stream-client" : "request-client";
   if (engine === "autocannon" && mode === "open") {
     throw new ConfigError(
       "--mode open: autocannon cannot send on a planned schedule, so its open-loop latencies would hide queueing " +
-        "(coordinated omission). Add --engine request-client (or stream-client for chat-stream scenarios).",
+        `(coordinated omission). Add --engine ${openLoopEngine}.`,
     );
   }
   if (engine === "stream-client" && scenario.kind !== "chat-stream") {
@@ -136,7 +140,35 @@ function resolveEngine(scenario: Scenario, option: string | undefined, mode: "cl
       `--engine stream-client: scenario ${scenario.name} is kind ${scenario.kind}; use request-client or autocannon.`,
     );
   }
+  if (engine === "request-client" && scenario.kind === "chat-stream") {
+    throw new ConfigError(
+      `--engine request-client: scenario ${scenario.name} streams SSE, and the request client reads one ` +
+        "JSON body, so every response would fail. Use stream-client, or autocannon for a closed loop.",
+    );
+  }
   return engine;
+}
+
+/**
+ * Rejects a shard that would get no share of a closed loop's concurrency or of the request bound,
+ * because such a shard sends nothing and its report reads as an empty load level.
+ */
+function checkShareOfLoad(shard: Shard, points: readonly LoadPoint[], maxRequests: number): void {
+  const shardText = formatShard(shard);
+  for (const point of points) {
+    if (point.mode === "closed" && shareOf(point.concurrency, shard) === 0) {
+      throw new ConfigError(
+        `--shard ${shardText}: a concurrency of ${point.concurrency} gives this shard no request in ` +
+          `flight. Use a concurrency of at least ${shard.count}, or at most ${point.concurrency} shards.`,
+      );
+    }
+  }
+  if (shareOf(maxRequests, shard) === 0) {
+    throw new ConfigError(
+      `--shard ${shardText}: a request bound of ${maxRequests} (--requests) gives this shard no request. ` +
+        `Use --requests of at least ${shard.count}, or at most ${maxRequests} shards.`,
+    );
+  }
 }
 
 function applyModelOverride(scenario: Scenario, harness: RunHarnessSettings): Record<string, unknown> {

@@ -118,6 +118,12 @@ export function parseScenario(raw: unknown, file: string): Scenario {
       `${file}: engine stream-client times SSE chunks and needs kind chat-stream, received kind ${kind}.`,
     );
   }
+  if (engine === "request-client" && kind === "chat-stream") {
+    throw new ConfigError(
+      `${file}: engine request-client reads one JSON body and cannot read the SSE stream of kind ` +
+        "chat-stream. Use engine stream-client, or autocannon for a closed loop.",
+    );
+  }
 
   const request = objectAt(root["request"], file, "request");
   checkKeys(request, ["path", "body"], file, "request.");

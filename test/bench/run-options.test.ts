@@ -65,6 +65,16 @@ describe("scenario files", () => {
     ["empty sweep", { ...minimal, load: { sweep: [] } }, /load.sweep must be a non-empty list/],
     ["stream client for chat", { ...minimal, engine: "stream-client" }, /needs kind chat-stream/],
     [
+      "request client for streams",
+      {
+        ...minimal,
+        kind: "chat-stream",
+        engine: "request-client",
+        request: { path: "/c", body: { stream: true } },
+      },
+      /engine request-client reads one JSON body and cannot read the SSE stream/,
+    ],
+    [
       "misspelt load field",
       { ...minimal, load: { durationSecond: 1 } },
       /unknown field load.durationSecond. Did you mean load.durationSeconds\?/,
@@ -116,6 +126,30 @@ describe("resolveRunOptions", () => {
 
   test("rejects autocannon for an open loop", () => {
     expect(() => resolve({ mode: "open", engine: "autocannon" })).toThrow(/coordinated omission/);
+    expect(() => resolve({ mode: "open", engine: "autocannon" })).toThrow(/Add --engine request-client\.$/);
+    expect(() => resolve({ mode: "open", engine: "autocannon" }, stream)).toThrow(
+      /Add --engine stream-client\.$/,
+    );
+  });
+
+  test("rejects the request client for streams", () => {
+    expect(() => resolve({ engine: "request-client" }, stream)).toThrow(ConfigError);
+    expect(() => resolve({ engine: "request-client" }, stream)).toThrow(
+      /--engine request-client: scenario chat-stream streams SSE/,
+    );
+  });
+
+  test.each([
+    ["a concurrency below the shard count", { concurrency: "2", shard: "3/4" }, /concurrency of 2 gives/],
+    ["a sweep level below the shard count", { sweep: "8,2", shard: "4/4" }, /concurrency of 2 gives/],
+    ["a request bound below the shard count", { requests: "3", shard: "4/4" }, /request bound of 3/],
+  ])("rejects a shard without load: %s", (_name, options, message) => {
+    expect(() => resolve(options)).toThrow(ConfigError);
+    expect(() => resolve(options)).toThrow(message);
+  });
+
+  test("accepts a shard with one request in flight", () => {
+    expect(resolve({ concurrency: "4", shard: "4/4" }).shard).toEqual({ index: 3, count: 4 });
   });
 
   test("expands a sweep of concurrencies", () => {
