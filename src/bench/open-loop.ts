@@ -11,6 +11,12 @@ export interface OpenLoopOptions {
    * counts from its planned time, so the wait shows as queueing delay.
    */
   readonly maxInFlight: number;
+  /**
+   * Request timeout in ms. An arrival still queued this long after its planned time is recorded
+   * as a `timeout` failure without being sent, because latency counts from the planned time; this
+   * also bounds a run against a server that stops answering to its duration plus the timeout.
+   */
+  readonly timeoutMs: number;
   readonly send: (plannedAt: number) => Promise<RequestOutcome>;
   readonly onOutcome: (outcome: RequestOutcome) => void;
   readonly inFlight: InFlightRequests;
@@ -42,6 +48,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
       pending -= 1;
       if (pending === 0) {
         if (timer !== undefined) clearTimeout(timer);
+        if (expiryTimer !== undefined) clearTimeout(expiryTimer);
         removeStopListener();
         resolve();
       }
@@ -58,13 +65,36 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
     };
 
     const drainQueue = (): void => {
+      expireQueue();
       while (queue.length > 0 && running < options.maxInFlight) start(queue.shift() as number);
       if (options.inFlight.stopped) dropRemaining();
+    };
+
+    const expireQueue = (): void => {
+      const now = performance.now();
+      while (queue.length > 0 && now - (queue[0] as number) >= options.timeoutMs) {
+        options.onOutcome(queueTimeout(queue.shift() as number, now, options.timeoutMs));
+        settle();
+      }
+    };
+
+    // Queued arrivals expire even while nothing ends, for example when the server never answers.
+    let expiryTimer: NodeJS.Timeout | undefined;
+    const scheduleExpiry = (): void => {
+      if (expiryTimer !== undefined || queue.length === 0) return;
+      const wait = Math.max(0, (queue[0] as number) + options.timeoutMs - performance.now());
+      expiryTimer = setTimeout(() => {
+        expiryTimer = undefined;
+        drainQueue();
+        scheduleExpiry();
+      }, wait);
     };
 
     const dropRemaining = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+      if (expiryTimer !== undefined) clearTimeout(expiryTimer);
+      expiryTimer = undefined;
       const dropped = queue.length + (offsetsMs.length - next);
       queue.length = 0;
       next = offsetsMs.length;
@@ -84,6 +114,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
         if (running < options.maxInFlight) start(plannedAt);
         else queue.push(plannedAt);
       }
+      scheduleExpiry();
       if (next < offsetsMs.length) {
         timer = setTimeout(tick, Math.max(0, startAt + (offsetsMs[next] as number) - performance.now()));
       }
@@ -92,4 +123,26 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<void> {
     removeStopListener = options.inFlight.onStop(dropRemaining);
     tick();
   });
+}
+
+/** The outcome of an arrival that waited in the client's queue past the request timeout. */
+function queueTimeout(plannedAt: number, now: number, timeoutMs: number): RequestOutcome {
+  return {
+    plannedAt,
+    sentAt: now,
+    headersAt: undefined,
+    firstByteAt: undefined,
+    endedAt: now,
+    status: undefined,
+    bytesReceived: 0,
+    failure: {
+      kind: "timeout",
+      message:
+        `waited ${timeoutMs} ms in the client queue (--timeout-ms) because --max-in-flight requests ` +
+        "were still open; it was never sent",
+    },
+    stream: undefined,
+    outputTokens: undefined,
+    aborted: false,
+  };
 }

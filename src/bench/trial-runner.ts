@@ -111,6 +111,7 @@ export async function runTrial(
         offsetsMs: plan.offsetsMs,
         startAt,
         maxInFlight: settings.maxInFlight,
+        timeoutMs: settings.timeoutMs,
         send,
         onOutcome: record,
         inFlight,

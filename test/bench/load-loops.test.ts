@@ -104,6 +104,7 @@ describe("runOpenLoop", () => {
       offsetsMs: offsets,
       startAt,
       maxInFlight: 100,
+      timeoutMs: 30_000,
       send,
       onOutcome: () => undefined,
       inFlight: new InFlightRequests(),
@@ -119,6 +120,7 @@ describe("runOpenLoop", () => {
       offsetsMs: offsets,
       startAt: performance.now(),
       maxInFlight: 100,
+      timeoutMs: 30_000,
       send,
       onOutcome: () => undefined,
       inFlight: new InFlightRequests(),
@@ -134,6 +136,7 @@ describe("runOpenLoop", () => {
       offsetsMs: offsets,
       startAt: performance.now(),
       maxInFlight: 2,
+      timeoutMs: 30_000,
       send,
       onOutcome: (outcome) => outcomes.push(outcome),
       inFlight: new InFlightRequests(),
@@ -152,11 +155,33 @@ describe("runOpenLoop", () => {
       offsetsMs: offsets,
       startAt: performance.now(),
       maxInFlight: 10,
+      timeoutMs: 30_000,
       send,
       onOutcome: () => undefined,
       inFlight,
     });
     expect(state.sent).toHaveLength(1);
+  });
+
+  test("times out arrivals queued past the timeout", async () => {
+    const { state, send } = fakeSend(400);
+    const outcomes: RequestOutcome[] = [];
+    const started = performance.now();
+    await runOpenLoop({
+      offsetsMs: Float64Array.from([0, 1, 2, 3, 4]),
+      startAt: started,
+      maxInFlight: 1,
+      timeoutMs: 100,
+      send,
+      onOutcome: (outcome) => outcomes.push(outcome),
+      inFlight: new InFlightRequests(),
+    });
+    expect(state.sent).toHaveLength(1);
+    expect(outcomes).toHaveLength(5);
+    const timedOut = outcomes.filter((outcome) => outcome.failure?.kind === "timeout");
+    expect(timedOut).toHaveLength(4);
+    expect(timedOut[0]?.failure?.message).toContain("client queue");
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
 
