@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
 import { buildProgram } from "./program.ts";
 import { ConfigError } from "../config/config-error.ts";
+import { redactText } from "../log/redact.ts";
 
 /** Exit codes shared by every command: 0 success, 1 a check or gate failed, 2 bad configuration. */
 export const EXIT_OK = 0;
@@ -9,6 +10,7 @@ export const EXIT_CONFIG = 2;
 
 /** Runs the CLI with `argv` and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
@@ -19,9 +21,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`msq-harness: ${error.message}\n`);
+      // The message repeats the value received, which may be a URL or file text that holds a key.
+      process.stderr.write(`msq-harness: ${redactText(error.message)}\n`);
       return EXIT_CONFIG;
     }
     throw error;
   }
+}
+
+/**
+ * Ends the process when the reader of stdout goes away (`msq-harness spec coverage --json | head`),
+ * as command-line tools do, instead of crashing on EPIPE.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT_OK);
+    throw error;
+  });
 }

@@ -73,6 +73,8 @@ export function redactJson(value: unknown): unknown {
 // An unregistered key shaped like `msq-` plus at least 16 key characters. The project's own name,
 // `msq-harness`, and short model names such as `msq-mock-chat` stay readable.
 const KEY_PATTERN = /\bmsq-(?!harness\b)[A-Za-z0-9_-]{16,}/g;
+// A credential passed as a URL query parameter, such as `?api_key=...` or `&token=...`.
+const QUERY_SECRET_PATTERN = /([?&](?:api[_-]?key|key|token|access_token|secret)=)[^&#\s"']+/gi;
 const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 // A secret header written as `name: value` or `"name": "value"`; the value runs to the next quote,
 // comma, closing brace or line end, so `Authorization: Bearer <token>` is covered whole. A shell
@@ -82,13 +84,14 @@ const HEADER_LINE_PATTERN =
 
 /**
  * Removes secrets from free text: registered secret values, anything shaped like an `msq-` key,
- * Bearer tokens, and `x-api-key: value` pairs.
+ * Bearer tokens, `x-api-key: value` pairs and credentials in URL query parameters.
  */
 export function redactText(text: string): string {
   let result = text;
   for (const secret of registeredSecrets) result = result.split(secret).join(REDACTED);
   return result
     .replace(HEADER_LINE_PATTERN, `$1$2$3${REDACTED}`)
+    .replace(QUERY_SECRET_PATTERN, `$1${REDACTED}`)
     .replace(KEY_PATTERN, REDACTED)
     .replace(BEARER_PATTERN, `$1 ${REDACTED}`);
 }

@@ -66,3 +66,21 @@ describe("redactText on curl reproductions", () => {
     expect(redactText(input)).toBe(input);
   });
 });
+
+describe("redactText on URLs", () => {
+  test.each([
+    [
+      "api_key parameter",
+      "http://127.0.0.1:1/v1?api_key=abc123&x=1",
+      "http://127.0.0.1:1/v1?api_key=***&x=1",
+    ],
+    [
+      "token parameter",
+      "https://host.invalid/cb?state=s&token=t0k3n",
+      "https://host.invalid/cb?state=s&token=***",
+    ],
+    ["unrelated parameter", "http://127.0.0.1:1/v1?limit=5", "http://127.0.0.1:1/v1?limit=5"],
+  ])("%s", (_case, input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+});
