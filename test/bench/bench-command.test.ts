@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SEEDED_ACCOUNTS } from "../../src/mock/seeded-accounts.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { syntheticReport, syntheticTrial } from "../helpers/synthetic-report.ts";
-import { chatCompletionStream, startTestServer } from "../helpers/test-server.ts";
+import {
+  chatCompletionBody,
+  chatCompletionStream,
+  replyJson,
+  startTestServer,
+} from "../helpers/test-server.ts";
 
 const CLI = join(import.meta.dirname, "../../bin/msq-harness.js");
 
@@ -237,6 +242,39 @@ describe("msq-harness bench", () => {
     }
   });
 
+  test("exits 1 when more requests fail than --max-failure-rate allows", async () => {
+    let requests = 0;
+    const succeed = replyJson(chatCompletionBody(3));
+    const fail = replyJson({ error: { message: "overloaded", type: "server_error" } }, { status: 503 });
+    const server = await startTestServer({
+      // The preflight and every second request succeed; the others fail with 503.
+      "POST /v1/chat/completions": (request, response, context) => {
+        requests += 1;
+        (requests % 2 === 1 ? succeed : fail)(request, response, context);
+      },
+    });
+    try {
+      const bounds = ["--duration", "0.5", "--warmup", "0", "--trials", "1", "--concurrency", "1"];
+      const args = ["bench", "chat", "--target", server.baseUrl, ...bounds, "--json"];
+      const env = { MSQ_API_KEY: "msq-test-unused-key" };
+      const gated = await runCli([...args, "--out-dir", join(directory, "failing")], { env });
+      expect(gated.code).toBe(1);
+      expect(gated.stderr).toMatch(
+        /concurrency 1: \d+ of \d+ requests failed \(\d+\.\d\d%, allowed 1%; http-status \d+\)/,
+      );
+      expect(gated.stderr).not.toContain("msq-test-unused-key");
+
+      const allowed = await runCli(
+        [...args, "--out-dir", join(directory, "failing-allowed"), "--max-failure-rate", "100"],
+        { env },
+      );
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr).not.toContain("requests failed");
+    } finally {
+      await server.close();
+    }
+  });
+
   test("rejects a remote target without --allow-remote", async () => {
     const result = await runCli(["bench", "chat", "--target", "http://192.0.2.10/v1"], {
       env: { MSQ_API_KEY: "msq-test-unused-key" },
@@ -275,6 +313,12 @@ describe("msq-harness bench", () => {
       ["bench", "chat", "--target", "http://127.0.0.1:9/v1", "--mock-timing", "timing.json"],
       { MSQ_API_KEY: "msq-test-unused-key" },
       /--mock-timing applies only to the embedded mock, but a target is set/,
+    ],
+    [
+      "an invalid failure rate",
+      ["bench", "chat", "--max-failure-rate", "5%"],
+      {},
+      /--max-failure-rate: invalid value "5%". Use a percentage from 0 to 100/,
     ],
     [
       "an invalid timeout",

@@ -11,6 +11,12 @@ import { PreflightError, runBench } from "../../bench/bench-run.ts";
 import { embeddedMockTarget, userTarget, type BenchTarget } from "../../bench/bench-target.ts";
 import { compareReports, DEFAULT_ALPHA } from "../../bench/compare.ts";
 import { formatComparison } from "../../bench/compare-format.ts";
+import {
+  DEFAULT_MAX_FAILURE_PERCENT,
+  failureRateViolations,
+  formatFailureRateViolation,
+  parseMaxFailurePercent,
+} from "../../bench/failure-gate.ts";
 import { InFlightRequests } from "../../bench/in-flight-requests.ts";
 import { renderMarkdownReport } from "../../bench/markdown-report.ts";
 import { startEmbeddedMock, type EmbeddedMock } from "../../bench/mock-process.ts";
@@ -48,6 +54,7 @@ interface RunCommandOptions extends BenchRunCliOptions, Readonly<Record<string, 
   readonly allowRemote?: boolean;
   readonly outDir: string;
   readonly json?: boolean;
+  readonly maxFailureRate: string;
 }
 
 /** Registers `msq-harness bench ...`: load benchmarks, comparison and shard merging. */
@@ -78,6 +85,11 @@ export function registerBenchCommands(program: Command): void {
     .option("--goodput <slo...>", "SLOs for goodput in milliseconds, such as ttft:500 tpot:50 e2el:3000")
     .option("--shard <i/n>", "run share i of n of the load; merge the shard reports with `bench merge`")
     .option("--mock-timing <file>", "JSON timing model for the embedded mock, replacing the scenario's")
+    .option(
+      "--max-failure-rate <percent>",
+      "exit 1 when more than this share of the requests at a load level failed (100: never)",
+      String(DEFAULT_MAX_FAILURE_PERCENT),
+    )
     .option("--out-dir <dir>", "folder for the JSON, Markdown and HTML reports", DEFAULT_OUT_DIR)
     .option("--json", "print a JSON summary instead of the Markdown summary, and no progress bar");
   addConfigOptions(run, BENCH_SETTINGS);
@@ -156,6 +168,7 @@ async function runScenario(
   config: HarnessConfig,
 ): Promise<number> {
   checkEmbeddedMockOptions(options, config);
+  const maxFailurePercent = parseMaxFailurePercent(options.maxFailureRate);
   const scenario = loadScenario(scenarioName);
   const resolved = resolveRunOptions(scenario, options, config);
   prepareReportDirectory(resolve(options.outDir));
@@ -224,7 +237,14 @@ async function runScenario(
     );
     printResult(report, written, options.json === true);
     warnOfUnmeasuredPoints(report);
-    return report.partial && interrupted ? EXIT_INTERRUPTED : 0;
+    if (report.partial && interrupted) return EXIT_INTERRUPTED;
+    const violations = failureRateViolations(report, maxFailurePercent);
+    for (const violation of violations) {
+      process.stderr.write(
+        `msq-harness: ${redactText(formatFailureRateViolation(violation, maxFailurePercent))}\n`,
+      );
+    }
+    return violations.length > 0 ? EXIT_FAILED : 0;
   } catch (error) {
     progress.stop();
     if (error instanceof PreflightError) {
