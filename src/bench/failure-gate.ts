@@ -47,7 +47,7 @@ export function failureRateViolations(report: BenchReport, maxPercent: number): 
   return violations;
 }
 
-/** One line per violation, naming the level, the share, the classes and the option. */
+/** Formats a violation as one line that names the level, the share, the classes and the option. */
 export function formatFailureRateViolation(violation: FailureRateViolation, maxPercent: number): string {
   return (
     `${violation.label}: ${violation.failed} of ${violation.sent} requests failed ` +

@@ -242,7 +242,7 @@ describe("msq-harness bench", () => {
     }
   });
 
-  test("exits 1 when more requests fail than --max-failure-rate allows", async () => {
+  test("gates on the failure rate", async () => {
     let requests = 0;
     const succeed = replyJson(chatCompletionBody(3));
     const fail = replyJson({ error: { message: "overloaded", type: "server_error" } }, { status: 503 });
