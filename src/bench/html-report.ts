@@ -5,10 +5,11 @@ import { decodeHistogram, percentileCurve } from "./histogram.ts";
 import {
   METRIC_LABELS,
   SUMMARY_HEADERS,
-  countsOutputTokens,
-  formatBytes,
-  formatRate,
+  TRIAL_HEADERS,
+  settingsRows,
   summaryCells,
+  throughputLines,
+  trialCells,
 } from "./report-format.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 import { METRIC_NAMES, type MetricName } from "./trial-result.ts";
@@ -59,7 +60,7 @@ export function renderHtmlReport(report: BenchReport): string {
 ${report.partial ? `<p class="warning">Partial report: ${escapeHtml(report.stopReason ?? "not every trial ran")}.</p>` : ""}
 ${renderSettings(report)}
 ${report.points.map(renderPoint).join("\n")}
-<h2>Charts</h2>
+${charts.length > 0 ? "<h2>Charts</h2>" : ""}
 <div id="charts"></div>
 <p class="note">Latencies in milliseconds. Metric definitions: bench/METRICS.md in the harness repository.</p>
 <script type="application/json" id="chart-data">${chartJson}</script>
@@ -138,24 +139,15 @@ function nines(percentile: number): number {
 }
 
 function renderSettings(report: BenchReport): string {
-  const { settings, environment, target } = report;
-  const rows: [string, string][] = [
-    ["Target", `${target.baseUrl}${target.embeddedMock ? " (embedded mock)" : ""}`],
-    ["Engine", settings.engine],
-    ["Request", `POST ${settings.path}`],
-    ["Trials per load level", String(settings.trials)],
-    ["Warm-up / duration", `${settings.warmupSeconds} s / ${settings.durationSeconds} s`],
-    ["Seed", String(settings.seed)],
-    ["Started / finished", `${report.startedAt} / ${report.finishedAt}`],
-    ["Git SHA", `${environment.gitSha}${environment.gitDirty ? " (uncommitted changes)" : ""}`],
-    ["Node / CPU", `${environment.nodeVersion} / ${environment.cpuModel}, ${environment.cores} cores`],
-  ];
-  return `<table class="settings">${rows.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join("")}</table>`;
+  const rows = settingsRows(report)
+    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join("");
+  return `<table class="settings">${rows}</table>`;
 }
 
 function renderPoint(point: LoadPointResult): string {
   const combined = point.combined;
-  const { counts, throughput } = combined;
+  const { counts } = combined;
   const metricRows = METRIC_NAMES.map((name) => {
     const metric = combined.metrics[name];
     if (metric === undefined) return "";
@@ -170,21 +162,23 @@ function renderPoint(point: LoadPointResult): string {
         `<tr><th>${kind}</th><td>${counts.failures[kind]}</td><td>${escapeHtml(combined.failureSamples[kind]?.[0] ?? "")}</td></tr>`,
     )
     .join("");
-  const goodput =
-    throughput.goodputPerSec === undefined
-      ? ""
-      : `, goodput ${formatRate(throughput.goodputPerSec)} requests/s`;
-  const tokens = countsOutputTokens(combined)
-    ? `${formatRate(throughput.outputTokensPerSec)} output tokens/s, `
-    : "";
+  const summary = throughputLines(combined)
+    .map((line) => `<li>${escapeHtml(line)}</li>`)
+    .join("");
+  const trialRows = point.trials
+    .map((trial, index) => `<tr>${tableCells(trialCells(trial, index))}</tr>`)
+    .join("");
   return `<section>
 <h2>${escapeHtml(point.label)}</h2>
-<p>${counts.sent} requests sent, ${counts.succeeded} succeeded, ${counts.failed} failed in ${combined.durationSec.toFixed(2)} s
-over ${point.trials.length} trial(s): ${formatRate(throughput.requestsPerSec)} requests/s,
-${tokens}${formatBytes(throughput.bytesPerSec)}${goodput}.</p>
+<ul>${summary}</ul>
 <table class="metrics"><tr><th>Metric</th>${SUMMARY_HEADERS.map((header) => `<th>${header}</th>`).join("")}</tr>${metricRows}</table>
 ${failureRows === "" ? "" : `<table class="failures"><tr><th>Failure class</th><th>Requests</th><th>Example</th></tr>${failureRows}</table>`}
+<table class="trials"><tr>${TRIAL_HEADERS.map((header) => `<th>${header}</th>`).join("")}</tr>${trialRows}</table>
 </section>`;
+}
+
+function tableCells(cells: readonly string[]): string {
+  return cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("");
 }
 
 function escapeHtml(text: string): string {

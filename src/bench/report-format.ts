@@ -1,3 +1,4 @@
+import type { BenchReport } from "./bench-report.ts";
 import type { HistogramSummary } from "./histogram.ts";
 import type { MetricName, TrialResult } from "./trial-result.ts";
 
@@ -72,3 +73,111 @@ export const SUMMARY_HEADERS = [
   "stddev",
   "count",
 ] as const;
+
+/** Returns the setting rows (name, value) that both reports show above the load levels. */
+export function settingsRows(report: BenchReport): [string, string][] {
+  const { settings, environment, target } = report;
+  const rows: [string, string][] = [
+    ["Target", `${target.baseUrl}${target.embeddedMock ? " (embedded mock)" : ""}`],
+    ["Engine", settings.engine],
+    ["Request", `POST ${settings.path}`],
+    ["Trials per load level", String(settings.trials)],
+    ["Warm-up / duration", `${settings.warmupSeconds} s / ${settings.durationSeconds} s`],
+    ["Max requests / timeout", `${settings.maxRequests} / ${settings.timeoutSeconds} s`],
+    ["Seed", String(settings.seed)],
+    ["SLOs (goodput)", formatSlo(settings.slo)],
+    [
+      "Shards",
+      report.shard === undefined ? "none" : `${report.shard.indexes.join(", ")} of ${report.shard.count}`,
+    ],
+    ["Started / finished", `${report.startedAt} / ${report.finishedAt}`],
+    ["Git SHA", `${environment.gitSha}${environment.gitDirty ? " (uncommitted changes)" : ""}`],
+    ["Node / platform", `${environment.nodeVersion} / ${environment.platform}-${environment.arch}`],
+    ["CPU", `${environment.cpuModel}, ${environment.cores} cores`],
+  ];
+  if (target.mockTiming !== undefined) rows.push(["Mock timing", describeTiming(target.mockTiming)]);
+  if (target.mockTimingDrift !== undefined) {
+    const drift = target.mockTimingDrift;
+    rows.push([
+      "Mock send lateness",
+      `p50 ${drift.p50.toFixed(2)} ms, p99 ${drift.p99.toFixed(2)} ms, max ${drift.max.toFixed(2)} ms`,
+    ]);
+  }
+  return rows;
+}
+
+/**
+ * Returns the count and throughput lines of a trial or a load level: requests, throughput,
+ * goodput, counted tokens, status codes and autocannon's own counters.
+ */
+export function throughputLines(trial: TrialResult): string[] {
+  const { counts, throughput, outputTokens } = trial;
+  const lines = [
+    `Requests: ${counts.sent} sent, ${counts.succeeded} succeeded, ${counts.failed} failed ` +
+      `(${counts.warmup} warm-up and ${counts.aborted} aborted requests excluded) in ${trial.durationSec.toFixed(2)} s`,
+    `Throughput: ${formatRate(throughput.requestsPerSec)} requests/s, ` +
+      (countsOutputTokens(trial) ? `${formatRate(throughput.outputTokensPerSec)} output tokens/s, ` : "") +
+      formatBytes(throughput.bytesPerSec),
+  ];
+  if (throughput.goodputPerSec !== undefined) {
+    lines.push(
+      `Goodput: ${formatRate(throughput.goodputPerSec)} requests/s (${trial.good ?? 0} requests met every SLO)`,
+    );
+  }
+  if (outputTokens.fromCountedDeltas > 0) {
+    lines.push(
+      `Output tokens of ${outputTokens.fromCountedDeltas} requests are counted content deltas, because ` +
+        "the stream carried no usage, and a delta may contain more than one token.",
+    );
+  }
+  const statuses = Object.entries(counts.statusCodes).map(([code, count]) => `${code}: ${count}`);
+  if (statuses.length > 0) lines.push(`Status codes: ${statuses.join(", ")}`);
+  if (trial.autocannon !== undefined) {
+    const { non2xx, errors, timeouts, resets, unanswered } = trial.autocannon;
+    const unansweredPart = unanswered === undefined ? "" : `, ${unanswered} sent without a response`;
+    lines.push(
+      `autocannon: ${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts, ${resets} resets${unansweredPart}`,
+    );
+  }
+  return lines;
+}
+
+/** Column headers of the per-trial table: rates, E2E and TTFT percentiles, failures. */
+export const TRIAL_HEADERS = [
+  "Trial",
+  "Requests/s",
+  "Output tokens/s",
+  "E2E p50",
+  "E2E p99",
+  "TTFT p50",
+  "Failed",
+] as const;
+
+/** Returns the cells of the per-trial table's row for the trial at the 0-based index. */
+export function trialCells(trial: TrialResult, index: number): string[] {
+  const e2e = trial.metrics.e2e?.summary;
+  const ttft = trial.metrics.ttft?.summary;
+  return [
+    String(index + 1),
+    formatRate(trial.throughput.requestsPerSec),
+    countsOutputTokens(trial) ? formatRate(trial.throughput.outputTokensPerSec) : "-",
+    e2e === undefined ? "-" : formatMs(e2e.p50),
+    e2e === undefined ? "-" : formatMs(e2e.p99),
+    ttft === undefined ? "-" : formatMs(ttft.p50),
+    String(trial.counts.failed),
+  ];
+}
+
+function describeTiming(timing: NonNullable<BenchReport["target"]["mockTiming"]>): string {
+  const latencies = Object.entries(timing.latencyMs).map(([operation, ms]) => `${operation} ${ms} ms`);
+  const chat = timing.chat;
+  return (
+    `response start: ${latencies.join(", ")}; chat: TTFT ${chat.ttftMs} ms, ITL ${chat.interTokenMs} ms, ` +
+    `${chat.tokensPerChunk} token(s) per chunk`
+  );
+}
+
+function formatSlo(slo: BenchReport["settings"]["slo"]): string {
+  const parts = Object.entries(slo).map(([name, value]) => `${name} <= ${value} ms`);
+  return parts.length === 0 ? "none" : parts.join(", ");
+}

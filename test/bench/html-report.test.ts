@@ -5,6 +5,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BenchReport } from "../../src/bench/bench-report.ts";
 import { decodeHistogram } from "../../src/bench/histogram.ts";
+import { renderHtmlReport } from "../../src/bench/html-report.ts";
 import { readReport, writeReport, type WrittenReport } from "../../src/bench/report-writer.ts";
 import { syntheticReport, syntheticTrial } from "../helpers/synthetic-report.ts";
 
@@ -93,6 +94,20 @@ describe("bench reports", () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/<link[^>]+href=/);
     expect(html).toContain("uPlot");
+  });
+
+  test("lists counts and settings in the HTML", () => {
+    const html = readFileSync(written.html, "utf8");
+    expect(html).toMatch(/<li>Status codes: 200: \d+<\/li>/);
+    expect(html).toMatch(/<li>Goodput: [\d.]+ requests\/s/);
+    expect(html).toContain("<th>SLOs (goodput)</th>");
+    expect(html).toContain('<table class="trials">');
+    expect(html).toContain("<h2>Charts</h2>");
+  });
+
+  test("omits the chart heading without charts", () => {
+    const html = renderHtmlReport({ ...sampleReport(), points: [] });
+    expect(html).not.toContain("<h2>Charts</h2>");
   });
 
   // On a developer machine without Chromium the browser checks skip; in CI (`CI` set) they must run,
