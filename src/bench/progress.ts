@@ -39,14 +39,20 @@ export function createRunProgress(options: {
   let trialStartedAt = performance.now();
   let completedBefore = 0;
   let payload = { load: "", trial: 0, trials: options.trials, done, failed };
-  bar.start(total, 0, payload);
-  const timer = setInterval(() => {
-    const elapsed = Math.min(options.trialSeconds, (performance.now() - trialStartedAt) / 1000);
-    bar.update(Math.min(total, Math.floor(completedBefore + elapsed)), { ...payload, done, failed });
-  }, 250);
-  timer.unref();
-
+  let timer: NodeJS.Timeout | undefined;
   let trialsStarted = 0;
+
+  // The bar starts with the first trial, so that the mock's start and the preflight request do
+  // not count as run time.
+  const start = (): void => {
+    bar.start(total, 0, payload);
+    timer = setInterval(() => {
+      const elapsed = Math.min(options.trialSeconds, (performance.now() - trialStartedAt) / 1000);
+      bar.update(Math.min(total, Math.floor(completedBefore + elapsed)), { ...payload, done, failed });
+    }, 250);
+    timer.unref();
+  };
+
   return {
     trialStarted(point, _pointIndex, trialIndex) {
       completedBefore = trialsStarted * options.trialSeconds;
@@ -59,13 +65,16 @@ export function createRunProgress(options: {
         done,
         failed,
       };
+      if (timer === undefined) start();
     },
     requestEnded(requestFailed) {
       done += 1;
       if (requestFailed) failed += 1;
     },
     stop() {
+      if (timer === undefined) return;
       clearInterval(timer);
+      timer = undefined;
       bar.stop();
     },
   };
