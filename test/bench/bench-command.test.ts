@@ -247,7 +247,7 @@ describe("msq-harness bench", () => {
     const succeed = replyJson(chatCompletionBody(3));
     const fail = replyJson({ error: { message: "overloaded", type: "server_error" } }, { status: 503 });
     const server = await startTestServer({
-      // The preflight and every second request succeed; the others fail with 503.
+      // The preflight and every second request after it succeed, and the others fail with 503.
       "POST /v1/chat/completions": (request, response, context) => {
         requests += 1;
         (requests % 2 === 1 ? succeed : fail)(request, response, context);
@@ -264,6 +264,8 @@ describe("msq-harness bench", () => {
       );
       expect(gated.stderr).not.toContain("msq-test-unused-key");
 
+      // Each run's preflight is then the first request again, and it succeeds.
+      requests = 0;
       const allowed = await runCli(
         [...args, "--out-dir", join(directory, "failing-allowed"), "--max-failure-rate", "100"],
         { env },
