@@ -321,7 +321,7 @@ interface ServerChild {
 /** Forks this script in `childRole`, so each server runs in its own process like a deployment. */
 async function startServerChild(childRole: string): Promise<ServerChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", import.meta.resolve("tsx")],
     env: {
       ...process.env,
       [ROLE_VARIABLE]: childRole,

@@ -47,9 +47,12 @@ export async function runAutocannonTrial(options: AutocannonTrialOptions): Promi
     options.onOutcome?.(outcome);
   };
   const counters = options.inFlight.stopped
-    ? { non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 0 }
+    ? { non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 0, lost: 0 }
     : await runInstance(options, connections, options.durationMs, options.maxRequests, record, measureStart);
-  return { ...recorder.finish(startedAtIso, performance.now()), autocannon: counters };
+  // With requests unanswered the target stalled, so the last response would end the trial too early
+  // and inflate its throughput.
+  const result = recorder.finish(startedAtIso, performance.now(), (counters.unanswered ?? 0) > 0);
+  return { ...result, autocannon: counters };
 }
 
 function runInstance(
@@ -90,6 +93,7 @@ function runInstance(
           timeouts: result.timeouts,
           resets: result.resets,
           unanswered: Math.max(0, sent - recorded),
+          lost: Math.max(0, sent - recorded - connections),
         });
       },
     );

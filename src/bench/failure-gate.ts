@@ -1,26 +1,41 @@
 import { ConfigError } from "../config/config-error.ts";
-import type { BenchReport } from "./bench-report.ts";
+import type { BenchReport, LoadPointResult } from "./bench-report.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 
 /** Default of `--max-failure-rate`: a run with more than 1% failed requests at a load level fails. */
 export const DEFAULT_MAX_FAILURE_PERCENT = 1;
 
-/** A load level whose failed requests exceed the allowed share. */
-export interface FailureRateViolation {
+/** Digits of the failure share in messages: at least two, more when two would hide a breach. */
+const MIN_PERCENT_DIGITS = 2;
+const MAX_PERCENT_DIGITS = 6;
+
+/** A load level that fails the run: too many failed requests, or no measured request at all. */
+export interface GateViolation {
   readonly label: string;
+  /** Requests sent in the measured time, autocannon's lost ones included. */
   readonly sent: number;
+  /** Failed requests, autocannon's lost ones included. */
   readonly failed: number;
   readonly percent: number;
   /** Failure classes with their counts, largest first, such as "timeout 12, http-status 3". */
   readonly classes: string;
+  /** True when the level measured no response, so it has no figures at all. */
+  readonly unmeasured: boolean;
 }
 
-/** Parses `--max-failure-rate`: a percentage from 0 to 100. */
+/** Result of the run's gate: the allowed share and the levels that fail it. */
+export interface GateResult {
+  readonly maxFailurePercent: number;
+  readonly violations: readonly GateViolation[];
+}
+
+/** Parses `--max-failure-rate`: a decimal percentage from 0 to 100, with or without a "%" sign. */
 export function parseMaxFailurePercent(value: string): number {
-  const percent = Number(value);
-  if (value.trim() === "" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
+  const text = value.trim();
+  const percent = Number(text.endsWith("%") ? text.slice(0, -1) : text);
+  if (!/^\d+(\.\d+)?%?$/.test(text) || percent > 100) {
     throw new ConfigError(
-      `--max-failure-rate: invalid value "${value}". Use a percentage from 0 to 100, such as 1; ` +
+      `--max-failure-rate: invalid value "${value}". Use a percentage from 0 to 100, such as 1 or 0.5; ` +
         "100 never fails the run on failed requests.",
     );
   }
@@ -28,31 +43,59 @@ export function parseMaxFailurePercent(value: string): number {
 }
 
 /**
- * Returns the load levels where failed requests exceed `maxPercent` of the requests sent, over all
- * trials of the level. Levels that sent nothing are not judged here: the run warns of them instead.
+ * Checks every load level of a finished run. A level fails when its failed requests exceed
+ * `maxPercent` of those sent, over all its trials, or when it measured no response. autocannon's
+ * lost requests (unanswered beyond one per connection) count as sent and failed. A partial run
+ * (stopped by a signal) is not judged, because its last level was cut short on purpose.
  */
-export function failureRateViolations(report: BenchReport, maxPercent: number): FailureRateViolation[] {
-  const violations: FailureRateViolation[] = [];
+export function checkFailureGate(report: BenchReport, maxPercent: number): GateResult {
+  const violations: GateViolation[] = [];
+  if (report.partial) return { maxFailurePercent: maxPercent, violations };
   for (const point of report.points) {
-    const { sent, failed, failures } = point.combined.counts;
-    if (sent === 0) continue;
-    const percent = (100 * failed) / sent;
-    if (percent <= maxPercent) continue;
-    const classes = FAILURE_KINDS.filter((kind) => failures[kind] > 0)
-      .sort((a, b) => failures[b] - failures[a])
-      .map((kind) => `${kind} ${failures[kind]}`)
-      .join(", ");
-    violations.push({ label: point.label, sent, failed, percent, classes });
+    const violation = judgePoint(point, maxPercent);
+    if (violation !== undefined) violations.push(violation);
   }
-  return violations;
+  return { maxFailurePercent: maxPercent, violations };
 }
 
-/** Formats a violation as one line that names the level, the share, the classes and the option. */
-export function formatFailureRateViolation(violation: FailureRateViolation, maxPercent: number): string {
+function judgePoint(point: LoadPointResult, maxPercent: number): GateViolation | undefined {
+  const { counts } = point.combined;
+  const lost = point.trials.reduce((sum, trial) => sum + (trial.autocannon?.lost ?? 0), 0);
+  const sent = counts.sent + lost;
+  const failed = counts.failed + lost;
+  const classCounts: [string, number][] = FAILURE_KINDS.map((kind) => [kind, counts.failures[kind]]);
+  classCounts.push(["unanswered", lost]);
+  const classes = classCounts
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(", ");
+  const unmeasured = counts.succeeded === 0 && counts.failed === 0;
+  const percent = sent === 0 ? 0 : (100 * failed) / sent;
+  if (!unmeasured && percent <= maxPercent) return undefined;
+  return { label: point.label, sent, failed, percent, classes, unmeasured };
+}
+
+/**
+ * Formats a failure-rate violation as one line that names the level, the share, the failure
+ * classes and the report to read. Unmeasured levels have messages of their own in the CLI.
+ */
+export function formatFailureRateViolation(
+  violation: GateViolation,
+  maxPercent: number,
+  reportPath: string,
+): string {
   return (
     `${violation.label}: ${violation.failed} of ${violation.sent} requests failed ` +
-    `(${violation.percent.toFixed(2)}%, allowed ${maxPercent}%; ${violation.classes}). ` +
-    "The report's failure samples show what the target returned; raise --max-failure-rate only if " +
-    "these failures are expected."
+    `(${formatShare(violation.percent, maxPercent)}%, allowed ${maxPercent}%; ${violation.classes}). ` +
+    `The failure table of ${reportPath} gives an example of each class. Fix the target, or raise ` +
+    "--max-failure-rate if these failures are expected."
   );
+}
+
+/** Formats the share with enough digits that a share above the limit does not print as equal. */
+function formatShare(percent: number, maxPercent: number): string {
+  let digits = MIN_PERCENT_DIGITS;
+  while (digits < MAX_PERCENT_DIGITS && Number(percent.toFixed(digits)) <= maxPercent) digits += 1;
+  return percent.toFixed(digits);
 }

@@ -83,7 +83,7 @@ export const GATE_METRICS: readonly GateMetric[] = [
     change: "relative",
     thresholdPercent: 5,
     unit: "req/s",
-    value: (trial) => trial.throughput.goodputPerSec,
+    value: (trial) => (trial.counts.sent === 0 ? undefined : trial.throughput.goodputPerSec),
     display: same,
   },
   {
@@ -93,7 +93,17 @@ export const GATE_METRICS: readonly GateMetric[] = [
     change: "points",
     thresholdPercent: 1,
     unit: "%",
-    value: (trial) => (trial.counts.sent === 0 ? undefined : (100 * trial.counts.failed) / trial.counts.sent),
+    value: failedPercent,
     display: same,
   },
 ];
+
+/**
+ * Returns the share of failed requests in percent, counting autocannon's lost requests (unanswered
+ * beyond one per connection) as sent and failed, so that a target dropping requests shows as failing.
+ */
+function failedPercent(trial: TrialResult): number | undefined {
+  const lost = trial.autocannon?.lost ?? 0;
+  const sent = trial.counts.sent + lost;
+  return sent === 0 ? undefined : (100 * (trial.counts.failed + lost)) / sent;
+}

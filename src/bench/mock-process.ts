@@ -26,6 +26,11 @@ export interface EmbeddedMock {
 const START_TIMEOUT_MS = 30_000;
 const REPLY_TIMEOUT_MS = 5_000;
 const CHILD_ENTRY = fileURLToPath(new URL("./mock-child.ts", import.meta.url));
+/**
+ * URL of the tsx loader as this module resolves it. A bare "tsx" in `--import` would be resolved
+ * from the working directory, and that fails when the CLI runs from outside the project.
+ */
+const TSX_LOADER = import.meta.resolve("tsx");
 
 /**
  * Starts the embedded mock in a child Node process on 127.0.0.1. A separate process keeps the
@@ -38,7 +43,7 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
     // group, away from the mock: the run stops on it and still reads the mock's send lateness for
     // the partial report. The IPC channel ends the child with this process in any case.
     detached: true,
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", TSX_LOADER],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: { ...process.env, MSQ_LOG_LEVEL: process.env["MSQ_LOG_LEVEL"] ?? "silent" },
   });

@@ -87,6 +87,7 @@ export function mergeTrials(trials: readonly TrialResult[], mode: MergeMode): Tr
       timeouts: autocannonTrials.reduce((total, counters) => total + counters.timeouts, 0),
       resets: autocannonTrials.reduce((total, counters) => total + counters.resets, 0),
       unanswered: autocannonTrials.reduce((total, counters) => total + (counters.unanswered ?? 0), 0),
+      lost: autocannonTrials.reduce((total, counters) => total + (counters.lost ?? 0), 0),
     },
   };
 }

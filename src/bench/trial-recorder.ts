@@ -119,9 +119,14 @@ export class TrialRecorder {
     if (this.isGood(ttftMs, tpotMs ?? 0, e2eMs)) this.good += 1;
   }
 
-  /** Builds the trial result; `stoppedAt` bounds the duration when nothing was measured. */
-  finish(startedAtIso: string, stoppedAt: number): TrialResult {
-    const durationMs = Math.max(1, (this.lastEndedAt ?? stoppedAt) - this.measureStart);
+  /**
+   * Builds the trial result. The duration ends at the last measured response, or at `stoppedAt`
+   * when nothing was measured or when `untilStopped` is set: a trial that ended with requests still
+   * unanswered lasted until it was stopped, not until its last response.
+   */
+  finish(startedAtIso: string, stoppedAt: number, untilStopped = false): TrialResult {
+    const endedAt = untilStopped ? stoppedAt : (this.lastEndedAt ?? stoppedAt);
+    const durationMs = Math.max(1, endedAt - this.measureStart);
     const durationSec = durationMs / 1000;
     const metrics: Partial<Record<MetricName, MetricHistogram>> = {};
     for (const [name, histogram] of this.histograms) {

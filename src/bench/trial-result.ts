@@ -101,4 +101,9 @@ export interface AutocannonCounters {
    * in reports written before the count existed.
    */
   readonly unanswered?: number;
+  /**
+   * Unanswered requests beyond one per connection. One per connection can be in flight when the
+   * trial ends, so only the rest count as failed: requests the target dropped.
+   */
+  readonly lost?: number;
 }

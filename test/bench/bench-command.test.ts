@@ -33,11 +33,13 @@ function runCli(
     onSpawn?: (pid: number) => void;
     env?: NodeJS.ProcessEnv;
     processGroup?: boolean;
+    cwd?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       detached: options.processGroup === true,
+      cwd: options.cwd,
       env: {
         ...process.env,
         CI: "1",
@@ -98,19 +100,23 @@ describe("msq-harness bench", () => {
 
   test("runs a scenario on the embedded mock", async () => {
     const out = join(directory, "run");
-    const result = await runCli([
-      "bench",
-      "chat-stream",
-      "--duration",
-      "1",
-      "--warmup",
-      "0.2",
-      "--trials",
-      "1",
-      "--out-dir",
-      out,
-      "--json",
-    ]);
+    // From a folder outside the project, so that the mock's loader must not come from the cwd.
+    const result = await runCli(
+      [
+        "bench",
+        "chat-stream",
+        "--duration",
+        "1",
+        "--warmup",
+        "0.2",
+        "--trials",
+        "1",
+        "--out-dir",
+        out,
+        "--json",
+      ],
+      { cwd: directory },
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as {
@@ -133,13 +139,14 @@ describe("msq-harness bench", () => {
     }
   });
 
-  test("warns of a level without requests", async () => {
+  test("fails a level without requests", async () => {
     // A chat-stream request lasts about 0.8 s on the scenario's mock timing, longer than warm-up and duration.
     const out = join(directory, "unmeasured");
     const args = ["--duration", "0.1", "--warmup", "0.2", "--trials", "1", "--out-dir", out, "--json"];
     const result = await runCli(["bench", "chat-stream", ...args]);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain("warning: no request was measured at concurrency 8");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("msq-harness: no request was measured at concurrency 8");
+    expect(result.stdout).toContain('"passed": false');
   });
 
   test("writes a partial report on SIGINT", async () => {
@@ -208,7 +215,7 @@ describe("msq-harness bench", () => {
     }
   });
 
-  test("warns of autocannon requests without response", async () => {
+  test("fails on autocannon requests unanswered", async () => {
     let requests = 0;
     const answerFirst = chatCompletionStream({ ttftMs: 0, interTokenMs: 0, tokens: 2 });
     const server = await startTestServer({
@@ -234,8 +241,10 @@ describe("msq-harness bench", () => {
         ],
         { env: { MSQ_API_KEY: "msq-test-unused-key" } },
       );
-      expect(result.code).toBe(0);
-      expect(result.stderr).toContain("warning: no response was measured at concurrency 2: autocannon sent");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        "msq-harness: no response was measured at concurrency 2: autocannon sent",
+      );
       expect(result.stderr).not.toContain("none was sent");
     } finally {
       await server.close();
@@ -473,5 +482,56 @@ describe("msq-harness bench", () => {
           .counts.succeeded ?? 0,
     );
     expect(summary.points[0]?.counts.succeeded).toBe(parts[0]! + parts[1]!);
+  });
+
+  test("rejects a starved shard alike", async () => {
+    const args = ["bench", "chat-stream", "--concurrency", "1", "--duration", "0.2", "--warmup", "0"];
+    const runs = await Promise.all(
+      ["1/2", "2/2"].map((shard) =>
+        runCli([...args, "--trials", "1", "--shard", shard, "--out-dir", join(directory, "starved")]),
+      ),
+    );
+    for (const run of runs) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("a concurrency of 1 cannot keep a request in flight on each of 2 shards");
+    }
+  });
+
+  test("merges some shards, then the rest", async () => {
+    const out = join(directory, "partial-merge");
+    const shard = (index: number): string => {
+      const path = join(directory, `bench-chat-stream-shard-${index}-of-2.json`);
+      const report = syntheticReport([syntheticTrial({ ttftMs: 150, itlMs: 20, count: 10 })]);
+      writeFileSync(path, JSON.stringify({ ...report, shard: { count: 2, indexes: [index] } }));
+      return path;
+    };
+    const first = await runCli(["bench", "merge", shard(1), "--out-dir", out, "--json"]);
+    expect(first.code).toBe(0);
+    const partialPath = (JSON.parse(first.stdout) as { reports: { json: string } }).reports.json;
+    expect(partialPath).toMatch(/-merged\.json$/);
+    expect(readdirSync(out).filter((name) => /^bench-.*-shard-.*\.json$/.test(name))).toEqual([]);
+    expect(readJson(partialPath)["stopReason"]).toBe("shard 2 is missing");
+
+    const whole = await runCli(["bench", "merge", partialPath, shard(2), "--out-dir", out, "--json"]);
+    expect(whole.code).toBe(0);
+    const merged = readJson((JSON.parse(whole.stdout) as { reports: { json: string } }).reports.json);
+    expect(merged["partial"]).toBe(false);
+    expect(merged["stopReason"]).toBeUndefined();
+    expect(merged["shard"]).toEqual({ count: 2, indexes: [1, 2] });
+  });
+
+  test("merge rejects other load levels", async () => {
+    const paths = [4, 6].map((concurrency, index) => {
+      const path = join(directory, `levels-${concurrency}.json`);
+      const trial = syntheticTrial({ ttftMs: 150, itlMs: 20, count: 10 });
+      const report = syntheticReport([trial], "chat-stream", { mode: "closed", concurrency });
+      writeFileSync(path, JSON.stringify({ ...report, shard: { count: 2, indexes: [index + 1] } }));
+      return path;
+    });
+    const result = await runCli(["bench", "merge", ...paths, "--out-dir", join(directory, "levels")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'report 1 ran the load levels "concurrency 4" and report 2 ran "concurrency 6"',
+    );
   });
 });

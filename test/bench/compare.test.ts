@@ -166,6 +166,27 @@ describe("compareReports", () => {
     expect(compare).toThrow("no metric could be compared");
   });
 
+  test("rejects two empty reports with SLOs", () => {
+    const empty = syntheticReport(
+      Array.from({ length: 5 }, () =>
+        syntheticTrial({ ttftMs: 150, itlMs: 20, count: 0, slo: { ttft: 500 } }),
+      ),
+    );
+    expect(() => compareReports(empty, empty, options)).toThrow("no metric could be compared");
+  });
+
+  test("fails a target dropping requests", () => {
+    const baseline = syntheticReport(trials(150, 20));
+    const unanswered = syntheticReport(
+      Array.from({ length: 5 }, () => ({
+        ...syntheticTrial({ ttftMs: 150, itlMs: 20, count: 0 }),
+        autocannon: { non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 20, lost: 16 },
+      })),
+    );
+    const result = compareReports(baseline, unanswered, options);
+    expect(verdictOf(result, "errorRate")).toBe("regression");
+  });
+
   test("prints each metric and the verdict", () => {
     const text = formatComparison(
       compareReports(syntheticReport(trials(150, 20)), syntheticReport(trials(180, 20)), options),

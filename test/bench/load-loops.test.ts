@@ -201,6 +201,15 @@ describe("request client and autocannon", () => {
       "POST /v1/reset": resetSocket(),
       "POST /v1/never": neverReply(),
       "POST /v1/close": (_request, _response, context) => context.socket.end(),
+      // Answers its first 10 requests at once and none after them.
+      "POST /v1/stall": (() => {
+        let answered = 0;
+        const answer = replyJson(embeddingsBody(2, 4));
+        return (request, response, context) => {
+          answered += 1;
+          if (answered <= 10) answer(request, response, context);
+        };
+      })(),
     });
     pool = new Pool(server.origin, { connections: 4 });
   });
@@ -257,7 +266,14 @@ describe("request client and autocannon", () => {
     expect(trial.counts.succeeded).toBe(40);
     expect(trial.metrics.e2e?.summary.count).toBe(40);
     expect(trial.metrics.e2e?.summary.p50).toBeGreaterThan(1000);
-    expect(trial.autocannon).toEqual({ non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 0 });
+    expect(trial.autocannon).toEqual({
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+      resets: 0,
+      unanswered: 0,
+      lost: 0,
+    });
   });
 
   test("ends an autocannon trial at its duration", async () => {
@@ -310,5 +326,27 @@ describe("request client and autocannon", () => {
     expect(trial.counts.sent).toBe(0);
     expect(trial.autocannon?.errors).toBe(0);
     expect(trial.autocannon?.unanswered).toBeGreaterThanOrEqual(2);
+    // On "never" each connection waits on its one request, and none is lost. On "close" autocannon
+    // sends again on every new connection, so the requests beyond one per connection are lost.
+    if (path === "never") expect(trial.autocannon?.lost).toBe(0);
+    else expect(trial.autocannon?.lost).toBeGreaterThan(0);
+  });
+
+  test("times a stalled autocannon trial whole", async () => {
+    const trial = await runAutocannonTrial({
+      request: request("stall"),
+      connections: 2,
+      warmupMs: 0,
+      durationMs: 400,
+      maxRequests: 1000,
+      timeoutMs: 5000,
+      slo: {},
+      inFlight: new InFlightRequests(),
+    });
+    expect(trial.counts.succeeded).toBe(10);
+    expect(trial.autocannon?.unanswered).toBeGreaterThanOrEqual(2);
+    // The 10 responses come within milliseconds, and the trial still lasted its 400 ms.
+    expect(trial.durationSec).toBeGreaterThanOrEqual(0.35);
+    expect(trial.throughput.requestsPerSec).toBeLessThan(30);
   });
 });

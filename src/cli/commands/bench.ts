@@ -12,10 +12,11 @@ import { embeddedMockTarget, userTarget, type BenchTarget } from "../../bench/be
 import { compareReports, DEFAULT_ALPHA } from "../../bench/compare.ts";
 import { formatComparison } from "../../bench/compare-format.ts";
 import {
+  checkFailureGate,
   DEFAULT_MAX_FAILURE_PERCENT,
-  failureRateViolations,
   formatFailureRateViolation,
   parseMaxFailurePercent,
+  type GateResult,
 } from "../../bench/failure-gate.ts";
 import { InFlightRequests } from "../../bench/in-flight-requests.ts";
 import { renderMarkdownReport } from "../../bench/markdown-report.ts";
@@ -54,7 +55,7 @@ interface RunCommandOptions extends BenchRunCliOptions, Readonly<Record<string, 
   readonly allowRemote?: boolean;
   readonly outDir: string;
   readonly json?: boolean;
-  readonly maxFailureRate: string;
+  readonly maxFailureRate?: string;
 }
 
 /** Registers `msq-harness bench ...`: load benchmarks, comparison and shard merging. */
@@ -87,8 +88,8 @@ export function registerBenchCommands(program: Command): void {
     .option("--mock-timing <file>", "JSON timing model for the embedded mock, replacing the scenario's")
     .option(
       "--max-failure-rate <percent>",
-      "exit 1 when more than this share of the requests at a load level failed (100: never)",
-      String(DEFAULT_MAX_FAILURE_PERCENT),
+      "exit 1 when more than this percentage of the requests at a load level failed; 100 never fails " +
+        `(default: ${DEFAULT_MAX_FAILURE_PERCENT})`,
     )
     .option("--out-dir <dir>", "folder for the JSON, Markdown and HTML reports", DEFAULT_OUT_DIR)
     .option("--json", "print a JSON summary instead of the Markdown summary, and no progress bar");
@@ -158,7 +159,7 @@ export function registerBenchCommands(program: Command): void {
         );
       }
       const written = writeReport(merged.report, resolve(options.outDir));
-      printResult(merged.report, written, options.json === true);
+      printResult(merged.report, written, options.json === true, undefined);
     });
 }
 
@@ -168,7 +169,10 @@ async function runScenario(
   config: HarnessConfig,
 ): Promise<number> {
   checkEmbeddedMockOptions(options, config);
-  const maxFailurePercent = parseMaxFailurePercent(options.maxFailureRate);
+  const maxFailurePercent =
+    options.maxFailureRate === undefined
+      ? DEFAULT_MAX_FAILURE_PERCENT
+      : parseMaxFailurePercent(options.maxFailureRate);
   const scenario = loadScenario(scenarioName);
   const resolved = resolveRunOptions(scenario, options, config);
   prepareReportDirectory(resolve(options.outDir));
@@ -235,16 +239,18 @@ async function runScenario(
       { scenario: scenario.name, json: written.json, partial: report.partial },
       "benchmark finished",
     );
-    printResult(report, written, options.json === true);
-    warnOfUnmeasuredPoints(report);
+    const gate = checkFailureGate(report, maxFailurePercent);
+    printResult(report, written, options.json === true, gate);
     if (report.partial && interrupted) return EXIT_INTERRUPTED;
-    const violations = failureRateViolations(report, maxFailurePercent);
-    for (const violation of violations) {
-      process.stderr.write(
-        `msq-harness: ${redactText(formatFailureRateViolation(violation, maxFailurePercent))}\n`,
-      );
+    for (const violation of gate.violations) {
+      const point = report.points.find((candidate) => candidate.label === violation.label);
+      const message =
+        violation.unmeasured && point !== undefined
+          ? describeUnmeasuredPoint(report, point)
+          : formatFailureRateViolation(violation, maxFailurePercent, written.json);
+      process.stderr.write(`msq-harness: ${redactText(message)}\n`);
     }
-    return violations.length > 0 ? EXIT_FAILED : 0;
+    return gate.violations.length > 0 ? EXIT_FAILED : 0;
   } catch (error) {
     progress.stop();
     if (error instanceof PreflightError) {
@@ -278,39 +284,46 @@ function checkEmbeddedMockOptions(options: RunCommandOptions, config: HarnessCon
 }
 
 /**
- * Warns of load levels of a complete run without a measured request. Requests sent during the
- * warm-up are excluded, so a closed-loop request that outlasts warm-up and duration together, or an
- * open-loop rate below one arrival per duration, leaves the level empty. autocannon stops at the
- * end of the duration without waiting, so there a target that never responds leaves it empty too.
+ * Explains why a load level measured no response: autocannon's requests got none before the trial
+ * ended, or no request was sent in the measured time.
  */
-function warnOfUnmeasuredPoints(report: BenchReport): void {
-  if (report.partial) return;
-  for (const point of report.points) {
-    if (point.combined.counts.sent > 0) continue;
-    const unanswered = point.combined.autocannon?.unanswered ?? 0;
-    if (unanswered > 0) {
-      process.stderr.write(
-        `msq-harness: warning: no response was measured at ${point.label}: autocannon sent ${unanswered} ` +
-          "request(s) that got no response before the trial ended, and it does not wait for them. Check " +
-          "that the target responds, or raise --duration above the time of one request.\n",
-      );
-      continue;
-    }
-    process.stderr.write(
-      `msq-harness: warning: no request was measured at ${point.label}, because none was sent in the ` +
-        `${report.settings.durationSeconds} s after the warm-up. Raise --duration above the time of one ` +
-        "request (closed loop) or the gap between arrivals (open loop).\n",
+function describeUnmeasuredPoint(report: BenchReport, point: BenchReport["points"][number]): string {
+  const unanswered = point.trials.reduce((sum, trial) => sum + (trial.autocannon?.unanswered ?? 0), 0);
+  if (unanswered > 0) {
+    return (
+      `no response was measured at ${point.label}: autocannon sent ${unanswered} request(s) that got no ` +
+      "response before the trial ended, and it does not wait for them. Check that the target responds, " +
+      "or raise --duration above the time of one request."
     );
   }
+  return (
+    `no request was measured at ${point.label}, because none was sent in the ` +
+    `${report.settings.durationSeconds} s after the warm-up. Raise --duration above the time of one ` +
+    "request (closed loop) or the gap between arrivals (open loop)."
+  );
 }
 
 /** Prints the run's numbers: the Markdown summary, or a compact JSON summary with `--json`. */
-function printResult(report: BenchReport, written: WrittenReport, json: boolean): void {
+function printResult(
+  report: BenchReport,
+  written: WrittenReport,
+  json: boolean,
+  gate: GateResult | undefined,
+): void {
   if (json) {
     const summary = {
       scenario: report.scenario.name,
       partial: report.partial,
       reports: written,
+      ...(gate === undefined
+        ? {}
+        : {
+            gate: {
+              maxFailurePercent: gate.maxFailurePercent,
+              passed: gate.violations.length === 0,
+              violations: gate.violations,
+            },
+          }),
       points: report.points.map((point) => ({
         load: point.load,
         counts: point.combined.counts,
@@ -329,6 +342,15 @@ function printResult(report: BenchReport, written: WrittenReport, json: boolean)
   }
   process.stdout.write(redactText(renderMarkdownReport(report)));
   process.stdout.write(`Reports:\n  ${written.json}\n  ${written.markdown}\n  ${written.html}\n`);
+  if (gate !== undefined) {
+    const verdict =
+      gate.violations.length === 0
+        ? "passed"
+        : `failed at ${gate.violations.map((violation) => violation.label).join(", ")}`;
+    process.stdout.write(
+      `Failure gate (at most ${gate.maxFailurePercent}% failed requests per load level): ${verdict}\n`,
+    );
+  }
 }
 
 function parseThresholds(items: readonly string[]): Record<string, number> {
