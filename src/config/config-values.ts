@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { ConfigError } from "./config-error.ts";
 import { describeOptionSources, type ConfigOption } from "./config-options.ts";
+import { MIN_SECRET_LENGTH } from "../log/redact.ts";
 
 /** Where a raw value came from, named the way the user set it. */
 export interface ValueSource {
@@ -71,6 +72,10 @@ function parseTargetUrl(option: ConfigOption, raw: unknown, source: ValueSource)
   try {
     url = new URL(raw.trim());
   } catch {
+    const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(raw.trim())?.[1];
+    if (port !== undefined && Number(port) > 65535) {
+      throw invalidValue(option, source, `"${raw}", whose port ${port} is above 65535`, fix);
+    }
     throw invalidValue(option, source, `"${raw}", which is not a URL`, fix);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
@@ -104,6 +109,15 @@ function parseSecret(option: ConfigOption, raw: unknown, source: ValueSource): s
       source,
       `a value of ${raw.length} characters that contains whitespace or control characters`,
       "Copy the key again without spaces or line breaks.",
+    );
+  }
+  if (raw.length < MIN_SECRET_LENGTH) {
+    throw invalidValue(
+      option,
+      source,
+      `a value of ${raw.length} characters`,
+      `Keys shorter than ${MIN_SECRET_LENGTH} characters cannot be kept out of output and reports ` +
+        "safely; set the deployment's full key.",
     );
   }
   if (raw.length > 512) {

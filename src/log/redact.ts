@@ -34,13 +34,16 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
 
 const registeredSecrets = new Set<string>();
 
+/** Length below which a registered secret is not redacted; configuration rejects shorter keys. */
+export const MIN_SECRET_LENGTH = 8;
+
 /**
  * Registers a secret value (an API key read from configuration) so that `redactText` removes it
  * wherever it appears, also inside messages that do not come from a header or a field.
- * Values shorter than 8 characters are ignored, because replacing them would garble ordinary text.
+ * Values shorter than `MIN_SECRET_LENGTH` are ignored, because replacing them would garble ordinary text.
  */
 export function registerSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= 8) registeredSecrets.add(value);
+  if (value !== undefined && value.length >= MIN_SECRET_LENGTH) registeredSecrets.add(value);
 }
 
 /** Returns a copy of `headers` with secret header values replaced by `***`. */

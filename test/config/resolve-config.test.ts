@@ -98,6 +98,12 @@ describe("resolveConfig", () => {
     );
   });
 
+  test("target with an invalid port", () => {
+    expect(configError({ env: { MSQ_BASE_URL: "http://127.0.0.1:99999/v1", MSQ_API_KEY: KEY } })).toContain(
+      'received "http://127.0.0.1:99999/v1", whose port 99999 is above 65535.',
+    );
+  });
+
   test("target with credentials in it", () => {
     const message = configError({
       env: { MSQ_BASE_URL: "https://user:hunter22secret@example.com/v1", MSQ_API_KEY: KEY },
@@ -113,6 +119,13 @@ describe("resolveConfig", () => {
         "whitespace or control characters. Copy the key again without spaces or line breaks. " +
         'The setting is read from environment variable MSQ_API_KEY or config file key "apiKey".',
     );
+  });
+
+  test("short key names length, not value", () => {
+    const message = configError({ env: { MSQ_API_KEY: "short7k" } });
+    expect(message).toContain("Invalid apiKey from environment variable MSQ_API_KEY: received a value of 7");
+    expect(message).toContain("Keys shorter than 8 characters cannot be kept out of output");
+    expect(message).not.toContain("short7k");
   });
 
   test("same key for both accounts", () => {
