@@ -34,7 +34,7 @@ export function captureEnvironment(): BenchEnvironment {
     cores: availableParallelism(),
     totalMemoryBytes: totalmem(),
     hostname: hostname(),
-    ci: process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false",
+    ci: isCi(),
   };
 }
 
@@ -50,4 +50,10 @@ function git(args: readonly string[]): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Returns true when the `CI` environment variable is set to anything but "", "0" or "false". */
+export function isCi(): boolean {
+  const value = process.env["CI"];
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }

@@ -171,7 +171,7 @@ function renderPoint(point: LoadPointResult): string {
   return `<section>
 <h2>${escapeHtml(point.label)}</h2>
 <ul>${summary}</ul>
-<table class="metrics"><tr><th>Metric</th>${SUMMARY_HEADERS.map((header) => `<th>${header}</th>`).join("")}</tr>${metricRows}</table>
+${metricRows === "" ? "" : `<table class="metrics"><tr><th>Metric</th>${SUMMARY_HEADERS.map((header) => `<th>${header}</th>`).join("")}</tr>${metricRows}</table>`}
 ${failureRows === "" ? "" : `<table class="failures"><tr><th>Failure class</th><th>Requests</th><th>Example</th></tr>${failureRows}</table>`}
 <table class="trials"><tr>${TRIAL_HEADERS.map((header) => `<th>${header}</th>`).join("")}</tr>${trialRows}</table>
 </section>`;

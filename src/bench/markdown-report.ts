@@ -33,16 +33,21 @@ function renderPoint(point: LoadPointResult): string[] {
   const combined = point.combined;
   lines.push(...throughputLines(combined).map((line) => `- ${line}`), "");
 
-  lines.push(
-    `| Metric | ${SUMMARY_HEADERS.join(" | ")} |`,
-    `| --- |${" ---: |".repeat(SUMMARY_HEADERS.length)}`,
-  );
+  const metricRows: string[] = [];
   for (const name of METRIC_NAMES) {
     const metric = combined.metrics[name];
     if (metric === undefined) continue;
-    lines.push(`| ${METRIC_LABELS[name]} | ${summaryCells(metric.summary, metric.unit).join(" | ")} |`);
+    metricRows.push(`| ${METRIC_LABELS[name]} | ${summaryCells(metric.summary, metric.unit).join(" | ")} |`);
   }
-  lines.push("");
+  // A level without a successful request has no distribution, so it gets no empty table.
+  if (metricRows.length > 0) {
+    lines.push(
+      `| Metric | ${SUMMARY_HEADERS.join(" | ")} |`,
+      `| --- |${" ---: |".repeat(SUMMARY_HEADERS.length)}`,
+      ...metricRows,
+      "",
+    );
+  }
 
   if (combined.counts.failed > 0) {
     lines.push("| Failure class | Requests | Example |", "| --- | ---: | --- |");

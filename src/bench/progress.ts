@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import { isCi } from "./environment.ts";
 import { describeLoadPoint, type LoadPoint } from "./load-point.ts";
 
 /** Progress output of a run; the quiet form prints nothing. */
@@ -19,15 +20,14 @@ export function createRunProgress(options: {
   readonly trialSeconds: number;
   readonly trials: number;
 }): RunProgress {
-  const ci = process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false";
-  if (options.quiet || ci || process.stderr.isTTY !== true) {
+  if (options.quiet || isCi() || process.stderr.isTTY !== true) {
     return { trialStarted: () => undefined, requestEnded: () => undefined, stop: () => undefined };
   }
 
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: "{load} trial {trial}/{trials} |{bar}| {value}/{total} s | {done} requests, {failed} failed",
+      format: "{load} trial {trial}/{trials} |{bar}| {value}/{total} s | requests {done}, failed {failed}",
       hideCursor: true,
       clearOnComplete: true,
     },

@@ -133,8 +133,10 @@ export function throughputLines(trial: TrialResult): string[] {
   const statuses = Object.entries(counts.statusCodes).map(([code, count]) => `${code}: ${count}`);
   if (statuses.length > 0) lines.push(`Status codes: ${statuses.join(", ")}`);
   if (trial.autocannon !== undefined) {
-    const { non2xx, errors, timeouts, resets, unanswered } = trial.autocannon;
-    const unansweredPart = unanswered === undefined ? "" : `, ${unanswered} sent without a response`;
+    const { non2xx, errors, timeouts, resets, unanswered, lost } = trial.autocannon;
+    const lostPart = lost === undefined ? "" : ` (${lost} beyond one per connection, counted as failed)`;
+    const unansweredPart =
+      unanswered === undefined ? "" : `, ${unanswered} sent without a response${lostPart}`;
     lines.push(
       `autocannon: ${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts, ${resets} resets${unansweredPart}`,
     );
