@@ -49,8 +49,8 @@ export async function runAutocannonTrial(options: AutocannonTrialOptions): Promi
   const counters = options.inFlight.stopped
     ? { non2xx: 0, errors: 0, timeouts: 0, resets: 0, unanswered: 0, lost: 0 }
     : await runInstance(options, connections, options.durationMs, options.maxRequests, record, measureStart);
-  // With requests unanswered the target stalled, so the last response would end the trial too early
-  // and inflate its throughput.
+  // Requests still unanswered were in flight until autocannon stopped. Ending the trial at the last
+  // response instead would shorten a stalled trial and inflate its throughput.
   const result = recorder.finish(startedAtIso, performance.now(), (counters.unanswered ?? 0) > 0);
   return { ...result, autocannon: counters };
 }

@@ -35,7 +35,7 @@ export function parseMaxFailurePercent(value: string): number {
   const percent = Number(text.endsWith("%") ? text.slice(0, -1) : text);
   if (!/^\d+(\.\d+)?%?$/.test(text) || percent > 100) {
     throw new ConfigError(
-      `--max-failure-rate: invalid value "${value}". Use a percentage from 0 to 100, such as 1 or 0.5; ` +
+      `--max-failure-rate: invalid value "${value}". Use a percentage from 0 to 100, such as 1 or 0.5. ` +
         "100 never fails the run on failed requests.",
     );
   }

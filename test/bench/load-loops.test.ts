@@ -201,7 +201,7 @@ describe("request client and autocannon", () => {
       "POST /v1/reset": resetSocket(),
       "POST /v1/never": neverReply(),
       "POST /v1/close": (_request, _response, context) => context.socket.end(),
-      // Answers its first 10 requests at once and none after them.
+      // Replies to its first 10 requests at once and to none after them.
       "POST /v1/stall": (() => {
         let answered = 0;
         const answer = replyJson(embeddingsBody(2, 4));
