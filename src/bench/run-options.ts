@@ -7,9 +7,15 @@ import type { ArrivalProcess } from "./arrival-schedule.ts";
 import type { BenchRunSettings } from "./bench-report.ts";
 import type { LoadPoint } from "./load-point.ts";
 import { LIMITS, type Scenario } from "./scenario.ts";
-import { formatShard, parseShard, shareOf, type Shard } from "./shard.ts";
+import { countShards, formatShard, parseShard, type Shard } from "./shard.ts";
 import { parseSlo } from "./slo.ts";
 import type { EngineName } from "./trial-result.ts";
+
+/**
+ * Tolerance for the rounding error of rate times duration, so that 0.29 requests/s for 100 s
+ * counts as 29 sends.
+ */
+const SEND_COUNT_TOLERANCE = 1e-9;
 
 /**
  * Bench-only options of `msq-harness bench <scenario>` as commander passes them (strings until
@@ -110,7 +116,7 @@ export function resolveRunOptions(
   };
 
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-  if (shard !== undefined) checkShareOfLoad(shard, points, settings.maxRequests);
+  if (shard !== undefined) checkShareOfLoad(shard, points, settings);
 
   return {
     settings,
@@ -150,25 +156,46 @@ function resolveEngine(scenario: Scenario, option: string | undefined, mode: "cl
 }
 
 /**
- * Rejects a shard that would get no share of a closed loop's concurrency or of the request bound,
- * because such a shard sends nothing and its report reads as an empty load level.
+ * Rejects shard settings that would leave some shard of the run without load, because such a shard
+ * sends nothing and its report reads as an empty load level. The check looks at the shard count
+ * only, so every shard of one run accepts or rejects the same options whatever its index.
  */
-function checkShareOfLoad(shard: Shard, points: readonly LoadPoint[], maxRequests: number): void {
-  const shardText = formatShard(shard);
+function checkShareOfLoad(shard: Shard, points: readonly LoadPoint[], settings: BenchRunSettings): void {
+  const option = `--shard ${formatShard(shard)}`;
+  const count = shard.count;
   for (const point of points) {
-    if (point.mode === "closed" && shareOf(point.concurrency, shard) === 0) {
+    if (point.mode === "closed" && point.concurrency < count) {
       throw new ConfigError(
-        `--shard ${shardText}: a concurrency of ${point.concurrency} gives this shard no request in ` +
-          `flight. Use a concurrency of at least ${shard.count}, or at most ${point.concurrency} shards.`,
+        `${option}: a concurrency of ${point.concurrency} cannot keep a request in flight on each of ` +
+          `${countShards(count)}. Raise the concurrency (--concurrency, or every --sweep level) to at least ` +
+          `${count}, or use at most ${countShards(point.concurrency)}.`,
       );
     }
+    if (point.mode === "open") checkShareOfRate(option, count, point.rate, settings.durationSeconds);
   }
-  if (shareOf(maxRequests, shard) === 0) {
+  if (settings.maxRequests < count) {
     throw new ConfigError(
-      `--shard ${shardText}: a request bound of ${maxRequests} (--requests) gives this shard no request. ` +
-        `Use --requests of at least ${shard.count}, or at most ${maxRequests} shards.`,
+      `${option}: a request bound of ${settings.maxRequests} (--requests) cannot give each of ` +
+        `${countShards(count)} a request. Use --requests of at least ${count}, or at most ` +
+        `${countShards(settings.maxRequests)}.`,
     );
   }
+}
+
+/**
+ * Rejects an open-loop rate that plans fewer measured sends than there are shards. Sends are dealt
+ * out in turn, so n sends give every shard one. A Poisson schedule varies around this count.
+ */
+function checkShareOfRate(option: string, count: number, rate: number, durationSeconds: number): void {
+  const sends = rate * durationSeconds + SEND_COUNT_TOLERANCE;
+  if (sends >= count) return;
+  const maxShards = Math.floor(sends);
+  throw new ConfigError(
+    `${option}: a rate of ${rate} requests/s for ${durationSeconds} s (--duration) plans about ` +
+      `${Number(sends.toFixed(2))} measured sends, fewer than one for each of ${countShards(count)}. Raise ` +
+      `the rate (--rate, or every --sweep level) or --duration so that rate times duration is at least ` +
+      `${count}, ${maxShards >= 1 ? `or use at most ${countShards(maxShards)}.` : "or run without --shard."}`,
+  );
 }
 
 function applyModelOverride(scenario: Scenario, harness: RunHarnessSettings): Record<string, unknown> {

@@ -30,6 +30,17 @@ export function shareOf(total: number, shard: Shard | undefined): number {
   return base + (shard.index < total % shard.count ? 1 : 0);
 }
 
+/** Formats a shard as the `i/n` that `--shard` takes. */
 export function formatShard(shard: Shard): string {
   return `${shard.index + 1}/${shard.count}`;
+}
+
+/** Counts shards in words: "1 shard", "4 shards". */
+export function countShards(count: number): string {
+  return count === 1 ? "1 shard" : `${count} shards`;
+}
+
+/** Describes missing shards, 1-based: "shard 2 is missing", "shards 2, 3 are missing". */
+export function describeMissingShards(missing: readonly number[]): string {
+  return missing.length === 1 ? `shard ${missing[0]} is missing` : `shards ${missing.join(", ")} are missing`;
 }

@@ -140,12 +140,51 @@ describe("resolveRunOptions", () => {
   });
 
   test.each([
-    ["a concurrency below the shard count", { concurrency: "2", shard: "3/4" }, /concurrency of 2 gives/],
-    ["a sweep level below the shard count", { sweep: "8,2", shard: "4/4" }, /concurrency of 2 gives/],
+    ["a concurrency below the shard count", { concurrency: "2", shard: "3/4" }, /a concurrency of 2 cannot/],
+    ["a sweep level below the shard count", { sweep: "8,2", shard: "4/4" }, /a concurrency of 2 cannot/],
     ["a request bound below the shard count", { requests: "3", shard: "4/4" }, /request bound of 3/],
+    ["an open rate below the shard count", { mode: "open", rate: "0.5", shard: "4/4" }, /rate of 0.5/],
   ])("rejects a shard without load: %s", (_name, options, message) => {
     expect(() => resolve(options)).toThrow(ConfigError);
     expect(() => resolve(options)).toThrow(message);
+  });
+
+  test.each([
+    ["concurrency", { concurrency: "1" }],
+    ["sweep", { sweep: "4,1" }],
+    ["requests", { requests: "1" }],
+    ["open rate", { mode: "open", rate: "0.2", duration: "5" }],
+  ])("rejects every shard alike: %s", (_name, options) => {
+    for (const shard of ["1/2", "2/2"]) {
+      expect(() => resolve({ ...options, shard })).toThrow(ConfigError);
+    }
+  });
+
+  test("names the fix for concurrency", () => {
+    expect(() => resolve({ concurrency: "1", shard: "1/2" })).toThrow(
+      "--shard 1/2: a concurrency of 1 cannot keep a request in flight on each of 2 shards. Raise the " +
+        "concurrency (--concurrency, or every --sweep level) to at least 2, or use at most 1 shard.",
+    );
+  });
+
+  test("names the fix for requests", () => {
+    expect(() => resolve({ requests: "2", shard: "1/3" })).toThrow(
+      "--shard 1/3: a request bound of 2 (--requests) cannot give each of 3 shards a request. Use " +
+        "--requests of at least 3, or at most 2 shards.",
+    );
+  });
+
+  test("names the fix for rates", () => {
+    expect(() => resolve({ mode: "open", rate: "0.1", duration: "5", shard: "1/2" })).toThrow(
+      "--shard 1/2: a rate of 0.1 requests/s for 5 s (--duration) plans about 0.5 measured sends, fewer " +
+        "than one for each of 2 shards. Raise the rate (--rate, or every --sweep level) or --duration so " +
+        "that rate times duration is at least 2, or run without --shard.",
+    );
+  });
+
+  test("accepts an open rate per shard", () => {
+    const options = { mode: "open", rate: "0.29", duration: "100", arrival: "constant" };
+    expect(resolve({ ...options, shard: "29/29" }).shard).toEqual({ index: 28, count: 29 });
   });
 
   test("accepts a shard with one request in flight", () => {
