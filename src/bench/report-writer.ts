@@ -6,6 +6,7 @@ import { REPORT_FORMAT, type BenchReport } from "./bench-report.ts";
 import { renderHtmlReport } from "./html-report.ts";
 import { renderMarkdownReport } from "./markdown-report.ts";
 import { findReportDefect } from "./report-schema.ts";
+import { isMergedReport } from "./shard-merge.ts";
 
 /** Highest numbered suffix tried for a report name that an earlier report already uses. */
 const MAX_NAME_SUFFIX = 1000;
@@ -16,14 +17,18 @@ export interface WrittenReport {
   readonly html: string;
 }
 
-/** File name stem `bench-<scenario>-<UTC timestamp>`, with the shard appended for shard reports. */
+/**
+ * Returns the file name stem `bench-<scenario>-<UTC timestamp>`, with `-shard-<i>-of-<n>` appended
+ * for the report of one shard and `-merged` for the output of `bench merge`. A merge of some
+ * shards is named merged too, so that a glob such as `bench-*-shard-*.json` never picks it up.
+ */
 export function reportStem(report: BenchReport): string {
   const timestamp = report.startedAt.replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
   const shard = report.shard;
-  const shardPart =
-    shard !== undefined && shard.indexes.length === 1 ? `-shard-${shard.indexes[0]}-of-${shard.count}` : "";
-  const mergedPart = shard !== undefined && shard.indexes.length > 1 ? "-merged" : "";
-  return `bench-${report.scenario.name}-${timestamp}${shardPart}${mergedPart}`;
+  let suffix = "";
+  if (isMergedReport(report) || (shard !== undefined && shard.indexes.length > 1)) suffix = "-merged";
+  else if (shard !== undefined) suffix = `-shard-${shard.indexes[0]}-of-${shard.count}`;
+  return `bench-${report.scenario.name}-${timestamp}${suffix}`;
 }
 
 /**
@@ -47,8 +52,7 @@ export function prepareReportDirectory(directory: string): void {
  * Writes the JSON report, its Markdown summary and the HTML report into `directory`. Every text
  * passes through `redactText` on the way out, so a key that slipped into a message is removed.
  * An existing report is not overwritten: when another run already wrote the name (two runs
- * started in the same second, or a merge written next to its only input), "-2", "-3" and so on
- * is appended. The JSON file is created exclusively, so concurrent runs cannot claim one name.
+ * started in the same second, or two merges of one run), "-2", "-3" and so on is appended. The JSON file is created exclusively, so concurrent runs cannot claim one name.
  * @throws ConfigError naming `--out-dir` when a file cannot be written.
  */
 export function writeReport(report: BenchReport, directory: string): WrittenReport {
