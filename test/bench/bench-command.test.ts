@@ -327,9 +327,9 @@ describe("msq-harness bench", () => {
     ],
     [
       "an invalid failure rate",
-      ["bench", "chat", "--max-failure-rate", "5%"],
+      ["bench", "chat", "--max-failure-rate", "half"],
       {},
-      /--max-failure-rate: invalid value "5%". Use a percentage from 0 to 100/,
+      /--max-failure-rate: invalid value "half". Use a percentage from 0 to 100/,
     ],
     [
       "an invalid timeout",

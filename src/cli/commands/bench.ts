@@ -30,6 +30,7 @@ import {
 } from "../../bench/report-writer.ts";
 import { resolveRunOptions, type BenchRunCliOptions } from "../../bench/run-options.ts";
 import { listScenarios, loadScenario } from "../../bench/scenario.ts";
+import { describeMissingShards } from "../../bench/shard.ts";
 import { mergeShardReports } from "../../bench/shard-merge.ts";
 
 const EXIT_FAILED = 1;
@@ -155,7 +156,7 @@ export function registerBenchCommands(program: Command): void {
       const merged = mergeShardReports(paths.map((path, index) => readReport(path, `report ${index + 1}`)));
       if (merged.missingShards.length > 0) {
         process.stderr.write(
-          `msq-harness: warning: shards ${merged.missingShards.join(", ")} are missing; the merged report is partial.\n`,
+          `msq-harness: warning: ${describeMissingShards(merged.missingShards)}; the merged report is partial.\n`,
         );
       }
       const written = writeReport(merged.report, resolve(options.outDir));
