@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { prepareRequest } from "../../src/bench/bench-run.ts";
 import { InFlightRequests } from "../../src/bench/in-flight-requests.ts";
@@ -10,6 +11,29 @@ import { runTrial } from "../../src/bench/trial-runner.ts";
  * samples (about 10.1 ms on an idle loop), so the interval is subtracted to report the delay alone.
  */
 const LOOP_DELAY_RESOLUTION_MS = 10;
+
+/** CPU lists in taskset's syntax for the load client and the mock child. */
+export interface CpuPinning {
+  readonly client: string;
+  readonly mock: string;
+}
+
+/**
+ * Pins every thread of a process to the given CPUs with taskset (util-linux). Threads started
+ * later inherit the affinity of the thread that starts them.
+ */
+function pinProcess(pid: number, cpus: string): void {
+  const result = spawnSync("taskset", ["--all-tasks", "--cpu-list", "--pid", cpus, String(pid)], {
+    encoding: "utf8",
+    timeout: 5000,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `taskset failed to pin process ${pid} to CPUs ${cpus}: ${result.error?.message ?? result.stderr.trim()}. ` +
+        "Pinning needs Linux with util-linux installed and CPU numbers that exist (see nproc).",
+    );
+  }
+}
 
 /** Figures of one closed-loop streaming level against the embedded mock; times in ms. */
 export interface StreamLevel {
@@ -40,6 +64,8 @@ export async function measureStreamLevel(options: {
   readonly maxTokens: number;
   readonly warmupMs: number;
   readonly durationMs: number;
+  /** CPUs to pin the client and the mock to, such as { client: "1", mock: "0" } (Linux, taskset). */
+  readonly pin?: CpuPinning;
 }): Promise<StreamLevel> {
   const scenario = loadScenario("chat-stream");
   const mock = await startEmbeddedMock({
@@ -52,6 +78,10 @@ export async function measureStreamLevel(options: {
     },
   });
   try {
+    if (options.pin !== undefined) {
+      pinProcess(process.pid, options.pin.client);
+      if (mock.pid !== undefined) pinProcess(mock.pid, options.pin.mock);
+    }
     const url = new URL(mock.baseUrl);
     const request = prepareRequest(
       scenario,

@@ -18,6 +18,8 @@ export interface EmbeddedMock {
   readonly baseUrl: string;
   /** Key of the first seeded account. */
   readonly apiKey: string;
+  /** Process id of the mock's child process, for tools that pin it to a CPU. */
+  readonly pid: number | undefined;
   /** Lateness of the mock's sends against its timing model so far. */
   timingDrift(): Promise<MockTimingDrift | undefined>;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
   return {
     baseUrl: ready.baseUrl,
     apiKey: ready.apiKey,
+    pid: child.pid,
     async timingDrift() {
       if (child.exitCode !== null || !child.connected) return undefined;
       const reply = await waitFor(
