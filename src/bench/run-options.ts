@@ -234,7 +234,9 @@ function readTimingFile(path: string): TimingModel {
     value = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
     throw new ConfigError(
-      `--mock-timing: cannot read a JSON timing model from ${path}: ${(error as Error).message}`,
+      `--mock-timing: failed to read a JSON timing model from ${path}: ${(error as Error).message}. ` +
+        "Give the path of a JSON file shaped like the mock.timing field of a scenario in bench/ " +
+        '(latencyMs and chat), such as {"latencyMs":{"default":0},"chat":{"ttftMs":150,"interTokenMs":20}}.',
     );
   }
   return parseTimingModel(value, `--mock-timing ${path}`);

@@ -249,7 +249,11 @@ describe("resolveRunOptions", () => {
     ["unknown mode", { mode: "burst" }, /--mode: invalid value "burst". Use one of closed, open/],
     ["bad sweep", { sweep: "1,,4" }, /--sweep: invalid list/],
     ["unknown SLO", { goodput: ["latency:5"] }, /--goodput: invalid SLO "latency:5"/],
-    ["missing timing file", { mockTiming: "/nonexistent/timing.json" }, /--mock-timing: cannot read/],
+    [
+      "missing timing file",
+      { mockTiming: "/nonexistent/timing.json" },
+      /--mock-timing: failed to read .*ENOENT.*Give the path of a JSON file/,
+    ],
   ];
 
   test.each(invalidOptions)("rejects %s", (_name, options, message) => {
