@@ -165,15 +165,24 @@ export function sendSse(frames: readonly SseFrame[], options: SseOptions = {}): 
       ...options.headers,
     });
     response.flushHeaders();
-    for (const frame of frames) {
-      context.schedule(frame.atMs, () => response.write(frame.text));
-    }
-    const lastAt = frames.reduce((latest, frame) => Math.max(latest, frame.atMs), 0);
     const after = options.after ?? "end";
-    if (after === "hang") return;
-    context.schedule(lastAt, () => {
+    const finish = (): void => {
       if (after === "end") response.end();
-      else context.socket.resetAndDestroy();
+      else if (after === "reset") context.socket.resetAndDestroy();
+    };
+    // Frames planned for the same time go out in one timer callback, and the end goes with the last
+    // of them. Separate timers for equal times could fire out of order, because each delay is
+    // computed at a slightly different moment, and the response could then end before [DONE].
+    const times = [...new Set(frames.map((frame) => frame.atMs))].sort((a, b) => a - b);
+    if (times.length === 0) {
+      context.schedule(0, finish);
+      return;
+    }
+    times.forEach((atMs, index) => {
+      context.schedule(atMs, () => {
+        for (const frame of frames) if (frame.atMs === atMs) response.write(frame.text);
+        if (index === times.length - 1) finish();
+      });
     });
   };
 }
