@@ -10,7 +10,10 @@ export interface ContractEntry {
   readonly family: CheckFamily;
   /** fail if any test failed the check, else pass if any passed, else skip. */
   readonly outcome: CheckResult;
-  /** "inferred" when any checked response rests on an x-inferred schema, else "documented". */
+  /**
+   * "inferred" when the result rests on an x-inferred part of the spec: for a failed entry, when
+   * every failure is on an inferred response; otherwise when any checked response is inferred.
+   */
   readonly basis: "documented" | "inferred";
   readonly counts: Record<CheckResult, number>;
   readonly skipReasons: readonly string[];
@@ -61,6 +64,7 @@ export function summarizeRecords(
         check: record.check,
         family: record.family,
         inferred: false,
+        documentedFailure: false,
         counts: { pass: 0, fail: 0, skip: 0 },
         skipReasons: new Set(),
         failures: [],
@@ -69,6 +73,7 @@ export function summarizeRecords(
     }
     entry.counts[record.outcome] += 1;
     entry.inferred ||= record.inferred || record.failures.some((failure) => failure.inferred);
+    entry.documentedFailure ||= record.failures.some((failure) => !failure.inferred);
     if (record.reason !== undefined) entry.skipReasons.add(record.reason);
     for (const failure of record.failures) {
       if (entry.failures.length < MAX_FAILURES_PER_ENTRY) entry.failures.push(failure);
@@ -86,7 +91,9 @@ export function summarizeRecords(
     check: entry.check,
     family: entry.family,
     outcome: outcomeOf(entry.counts),
-    basis: entry.inferred ? "inferred" : "documented",
+    // A failure against a documented response is a documented failure, even when the same check
+    // also probed an inferred response (such as the shared 401 body) that passed.
+    basis: basisOf(entry),
     counts: entry.counts,
     skipReasons: [...entry.skipReasons],
     failures: entry.failures,
@@ -145,7 +152,14 @@ interface MutableEntry {
   check: string;
   family: CheckFamily;
   inferred: boolean;
+  /** True when some failure of the entry is on a documented response. */
+  documentedFailure: boolean;
   counts: Record<CheckResult, number>;
   skipReasons: Set<string>;
   failures: ReportedFailure[];
+}
+
+function basisOf(entry: MutableEntry): "documented" | "inferred" {
+  if (entry.counts.fail > 0 && entry.documentedFailure) return "documented";
+  return entry.inferred ? "inferred" : "documented";
 }

@@ -88,6 +88,24 @@ describe("summarizeRecords", () => {
     expect(entry?.basis).toBe("inferred");
   });
 
+  test("a documented failure is documented", () => {
+    const [entry] = summarizeRecords(
+      [
+        record({ check: "response-schema-conformance", family: "body-schema", inferred: true }),
+        record({
+          check: "response-schema-conformance",
+          family: "body-schema",
+          outcome: "fail",
+          inferred: true,
+          failures: [{ ...FAILURE, inferred: false }],
+        }),
+      ],
+      OPERATIONS,
+    ).entries;
+    expect(entry?.outcome).toBe("fail");
+    expect(entry?.basis).toBe("documented");
+  });
+
   test("skip keeps its reason", () => {
     const entry = summary.entries.find((item) => item.operationId === "createEmbeddings");
     expect(entry?.outcome).toBe("skip");
