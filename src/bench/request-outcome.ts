@@ -1,3 +1,5 @@
+import { redactText } from "../log/redact.ts";
+
 /**
  * Classes of failed requests. A failed request is counted and kept out of every latency figure.
  * - `http-status`: the response status was not 2xx.
@@ -64,8 +66,11 @@ export interface RequestOutcome {
   readonly aborted: boolean;
 }
 
-/** Shortens and flattens a message for a report, so one bad response cannot bloat it. */
+/**
+ * Shortens and flattens a message for a report, so one bad response cannot bloat it. Secrets are
+ * redacted before the cut, because a cut key no longer matches its registered value.
+ */
 export function truncateMessage(text: string, maxLength = 300): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = redactText(text).replace(/\s+/g, " ").trim();
   return flat.length <= maxLength ? flat : `${flat.slice(0, maxLength - 1)}…`;
 }

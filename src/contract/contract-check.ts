@@ -1,4 +1,5 @@
 import { responseText, type Exchange } from "../http/exchange.ts";
+import { redactText } from "../log/redact.ts";
 import type { ContractFailure, FailureFields } from "../validation/contract-failure.ts";
 import type { OperationInfo, ValidatorRegistry } from "../validation/validator-registry.ts";
 import type { CheckFamily } from "./check-family.ts";
@@ -60,9 +61,12 @@ export function isSuccess(exchange: Exchange): boolean {
   return status !== undefined && status >= 200 && status < 300;
 }
 
-/** Returns the response body as text on one line, cut to `maxLength` characters, for messages. */
+/**
+ * Returns the response body as text on one line, cut to `maxLength` characters, for messages.
+ * Secrets are redacted before the cut, because a cut key no longer matches its registered value.
+ */
 export function bodyExcerpt(exchange: Exchange, maxLength = 160): string {
-  const text = responseText(exchange).replace(/\s+/g, " ").trim();
+  const text = redactText(responseText(exchange)).replace(/\s+/g, " ").trim();
   if (text === "") return "an empty body";
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -1,3 +1,5 @@
+import { redactText } from "../log/redact.ts";
+
 /** Maximum length, in characters, of a received or documented value kept in a failure. */
 export const MAX_VALUE_LENGTH = 200;
 
@@ -14,5 +16,7 @@ export function formatValue(value: unknown, maxLength: number = MAX_VALUE_LENGTH
       text = String(value);
     }
   }
+  // Redacted before the cut, because a cut key no longer matches its registered value.
+  text = redactText(text);
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { bodyExcerpt } from "../../src/contract/contract-check.ts";
+import { truncateMessage } from "../../src/bench/request-outcome.ts";
+import { registerSecret } from "../../src/log/redact.ts";
 import { formatValue } from "../../src/validation/format-value.ts";
 
 describe("formatValue", () => {
@@ -14,5 +17,17 @@ describe("formatValue", () => {
 
   test("keeps the result within the limit", () => {
     expect(formatValue("y".repeat(1000)).length).toBe(200);
+  });
+
+  test("redacts a key before cutting it", () => {
+    const key = "plainsecretkey0123456789abcdefghij";
+    registerSecret(key);
+    // The cut falls inside the key, so redacting after the cut would keep its first half.
+    const text = `${"p".repeat(100)} ${key}`;
+    const fragment = key.slice(0, 12);
+    expect(formatValue(text, 120)).not.toContain(fragment);
+    expect(truncateMessage(text, 120)).not.toContain(fragment);
+    const exchange = { response: { status: 500, headers: {}, body: new TextEncoder().encode(text) } };
+    expect(bodyExcerpt(exchange as never, 120)).not.toContain(fragment);
   });
 });
