@@ -70,7 +70,7 @@ export async function cleanupByPrefix(
         }
         for (const resource of kind
           .listed(body.value)
-          .filter((item) => hasPrefix(item.name, options.prefix))) {
+          .filter((item) => isRunResourceName(item.name, options.prefix))) {
           if (options.dryRun) {
             outcomes.push({
               account: account.label,
@@ -114,6 +114,17 @@ function ledgerFiles(directory: string, prefix: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Tells whether `name` is one the harness gives: the prefix, a hyphen, then the rest of the run
+ * prefix and a kind, and a hyphen-bounded 6-digit hex id (`<run prefix>-<kind>-<random>`, file
+ * names with a suffix after it). Hand-made names that only start with the prefix, such as a
+ * seeded model nomic-embed-text-v1.5 under the prefix nomic-embed-text, are left alone.
+ */
+function isRunResourceName(name: string, prefix: string): boolean {
+  if (!name.startsWith(`${prefix}-`)) return false;
+  return /(^|-)[a-z0-9]+-[0-9a-f]{6}(-|\.|$)/.test(name.slice(prefix.length + 1));
 }
 
 /**

@@ -30,11 +30,19 @@ async function voiceNames(): Promise<string[]> {
 beforeAll(async () => {
   mock = await startMock();
   key = mock.accounts[0]?.apiKey ?? "";
-  for (const name of [`${PREFIX}-voice-1`, `${PREFIX}-voice-2`, "kept-voice", `${PREFIX}2-voice`]) {
+  const names = [
+    `${PREFIX}-voice-a1b2c3`,
+    `${PREFIX}-voice-d4e5f6`,
+    "kept-voice",
+    `${PREFIX}2-voice-a1b2c3`,
+    // Starts with the prefix but is not a name the harness gives, as a hand-made resource.
+    `${PREFIX}-voice-handmade`,
+  ];
+  for (const name of names) {
     await call("POST", "/v1/core/add/voice", { name, providerKey: "openai", voiceId: "alloy" });
   }
   const registered = await call("POST", "/v1/mcp/external-servers", {
-    name: `${PREFIX}-mcp`,
+    name: `${PREFIX}-mcp-0c0d0e`,
     displayName: "Cleanup test server",
     description: "Registered and never installed",
     url: "http://127.0.0.1:9/mcp",
@@ -46,7 +54,7 @@ beforeAll(async () => {
   if (registered.status !== 200)
     throw new Error(`MCP server registration failed: ${JSON.stringify(registered)}`);
   await call("POST", "/v1/core/add/provider", {
-    providerKey: `${PREFIX}-prov`,
+    providerKey: `${PREFIX}-prov-0a0b0c`,
     url: "http://127.0.0.1:9/v1",
     apiKey: "sk-cleanup-test-0000000000",
   });
@@ -62,8 +70,8 @@ describe("msq-harness cleanup", () => {
       MSQ_API_KEY: key,
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`would-delete primary   voice            ${PREFIX}-voice-1`);
-    expect(await voiceNames()).toContain(`${PREFIX}-voice-1`);
+    expect(result.stdout).toContain(`would-delete primary   voice            ${PREFIX}-voice-a1b2c3`);
+    expect(await voiceNames()).toContain(`${PREFIX}-voice-a1b2c3`);
   });
 
   test("deletes what carries the prefix", { timeout: 60_000 }, async () => {
@@ -73,9 +81,10 @@ describe("msq-harness cleanup", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`3 matched ${PREFIX}`);
     const names = await voiceNames();
-    expect(names).not.toContain(`${PREFIX}-voice-1`);
+    expect(names).not.toContain(`${PREFIX}-voice-a1b2c3`);
     expect(names).toContain("kept-voice");
-    expect(names).toContain(`${PREFIX}2-voice`);
+    expect(names).toContain(`${PREFIX}2-voice-a1b2c3`);
+    expect(names).toContain(`${PREFIX}-voice-handmade`);
   });
 
   test("skips an uninstalled MCP server", { timeout: 60_000 }, async () => {
@@ -83,7 +92,7 @@ describe("msq-harness cleanup", () => {
       MSQ_API_KEY: key,
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).not.toContain(`${PREFIX}-mcp`);
+    expect(result.stdout).not.toContain(`${PREFIX}-mcp-0c0d0e`);
   });
 
   test("exits 1 when a list fails", { timeout: 60_000 }, async () => {
@@ -109,6 +118,14 @@ describe("msq-harness cleanup", () => {
       failing.closeAllConnections();
       await new Promise((resolve) => failing.close(resolve));
     }
+  });
+
+  test("rejects a trailing hyphen", { timeout: 60_000 }, async () => {
+    const result = await runCli(["cleanup", "--prefix", `${PREFIX}-`, "--target", mock.baseUrl], {
+      MSQ_API_KEY: key,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Invalid --prefix: received "${PREFIX}-".`);
   });
 
   test("rejects a short prefix", { timeout: 60_000 }, async () => {

@@ -8,7 +8,8 @@ import { loadSpec } from "../../spec/load-spec.ts";
 import { ValidatorRegistry } from "../../validation/validator-registry.ts";
 import { cleanupByPrefix } from "../../../suites/runner/cleanup-by-prefix.ts";
 
-const PREFIX_PATTERN = /^[a-z][a-z0-9-]{2,31}$/;
+/** A run prefix: 3 to 32 lowercase letters, digits and hyphens, from a letter to a letter or digit. */
+const PREFIX_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 
 /** Registers `msq-harness cleanup`: removes resources left by earlier runs on a live deployment. */
 export function registerCleanupCommand(program: Command): void {
@@ -26,7 +27,7 @@ export function registerCleanupCommand(program: Command): void {
     if (!PREFIX_PATTERN.test(prefix)) {
       throw new ConfigError(
         `Invalid --prefix: received ${JSON.stringify(prefix)}. Give the run prefix of the resources to delete: 3 to 32 ` +
-          "lowercase letters, digits and hyphens, such as msqh-lzx3k0-a1b2.",
+          "lowercase letters, digits and hyphens that ends in a letter or digit, such as msqh-lzx3k0-a1b2.",
       );
     }
     const config = resolveConfig({
