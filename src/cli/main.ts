@@ -2,6 +2,7 @@ import { CommanderError } from "commander";
 import { buildProgram } from "./program.ts";
 import { ConfigError } from "../config/config-error.ts";
 import { redactText } from "../log/redact.ts";
+import { SpecLoadError } from "../spec/spec-load-error.ts";
 
 /** Exit codes shared by every command: 0 success, 1 a check or gate failed, 2 bad configuration. */
 export const EXIT_OK = 0;
@@ -22,6 +23,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof ConfigError) {
       // The message repeats the value received, which may be a URL or file text that holds a key.
+      process.stderr.write(`msq-harness: ${redactText(error.message)}\n`);
+      return EXIT_CONFIG;
+    }
+    if (error instanceof SpecLoadError) {
+      // An unusable --spec document is a configuration error of this run, not a failed check.
       process.stderr.write(`msq-harness: ${redactText(error.message)}\n`);
       return EXIT_CONFIG;
     }
