@@ -11,8 +11,8 @@ export interface ContractEntry {
   /** fail if any test failed the check, else pass if any passed, else skip. */
   readonly outcome: CheckResult;
   /**
-   * "inferred" when the result rests on an x-inferred part of the spec: for a failed entry, when
-   * every failure is on an inferred response; otherwise when any checked response is inferred.
+   * "inferred" when the result rests on an x-inferred part of the spec. A failed entry is inferred
+   * when every failure is on an inferred response, and any other entry when a checked response is.
    */
   readonly basis: "documented" | "inferred";
   readonly counts: Record<CheckResult, number>;

@@ -16,7 +16,7 @@ export function formatValue(value: unknown, maxLength: number = MAX_VALUE_LENGTH
       text = String(value);
     }
   }
-  // Redacted before the cut, because a cut key no longer matches its registered value.
+  // Secrets are redacted before the cut, because a cut key no longer matches its registered value.
   text = redactText(text);
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -77,6 +77,13 @@ export async function runContractSuites(
     { target: redactText(target.root), kind: target.kind, runPrefix: target.runPrefix },
     "contract run started",
   );
+  if (target.kind === "live") {
+    // Printed before any resource exists, so that a run killed without teardown can still be cleaned.
+    write(
+      `Run prefix ${target.runPrefix}: every resource this run creates is named with it, and ` +
+        `\`msq-harness cleanup --prefix ${target.runPrefix}\` removes what a killed run leaves.\n`,
+    );
+  }
 
   let interrupted = false;
   let vitest: Vitest | undefined;

@@ -58,6 +58,8 @@ describe("secret redaction", () => {
   test("the run fails on the fault", () => {
     expect(result.exitCode, result.stderr.slice(-2000)).toBe(1);
     expect(result.stdout + result.stderr).toContain("reproduce: curl");
+    // A live run names its prefix before any resource exists, for cleanup after a kill.
+    expect(result.stdout).toMatch(/^Run prefix msqh-[a-z0-9]+-[0-9a-f]{4}: every resource this run creates/m);
   });
 
   test("stdout and stderr hold no key", () => {

@@ -86,6 +86,12 @@ describe("msq-harness test --mutation", () => {
     expect(result.stderr).toContain("--mutation-workers sets the worker threads of the mutation check");
   });
 
+  test("filtered mutation needs named faults", { timeout: 60_000 }, async () => {
+    const result = await runCli(["test", "--mutation", "models"], {}, 30_000);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--mutation with the filters models would check every mock fault");
+  });
+
   test("exits 2 on an unknown fault", { timeout: 60_000 }, async () => {
     const result = await runCli(["test", "--mutation", "--mock-fault", "no-such-fault"], {}, 30_000);
     expect(result.exitCode).toBe(2);

@@ -36,6 +36,13 @@ export function registerTestCommand(program: Command): void {
           "Add --mutation, or drop --mutation-workers.",
       );
     }
+    if (options["mutation"] === true && filters.length > 0 && config.mockFaults.length === 0) {
+      throw new ConfigError(
+        `--mutation with the filters ${filters.join(" ")} would check every mock fault with only ` +
+          "those suites, so the faults of other areas could not be caught. Drop the filters, or name the " +
+          "faults to check with --mock-fault (or MSQ_MOCK_FAULTS).",
+      );
+    }
     if (options["mutation"] === true) {
       const result = await runMutationCheck(config, {
         filters,
