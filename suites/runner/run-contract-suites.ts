@@ -4,6 +4,7 @@ import type { Vitest } from "vitest/node";
 import { ConfigError } from "../../src/config/config-error.ts";
 import type { HarnessConfig } from "../../src/config/resolve-config.ts";
 import { ContractReporter } from "../../src/contract/contract-reporter.ts";
+import { checkLiveTarget } from "./live-preflight.ts";
 import { liveTarget, mockTarget, type ContractTarget } from "../../src/contract/contract-target.ts";
 import type { Logger } from "../../src/log/logger.ts";
 import { redactText } from "../../src/log/redact.ts";
@@ -72,6 +73,7 @@ export async function runContractSuites(
     );
   } else {
     target = liveTarget(config, ledgerPath);
+    await checkLiveTarget(target);
   }
   options.logger.info(
     { target: redactText(target.root), kind: target.kind, runPrefix: target.runPrefix },

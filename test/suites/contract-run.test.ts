@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { startMock } from "../../src/mock/server.ts";
 import { runCli } from "./run-cli.ts";
 
 describe("msq-harness test", () => {
@@ -40,6 +41,33 @@ describe("msq-harness test", () => {
     expect(output).toContain("reproduce: curl -sS -X GET");
     const markdown = readFileSync(join(reportDir, "contract.md"), "utf8");
     expect(markdown.split("\n")[0]).toBe("## Contract report: failed");
+  });
+
+  test("a wrong key exits 2", { timeout: 60_000 }, async () => {
+    const mock = await startMock();
+    try {
+      const result = await runCli(
+        ["test", "models", "--target", mock.baseUrl],
+        { MSQ_API_KEY: "msq-wrong-key-000000000000" },
+        30_000,
+      );
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("answered 401 to GET /v1/models with the key in MSQ_API_KEY");
+      expect(result.stderr).not.toContain("msq-wrong-key-000000000000");
+    } finally {
+      await mock.close();
+    }
+  });
+
+  test("an unreachable target exits 2", { timeout: 60_000 }, async () => {
+    // Port 9 (discard) on loopback has no listener here, so the connection is refused.
+    const result = await runCli(
+      ["test", "models", "--target", "http://127.0.0.1:9/v1"],
+      { MSQ_API_KEY: "msq-unused-key-000000000000" },
+      30_000,
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("The target http://127.0.0.1:9 did not answer GET /v1/models");
   });
 
   test("exits 2 on a configuration error", { timeout: 60_000 }, async () => {
