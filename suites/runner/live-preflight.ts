@@ -6,7 +6,7 @@ import { redactText } from "../../src/log/redact.ts";
 /**
  * Sends one `GET /v1/models` with the primary key before a live run, so that a wrong target or key
  * ends the run with one configuration error (exit 2) instead of hundreds of failed checks. Only a
- * failed connection and a 401 stop the run; the checks judge every other response.
+ * failed connection and a 401 stop the run, because the checks judge every other response.
  */
 export async function checkLiveTarget(target: ContractTarget): Promise<void> {
   const http = new HttpClient({
@@ -25,13 +25,13 @@ export async function checkLiveTarget(target: ContractTarget): Promise<void> {
       const reason =
         exchange.error === undefined ? "no response" : `${exchange.error.kind}: ${exchange.error.message}`;
       throw new ConfigError(
-        `The target ${root} did not answer GET /v1/models (${redactText(reason)}). Check the URL in --target ` +
+        `The target ${root} failed to respond to GET /v1/models (${redactText(reason)}). Check the URL in --target ` +
           '(or MSQ_BASE_URL, config key "target") and that the deployment is running, or raise --connect-timeout-ms and --timeout-ms.',
       );
     }
     if (exchange.response.status === 401) {
       throw new ConfigError(
-        `The target ${root} answered 401 to GET /v1/models with the key in ${target.primary.keyVariable}, so ` +
+        `The target ${root} returned 401 to GET /v1/models with the key in ${target.primary.keyVariable}, so ` +
           'every check would fail on authentication. Set MSQ_API_KEY (or config key "apiKey") to a key of ' +
           "this deployment.",
       );

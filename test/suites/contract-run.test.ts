@@ -52,7 +52,7 @@ describe("msq-harness test", () => {
         30_000,
       );
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toContain("answered 401 to GET /v1/models with the key in MSQ_API_KEY");
+      expect(result.stderr).toContain("returned 401 to GET /v1/models with the key in MSQ_API_KEY");
       expect(result.stderr).not.toContain("msq-wrong-key-000000000000");
     } finally {
       await mock.close();
@@ -67,7 +67,7 @@ describe("msq-harness test", () => {
       30_000,
     );
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("The target http://127.0.0.1:9 did not answer GET /v1/models");
+    expect(result.stderr).toContain("The target http://127.0.0.1:9 failed to respond to GET /v1/models");
   });
 
   test("exits 2 on a configuration error", { timeout: 60_000 }, async () => {
