@@ -4,6 +4,7 @@
  * first seeded account's key. It replies to drift requests and exits on "close" or when the parent
  * is gone.
  */
+import { ConfigError } from "../config/config-error.ts";
 import { startMock, type RunningMock } from "../mock/server.ts";
 import type { TimingModel } from "../mock/timing-model.ts";
 import type { MockChildMessage, MockParentMessage } from "./mock-process.ts";
@@ -35,7 +36,11 @@ async function start(timing: TimingModel): Promise<void> {
     if (account === undefined) throw new Error("the mock has no seeded account");
     send({ type: "ready", baseUrl: mock.baseUrl, apiKey: account.apiKey });
   } catch (error) {
-    send({ type: "error", message: error instanceof Error ? error.message : String(error) });
+    send({
+      type: "error",
+      message: error instanceof Error ? error.message : String(error),
+      configuration: error instanceof ConfigError,
+    });
     await shutdown(1);
   }
 }

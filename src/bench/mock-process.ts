@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { ConfigError } from "../config/config-error.ts";
 import { registerSecret } from "../log/redact.ts";
 import type { TimingModel } from "../mock/timing-model.ts";
 import type { MockTimingDrift } from "./bench-report.ts";
@@ -12,7 +13,7 @@ export type MockParentMessage =
 export type MockChildMessage =
   | { type: "ready"; baseUrl: string; apiKey: string }
   | { type: "drift"; drift: MockTimingDrift }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string; configuration: boolean };
 
 export interface EmbeddedMock {
   readonly baseUrl: string;
@@ -55,6 +56,11 @@ export async function startEmbeddedMock(timing: TimingModel): Promise<EmbeddedMo
     START_TIMEOUT_MS,
     () => child.send({ type: "start", timing } satisfies MockParentMessage),
   );
+  if (ready?.type === "error" && ready.configuration) {
+    // A bad timing model is the user's to fix, so it gets the same one-line error as other options.
+    child.kill();
+    throw new ConfigError(`--mock-timing or the scenario's mock.timing: ${ready.message}`);
+  }
   if (ready === undefined || ready.type !== "ready") {
     child.kill();
     const exited =

@@ -20,7 +20,7 @@ import { RouteTable, type Route } from "./route-table.ts";
 import { SEEDED_ACCOUNTS, toAccount } from "./seeded-accounts.ts";
 import { loadSpecOperations } from "./spec-operations.ts";
 import { MockStore, type Account } from "./store.ts";
-import { ZERO_TIMING, type TimingModel } from "./timing-model.ts";
+import { checkLatencyOperations, ZERO_TIMING, type TimingModel } from "./timing-model.ts";
 import { TimingPlanner } from "./timing-planner.ts";
 import { TimingScheduler } from "./timing-scheduler.ts";
 
@@ -96,7 +96,8 @@ export class MockDeployment implements DeploymentServices {
   /**
    * Creates a deployment. Loads the spec's operations (cached per process) and checks them against
    * the areas.
-   * @throws ConfigError for an unknown fault name; RouteConflictError when an area contradicts the spec.
+   * @throws ConfigError for an unknown fault name or an unknown operationId in the timing model's
+   *   latencyMs; RouteConflictError when an area contradicts the spec.
    */
   static async create(options: DeploymentOptions = {}): Promise<MockDeployment> {
     const areas = options.areas ?? AREAS;
@@ -104,6 +105,12 @@ export class MockDeployment implements DeploymentServices {
     // Activate once before the slow spec load, so a bad fault name fails fast.
     registry.activate(options.faults ?? [], options.faultSource ?? "faults");
     const specOperations = await loadSpecOperations(options.specPath ?? DEFAULT_SPEC_PATH);
+    if (options.timing !== undefined) {
+      checkLatencyOperations(
+        options.timing,
+        specOperations.map((operation) => operation.operationId),
+      );
+    }
     return new MockDeployment(new RouteTable(specOperations, areas), registry, options, areas);
   }
 

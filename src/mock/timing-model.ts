@@ -78,7 +78,7 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
   );
   const latencyMs: Record<string, number> & { default: number } = { default: 0 };
   for (const [operationId, delay] of Object.entries(latencyInput)) {
-    latencyMs[operationId] = nonNegative(delay, `${source}: latencyMs.${operationId}`);
+    latencyMs[operationId] = delayMs(delay, `${source}: latencyMs.${operationId}`);
   }
 
   const chatInput = optionalObject(
@@ -89,11 +89,8 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
   checkKeys(chatInput, CHAT_TIMING_KEYS, source, "chat.");
   const defaults = ZERO_TIMING.chat;
   const chat: ChatTiming = {
-    ttftMs: nonNegative(chatInput["ttftMs"] ?? defaults.ttftMs, `${source}: chat.ttftMs`),
-    interTokenMs: nonNegative(
-      chatInput["interTokenMs"] ?? defaults.interTokenMs,
-      `${source}: chat.interTokenMs`,
-    ),
+    ttftMs: delayMs(chatInput["ttftMs"] ?? defaults.ttftMs, `${source}: chat.ttftMs`),
+    interTokenMs: delayMs(chatInput["interTokenMs"] ?? defaults.interTokenMs, `${source}: chat.interTokenMs`),
     tokensPerChunk: positiveInteger(
       chatInput["tokensPerChunk"] ?? defaults.tokensPerChunk,
       `${source}: chat.tokensPerChunk`,
@@ -134,7 +131,7 @@ function withEmbeddingTiming(model: TimingModel, value: unknown, source: string)
   checkKeys(embeddingInput, ["batchMs"], source, "embedding.");
   return {
     ...model,
-    embedding: { batchMs: nonNegative(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) },
+    embedding: { batchMs: delayMs(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) },
   };
 }
 
@@ -150,6 +147,28 @@ const TIMING_KEYS = [
 ] as const;
 
 const CHAT_TIMING_KEYS = ["ttftMs", "interTokenMs", "tokensPerChunk", "outputTokens"] as const;
+
+/**
+ * Maximum delay a timing model may set: one hour. Longer ones are typing errors, and Node timers
+ * overflow above about 24.8 days, where they fire at once with a warning.
+ */
+const MAX_DELAY_MS = 3_600_000;
+
+/**
+ * Rejects latencyMs keys that name no operation of the spec, such as a misspelt operationId,
+ * which would otherwise leave that operation at the default delay without a word.
+ */
+export function checkLatencyOperations(model: TimingModel, operationIds: readonly string[]): void {
+  for (const key of Object.keys(model.latencyMs)) {
+    if (key === "default" || operationIds.includes(key)) continue;
+    const suggestion = closest(key, [...operationIds]);
+    const hint = distance(key, suggestion) <= 3 ? ` Did you mean latencyMs.${suggestion}?` : "";
+    throw new ConfigError(
+      `timing model: latencyMs.${key} names no operation of the spec.${hint} Use an operationId from ` +
+        "`msq-harness spec coverage --json`, or default.",
+    );
+  }
+}
 
 function checkKeys(
   input: Record<string, unknown>,
@@ -177,14 +196,26 @@ function optionalObject(value: unknown, name: string, shape: string): Record<str
 
 function nonNegative(value: unknown, name: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(`${name} must be a number of milliseconds >= 0, received ${describe(value)}.`);
+    throw new ConfigError(`${name} must be a number >= 0, received ${describe(value)}.`);
+  }
+  return value;
+}
+
+/** Returns a delay from 0 to `MAX_DELAY_MS` milliseconds. */
+function delayMs(value: unknown, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_DELAY_MS) {
+    throw new ConfigError(
+      `${name} must be a number of milliseconds from 0 to ${MAX_DELAY_MS} (one hour), received ${describe(value)}.`,
+    );
   }
   return value;
 }
 
 function positiveNumber(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${name} must be a number of milliseconds > 0, received ${describe(value)}.`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_DELAY_MS) {
+    throw new ConfigError(
+      `${name} must be a number of milliseconds above 0 and up to ${MAX_DELAY_MS} (one hour), received ${describe(value)}.`,
+    );
   }
   return value;
 }

@@ -332,6 +332,17 @@ describe("msq-harness bench", () => {
       /--max-failure-rate: invalid value "half". Use a percentage from 0 to 100/,
     ],
     [
+      "a timing model with an unknown operation",
+      [
+        "bench",
+        "chat",
+        "--mock-timing",
+        join(import.meta.dirname, "../fixtures/unknown-operation-timing.json"),
+      ],
+      {},
+      /--mock-timing or the scenario's mock.timing: timing model: latencyMs.listModel names no operation/,
+    ],
+    [
       "an invalid timeout",
       ["bench", "chat", "--timeout-ms", "0"],
       {},

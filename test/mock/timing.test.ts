@@ -214,8 +214,20 @@ describe("parseTimingModel", () => {
       { latencyMs: 5 },
       't: latencyMs must be an object of milliseconds by operationId, with "default" for the rest, such as {"default": 5}, received 5.',
     ],
+    [
+      "delay above one hour",
+      { latencyMs: { default: 3_000_000_000 } },
+      "t: latencyMs.default must be a number of milliseconds from 0 to 3600000 (one hour), received 3000000000.",
+    ],
   ])("rejects a %s", (_case, input, message) => {
     expect(() => parseTimingModel(input, "t")).toThrow(message);
+  });
+
+  test("rejects an unknown operationId", async () => {
+    const timing = parseTimingModel({ latencyMs: { listModel: 5 } }, "t");
+    await expect(startMock({ timing })).rejects.toThrow(
+      "timing model: latencyMs.listModel names no operation of the spec. Did you mean latencyMs.listModels?",
+    );
   });
 
   test("lists the known fields", () => {
