@@ -90,8 +90,21 @@ export async function runContractSuites(
   let interrupted = false;
   let vitest: Vitest | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      // A second signal quits at once. The reports of this run are not written, and what the run
+      // created stays, so the message names the command that removes it.
+      const leftover =
+        target.kind === "live"
+          ? ` Resources of this run may remain; run \`msq-harness cleanup --prefix ${target.runPrefix}\` to remove them.`
+          : "";
+      write(`\n${signal} again: quitting without cleanup or reports.${leftover}\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
     interrupted = true;
-    write(`\n${signal}: stopping the suites and deleting the resources this run created...\n`);
+    write(
+      `\n${signal}: stopping the suites and deleting the resources this run created ` +
+        "(send it again to quit at once)...\n",
+    );
     void vitest?.cancelCurrentRun("keyboard-input");
   };
 
@@ -125,6 +138,11 @@ export async function runContractSuites(
       onSignal,
     );
     await requireMatchingSuites(vitest, options.filters);
+    // The reports of an earlier run are removed now, so that a run that ends without writing its own (a
+    // second Ctrl-C, a kill) does not leave them looking like this run's.
+    for (const name of ["contract.json", "contract.md", "junit.xml"]) {
+      rmSync(join(config.reportDir, name), { force: true });
+    }
     await vitest.start([...options.filters]);
     const failedTests = vitest.state.getCountOfFailedTests();
     const errors = vitest.state.getUnhandledErrors().length;
@@ -144,6 +162,8 @@ export async function runContractSuites(
     if (interrupted) exitCode = EXIT_INTERRUPTED;
     return { exitCode, failedTests, interrupted, wallTimeMs: performance.now() - started };
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await mock?.close();
   }
 }

@@ -5,7 +5,9 @@ type VitestOptions = Parameters<typeof createVitest>[1];
 /**
  * Creates vitest for the suites and takes over its SIGINT and SIGTERM handling: vitest's own
  * handlers exit the process at once, which would skip the deletion of the resources a run
- * created. `onSignal` runs instead; the caller cancels the run and cleans up.
+ * created. `onSignal` runs instead, on every signal: the caller cancels the run and cleans up on
+ * the first, and may quit at once on a second. `onSignal` stays installed after vitest closes, so
+ * that a second signal during the cleanup reaches it too, and the caller removes it at the end.
  */
 export async function createSuiteVitest(
   options: VitestOptions,
@@ -20,11 +22,7 @@ export async function createSuiteVitest(
     for (const listener of process.listeners(signal)) {
       if (!existing.includes(listener)) process.off(signal, listener as (...args: unknown[]) => void);
     }
-    process.once(signal, onSignal);
+    process.on(signal, onSignal);
   }
-  vitest.onClose(() => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  });
   return vitest;
 }
