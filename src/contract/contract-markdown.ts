@@ -18,7 +18,7 @@ export function renderContractMarkdown(report: ContractReport): string {
   lines.push(`## Contract report: ${report.verdict}`, "");
   lines.push(
     `Target: ${report.target.kind === "mock" ? "embedded mock" : cell(report.target.url)} · run prefix \`${report.runPrefix}\`` +
-      `${report.readOnly ? " · read-only" : ""} · ${report.tests.passed} tests passed, ${report.tests.failed} failed, ` +
+      `${report.readOnly ? " · read-only" : ""} · ${count(report.tests.passed, "test")} passed, ${report.tests.failed} failed, ` +
       `${report.tests.skipped} skipped · ${(report.durationMs / 1000).toFixed(1)} s`,
     "",
   );
@@ -118,7 +118,7 @@ export function renderContractMarkdown(report: ContractReport): string {
     lines.push(
       `### Not checked`,
       "",
-      `${summary.uncovered.length} operations had no check that ran: ` +
+      `${count(summary.uncovered.length, "operation")} had no check that ran: ` +
         summary.uncovered
           .slice(0, 30)
           .map((operation) => `\`${operation.operationId}\``)
@@ -140,4 +140,9 @@ function cell(text: string): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Counts a noun in words: "1 test", "2 tests". */
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? "" : "s"}`;
 }
