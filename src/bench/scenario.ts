@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { closest, distance } from "fastest-levenshtein";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../config/config-error.ts";
+import { rejectUnknownFields } from "../config/unknown-fields.ts";
 import { parseTimingModel, ZERO_TIMING, type TimingModel } from "../mock/timing-model.ts";
 import type { ArrivalProcess } from "./arrival-schedule.ts";
 import { GATE_METRICS } from "./gate-metrics.ts";
@@ -106,7 +106,7 @@ export function loadScenario(nameOrPath: string, directory = SCENARIO_DIR): Scen
 /** Validates a parsed scenario file; errors name the file and the field. */
 export function parseScenario(raw: unknown, file: string): Scenario {
   const root = objectAt(raw, file, "the file");
-  checkKeys(root, SCENARIO_KEYS, file, "");
+  rejectUnknownFields(root, SCENARIO_KEYS, file, "");
   const kind = oneOf(root["kind"], ["chat-stream", "chat", "embeddings"] as const, file, "kind");
   const engineValue = root["engine"];
   const engine =
@@ -126,7 +126,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   }
 
   const request = objectAt(root["request"], file, "request");
-  checkKeys(request, ["path", "body"], file, "request.");
+  rejectUnknownFields(request, ["path", "body"], file, "request.");
   const path = stringAt(request["path"], file, "request.path");
   if (!path.startsWith("/"))
     throw new ConfigError(`${file}: request.path must start with "/", received "${path}".`);
@@ -138,19 +138,19 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   const loadInput = root["load"] === undefined ? {} : objectAt(root["load"], file, "load");
   const load = parseLoad(loadInput, file);
   const sloInput = root["slo"] === undefined ? {} : objectAt(root["slo"], file, "slo");
-  checkKeys(sloInput, ["ttft", "tpot", "e2el"], file, "slo.");
+  rejectUnknownFields(sloInput, ["ttft", "tpot", "e2el"], file, "slo.");
   const slo: { ttft?: number; tpot?: number; e2el?: number } = {};
   for (const name of ["ttft", "tpot", "e2el"] as const) {
     if (sloInput[name] !== undefined) slo[name] = positive(sloInput[name], file, `slo.${name}`);
   }
 
   const mock = root["mock"] === undefined ? {} : objectAt(root["mock"], file, "mock");
-  checkKeys(mock, ["timing"], file, "mock.");
+  rejectUnknownFields(mock, ["timing"], file, "mock.");
   const mockTiming =
     mock["timing"] === undefined ? ZERO_TIMING : parseTimingModel(mock["timing"], `${file}: mock.timing`);
   const thresholdInput =
     root["thresholds"] === undefined ? {} : objectAt(root["thresholds"], file, "thresholds");
-  checkKeys(
+  rejectUnknownFields(
     thresholdInput,
     GATE_METRICS.map((metric) => metric.key),
     file,
@@ -191,7 +191,7 @@ function parseLoad(input: Record<string, unknown>, file: string): ScenarioLoad {
         'MSQ_TIMEOUT_MS or config file key "requestTimeoutMs".',
     );
   }
-  checkKeys(input, [...Object.keys(DEFAULT_LOAD)], file, "load.");
+  rejectUnknownFields(input, [...Object.keys(DEFAULT_LOAD)], file, "load.");
   const pick = <K extends keyof ScenarioLoad>(key: K): unknown => input[key] ?? DEFAULT_LOAD[key];
   const sweepInput = input["sweep"];
   let sweep: number[] | undefined;
@@ -246,22 +246,6 @@ const SCENARIO_KEYS = [
   "mock",
   "thresholds",
 ];
-
-/** Rejects a key that is not in `allowed`, so that a misspelt field is not silently ignored. */
-function checkKeys(
-  input: Record<string, unknown>,
-  allowed: readonly string[],
-  file: string,
-  prefix: string,
-): void {
-  for (const key of Object.keys(input)) {
-    if (allowed.includes(key)) continue;
-    const suggestion = closest(key, [...allowed]);
-    const hint = distance(key, suggestion) <= 3 ? ` Did you mean ${prefix}${suggestion}?` : "";
-    const known = allowed.map((name) => `${prefix}${name}`).join(", ");
-    throw new ConfigError(`${file}: unknown field ${prefix}${key}.${hint} Known fields: ${known}.`);
-  }
-}
 
 function objectAt(value: unknown, file: string, field: string): Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { closest, distance } from "fastest-levenshtein";
+import { closestKnownName } from "./unknown-fields.ts";
 import { registerSecret } from "../log/redact.ts";
 import { DEFAULT_SPEC_PATH } from "./default-spec-path.ts";
 import { ConfigError } from "./config-error.ts";
@@ -148,8 +148,8 @@ function readConfigFile(path: string, fromFlag: boolean): Record<string, unknown
   const validKeys = CONFIG_OPTIONS.map((option) => option.key as string);
   for (const key of Object.keys(parsed)) {
     if (validKeys.includes(key)) continue;
-    const suggestion = closest(key, validKeys);
-    const hint = distance(key, suggestion) <= 3 ? ` Did you mean "${suggestion}"?` : "";
+    const suggestion = closestKnownName(key, validKeys);
+    const hint = suggestion === undefined ? "" : ` Did you mean "${suggestion}"?`;
     throw new ConfigError(
       `Unknown key "${key}" in the config file ${path}.${hint} Valid keys: ${validKeys.join(", ")}.`,
     );

@@ -1,5 +1,5 @@
-import { closest, distance } from "fastest-levenshtein";
 import { ConfigError } from "../config/config-error.ts";
+import { closestKnownName, rejectUnknownFields } from "../config/unknown-fields.ts";
 
 /**
  * How long the mock takes to answer. The benchmarks are calibrated against this model, so the mock
@@ -70,7 +70,7 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     throw new ConfigError(`${source}: the timing model must be a JSON object, received ${describe(value)}.`);
   }
   const input = value as Record<string, unknown>;
-  checkKeys(input, TIMING_KEYS, source, "");
+  rejectUnknownFields(input, TIMING_KEYS, source, "");
   const latencyInput = optionalObject(
     input["latencyMs"],
     `${source}: latencyMs`,
@@ -86,7 +86,7 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     `${source}: chat`,
     'such as {"ttftMs": 150, "interTokenMs": 20}',
   );
-  checkKeys(chatInput, CHAT_TIMING_KEYS, source, "chat.");
+  rejectUnknownFields(chatInput, CHAT_TIMING_KEYS, source, "chat.");
   const defaults = ZERO_TIMING.chat;
   const chat: ChatTiming = {
     ttftMs: delayMs(chatInput["ttftMs"] ?? defaults.ttftMs, `${source}: chat.ttftMs`),
@@ -114,7 +114,7 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
     `${source}: jitter`,
     'such as {"ratio": 0.1, "seed": 1}',
   );
-  checkKeys(jitterInput, ["ratio", "seed"], source, "jitter.");
+  rejectUnknownFields(jitterInput, ["ratio", "seed"], source, "jitter.");
   const ratio = nonNegative(jitterInput["ratio"], `${source}: jitter.ratio`);
   if (ratio >= 1) {
     throw new ConfigError(
@@ -128,7 +128,7 @@ export function parseTimingModel(value: unknown, source: string): TimingModel {
 function withEmbeddingTiming(model: TimingModel, value: unknown, source: string): TimingModel {
   if (value === undefined) return model;
   const embeddingInput = optionalObject(value, `${source}: embedding`, 'such as {"batchMs": 300}');
-  checkKeys(embeddingInput, ["batchMs"], source, "embedding.");
+  rejectUnknownFields(embeddingInput, ["batchMs"], source, "embedding.");
   return {
     ...model,
     embedding: { batchMs: delayMs(embeddingInput["batchMs"] ?? 0, `${source}: embedding.batchMs`) },
@@ -161,27 +161,12 @@ const MAX_DELAY_MS = 3_600_000;
 export function checkLatencyOperations(model: TimingModel, operationIds: readonly string[]): void {
   for (const key of Object.keys(model.latencyMs)) {
     if (key === "default" || operationIds.includes(key)) continue;
-    const suggestion = closest(key, [...operationIds]);
-    const hint = distance(key, suggestion) <= 3 ? ` Did you mean latencyMs.${suggestion}?` : "";
+    const suggestion = closestKnownName(key, operationIds);
+    const hint = suggestion === undefined ? "" : ` Did you mean latencyMs.${suggestion}?`;
     throw new ConfigError(
       `timing model: latencyMs.${key} names no operation of the spec.${hint} Use an operationId from ` +
         "`msq-harness spec coverage --json`, or default.",
     );
-  }
-}
-
-function checkKeys(
-  input: Record<string, unknown>,
-  allowed: readonly string[],
-  source: string,
-  prefix: string,
-): void {
-  for (const key of Object.keys(input)) {
-    if (allowed.includes(key)) continue;
-    const suggestion = closest(key, [...allowed]);
-    const hint = distance(key, suggestion) <= 3 ? ` Did you mean ${prefix}${suggestion}?` : "";
-    const known = allowed.map((name) => `${prefix}${name}`).join(", ");
-    throw new ConfigError(`${source}: unknown field ${prefix}${key}.${hint} Known fields: ${known}.`);
   }
 }
 
