@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/config-error.ts";
 import type { BenchReport, LoadPointResult } from "./bench-report.ts";
+import { requestCounts } from "./gate-metrics.ts";
 import { FAILURE_KINDS } from "./request-outcome.ts";
 
 /** Default of `--max-failure-rate`: a run with more than 1% failed requests at a load level fails. */
@@ -60,9 +61,7 @@ export function checkFailureGate(report: BenchReport, maxPercent: number): GateR
 
 function judgePoint(point: LoadPointResult, maxPercent: number): GateViolation | undefined {
   const { counts } = point.combined;
-  const lost = point.trials.reduce((sum, trial) => sum + (trial.autocannon?.lost ?? 0), 0);
-  const sent = counts.sent + lost;
-  const failed = counts.failed + lost;
+  const { sent, failed, lost } = requestCounts(point.combined);
   const classCounts: [string, number][] = FAILURE_KINDS.map((kind) => [kind, counts.failures[kind]]);
   classCounts.push(["unanswered", lost]);
   const classes = classCounts

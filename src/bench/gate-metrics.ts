@@ -99,11 +99,17 @@ export const GATE_METRICS: readonly GateMetric[] = [
 ];
 
 /**
- * Returns the share of failed requests in percent, counting autocannon's lost requests (unanswered
- * beyond one per connection) as sent and failed, so that a target dropping requests shows as failing.
+ * Returns the sent and failed requests of a trial or a load level, counting autocannon's lost
+ * requests (unanswered beyond one per connection) as both, so that a target dropping requests
+ * shows as failing. `bench compare` and the failure gate of `bench run` share these counts.
  */
-function failedPercent(trial: TrialResult): number | undefined {
+export function requestCounts(trial: TrialResult): { sent: number; failed: number; lost: number } {
   const lost = trial.autocannon?.lost ?? 0;
-  const sent = trial.counts.sent + lost;
-  return sent === 0 ? undefined : (100 * (trial.counts.failed + lost)) / sent;
+  return { sent: trial.counts.sent + lost, failed: trial.counts.failed + lost, lost };
+}
+
+/** Returns the share of failed requests in percent, or undefined when nothing was sent. */
+function failedPercent(trial: TrialResult): number | undefined {
+  const { sent, failed } = requestCounts(trial);
+  return sent === 0 ? undefined : (100 * failed) / sent;
 }

@@ -289,7 +289,7 @@ function checkEmbeddedMockOptions(options: RunCommandOptions, config: HarnessCon
  * ended, or no request was sent in the measured time.
  */
 function describeUnmeasuredPoint(report: BenchReport, point: BenchReport["points"][number]): string {
-  const unanswered = point.trials.reduce((sum, trial) => sum + (trial.autocannon?.unanswered ?? 0), 0);
+  const unanswered = point.combined.autocannon?.unanswered ?? 0;
   if (unanswered > 0) {
     return (
       `no response was measured at ${point.label}: autocannon sent ${unanswered} request(s) that got no ` +
