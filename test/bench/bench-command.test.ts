@@ -100,7 +100,7 @@ describe("msq-harness bench", () => {
 
   test("runs a scenario on the embedded mock", async () => {
     const out = join(directory, "run");
-    // From a folder outside the project, so that the mock's loader must not come from the cwd.
+    // From a folder outside the project, so the mock's tsx loader cannot come from the working directory.
     const result = await runCli(
       [
         "bench",
