@@ -61,6 +61,12 @@ export function fillPath(template: string, params: Readonly<Record<string, strin
   return template.replace(/\{([^}/]+)\}/g, (_match, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`Path ${template} needs the parameter ${name}.`);
+    // URL parsing drops "." and ".." segments, encoded or not, so the request would reach another route.
+    if (value === "" || value === "." || value === "..") {
+      throw new Error(
+        `Path ${template} cannot carry ${JSON.stringify(value)} as ${name}: an empty, "." or ".." segment changes the route. Use an id with other characters.`,
+      );
+    }
     return encodeURIComponent(value);
   });
 }

@@ -82,7 +82,11 @@ function expectDocumentedClientError(operation: OperationInfo, exchange: MockExc
 const nonObjectJson = fc
   .jsonValue()
   .filter((value) => value === null || typeof value !== "object" || Array.isArray(value));
-const pathValue = fc.string({ minLength: 1, maxLength: 24 }).filter((value) => value.trim() !== "");
+// "." and ".." cannot be sent as path segments: URL parsing removes them, encoded or not, so the
+// request would reach a different route.
+const pathValue = fc
+  .string({ minLength: 1, maxLength: 24 })
+  .filter((value) => value.trim() !== "" && value !== "." && value !== "..");
 
 describe("every operation under bad requests", () => {
   test("operations are listed", () => {
