@@ -40,7 +40,7 @@ export interface Harness {
   /** The HTTP client behind the account clients, for clients such as the openai SDK. */
   readonly http: HttpClient;
   readonly ledger: ResourceLedger;
-  /** Returns a fresh resource name that starts with the run prefix, such as `msqh-x1-model-3f2a`. */
+  /** Returns a fresh resource name that starts with the run prefix, such as `msqh-x1-model-3f2a9c`. */
   uniqueName(kind: string): string;
 }
 
