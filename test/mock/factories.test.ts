@@ -1403,22 +1403,28 @@ describe("factory adapters", () => {
   );
 });
 
-/** Starts alice's one-step factory on `mock` and waits for the run to end. */
-async function endedRun(mock: RunningMock): Promise<string> {
+/** Creates a one-step factory for alice on `mock` and returns its id. */
+async function createOneStepFactory(mock: RunningMock): Promise<string> {
   const fixtures = await prepare(mock.origin);
-  const factoryId = String(
-    data(
-      await send(mock.origin, "alice", "POST", "/v1/core/factories", {
-        name: "one",
-        steps: [agentStep(fixtures)],
-      }),
-    )["id"],
-  );
-  const runId = String(
-    body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))[
-      "runId"
-    ],
-  );
+  const created = await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+    name: "one",
+    steps: [agentStep(fixtures)],
+  });
+  return String(data(created)["id"]);
+}
+
+/** Starts a run of alice's one-step factory on `mock` and returns the run id. */
+async function startOneStepRun(mock: RunningMock): Promise<string> {
+  const factoryId = await createOneStepFactory(mock);
+  const started = await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", {
+    factoryConfigId: factoryId,
+  });
+  return String(body(started)["runId"]);
+}
+
+/** Starts a run of alice's one-step factory on `mock` and waits for it to end. */
+async function endedRun(mock: RunningMock): Promise<string> {
+  const runId = await startOneStepRun(mock);
   await waitForEnd(mock.origin, runId);
   return runId;
 }
@@ -1436,21 +1442,7 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
     );
   },
   "factory-run-stream-heartbeat-malformed": async (mock) => {
-    const fixtures = await prepare(mock.origin);
-    const factoryId = String(
-      data(
-        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
-          name: "one",
-          steps: [agentStep(fixtures)],
-        }),
-      )["id"],
-    );
-    const runId = String(
-      body(await send(mock.origin, "alice", "POST", "/v1/core/factory-runs", { factoryConfigId: factoryId }))[
-        "runId"
-      ],
-    );
-    const { comments } = await stream(mock.origin, "alice", runId);
+    const { comments } = await stream(mock.origin, "alice", await startOneStepRun(mock));
     if (comments.length === 0)
       throw new Error("The probe saw no heartbeat; the timing model must make the run outlast the interval.");
     return comments.some((comment) => !/^factory-heartbeat \d+$/.test(comment));
@@ -1463,27 +1455,16 @@ const PROBES: Readonly<Record<string, (mock: RunningMock) => Promise<boolean>>> 
   },
   "factory-create-answered-201": async (mock) => {
     const fixtures = await prepare(mock.origin);
-    return (
-      (
-        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
-          name: "one",
-          steps: [agentStep(fixtures)],
-        })
-      ).status !== 200
-    );
+    const created = await send(mock.origin, "alice", "POST", "/v1/core/factories", {
+      name: "one",
+      steps: [agentStep(fixtures)],
+    });
+    return created.status !== 200;
   },
   "factory-delete-unknown-answered-404": async (mock) =>
     (await send(mock.origin, "alice", "DELETE", "/v1/core/factories/fac_cfg_missing")).status !== 200,
   "factory-schedule-next-run-missing": async (mock) => {
-    const fixtures = await prepare(mock.origin);
-    const factoryId = String(
-      data(
-        await send(mock.origin, "alice", "POST", "/v1/core/factories", {
-          name: "one",
-          steps: [agentStep(fixtures)],
-        }),
-      )["id"],
-    );
+    const factoryId = await createOneStepFactory(mock);
     const schedule = data(
       await send(mock.origin, "alice", "POST", "/v1/core/factory-schedules", {
         factoryConfigId: factoryId,
