@@ -69,7 +69,10 @@ describe("msq-harness spec", () => {
     expect(code).toBe(2);
   });
 
-  test("generate --check reports drift", async () => {
+  test.each([
+    ["reports drift", "valid", "differs from the spec at line 1"],
+    ["names a missing output", "no-such-fixture", 'committed "(file not found)"'],
+  ])("generate --check %s", async (_case, out, expected) => {
     const { code, stdout } = await run(
       "spec",
       "generate",
@@ -77,10 +80,10 @@ describe("msq-harness spec", () => {
       "--spec",
       fixtureSpec("valid"),
       "--out",
-      fixtureSpec("valid"),
+      fixtureSpec(out),
     );
     expect(code).toBe(1);
-    expect(stdout).toContain("differs from the spec at line 1");
+    expect(stdout).toContain(expected);
   });
 
   test.each([["coverage"], ["generate", "--check"]])(
@@ -112,20 +115,6 @@ describe("msq-harness spec", () => {
     const { code, stderr } = await run("spec", "lint", "--spec", fixtureSpec("valid"), "--timeout", "1");
     expect(code).toBe(2);
     expect(stderr).toContain("redocly lint did not finish within 1 ms (option --timeout)");
-  });
-
-  test("generate --check names a missing output", async () => {
-    const { code, stdout } = await run(
-      "spec",
-      "generate",
-      "--check",
-      "--spec",
-      fixtureSpec("valid"),
-      "--out",
-      fixtureSpec("no-such-fixture"),
-    );
-    expect(code).toBe(1);
-    expect(stdout).toContain('committed "(file not found)"');
   });
 
   test("unknown spec file is a configuration error", async () => {
