@@ -5,7 +5,7 @@ import { STARTABLE_FACTORIES } from "../../src/mock/run-directory.ts";
 import { startMock, type RunningMock } from "../../src/mock/server.ts";
 import { ZERO_TIMING, type TimingModel } from "../../src/mock/timing-model.ts";
 import { ValidatorRegistry } from "../../src/validation/validator-registry.ts";
-import { comparable, startMswDeployment, type MswDeployment } from "./support/adapter-pair.ts";
+import { expectSameResponse, startMswDeployment, type MswDeployment } from "./support/adapter-pair.ts";
 import { contractFailures } from "./support/contract-checks.ts";
 import { expectProbeBreaksRule, faultNamesOf } from "./support/fault-probes.ts";
 import {
@@ -1396,9 +1396,7 @@ describe("factory adapters", () => {
       const inProcess = await sendCase(MSW_ORIGIN, testCase, mswIds);
       testCase.capture?.(overHttp, httpIds);
       testCase.capture?.(inProcess, mswIds);
-      expect(inProcess.status).toBe(overHttp.status);
-      expect(inProcess.contentType).toBe(overHttp.contentType);
-      expect(comparable(inProcess)).toEqual(comparable(overHttp));
+      expectSameResponse(overHttp, inProcess);
     },
   );
 });
