@@ -1,6 +1,6 @@
 import { responseText, type Exchange } from "../http/exchange.ts";
 import { redactText } from "../log/redact.ts";
-import type { ContractFailure, FailureFields } from "../validation/contract-failure.ts";
+import type { ContractFailure } from "../validation/contract-failure.ts";
 import type { OperationInfo, ValidatorRegistry } from "../validation/validator-registry.ts";
 import type { CheckFamily } from "./check-family.ts";
 import type { ExchangeIntent } from "./exchange-intent.ts";
@@ -24,22 +24,6 @@ export interface ContractCheck {
   readonly description: string;
   appliesTo(operation: OperationInfo, exchange: Exchange, context: CheckContext): boolean;
   run(operation: OperationInfo, exchange: Exchange, context: CheckContext): ContractFailure[];
-}
-
-/** Builds a failure of `check` on `operation`. */
-export function failureOf(
-  operation: OperationInfo,
-  check: string,
-  fields: Omit<FailureFields, "inferred"> & { inferred?: boolean },
-): ContractFailure {
-  return {
-    operationId: operation.operationId,
-    method: operation.method,
-    path: operation.path,
-    check,
-    ...fields,
-    inferred: fields.inferred ?? false,
-  };
 }
 
 /** True when the exchange got a status line. */

@@ -13,7 +13,7 @@ import {
 import { listOperations, pathTemplatePattern, type OperationInfo } from "../spec/operations.ts";
 import type { SpecProblem } from "../spec/spec-problem.ts";
 import { EVENT_STREAM, matchesEvent, parseSseRules, type SseRules } from "../spec/sse-rules.ts";
-import { CHECKS, type ContractFailure, type FailureFields } from "./contract-failure.ts";
+import { CHECKS, failureOf, type ContractFailure } from "./contract-failure.ts";
 import { collectExtensionKeywords, createAjv } from "./create-ajv.ts";
 import { formatValue } from "./format-value.ts";
 import { essenceOf, isBinaryMediaType, isJsonMediaType, matchMediaType } from "./media-type.ts";
@@ -145,7 +145,7 @@ export class ValidatorRegistry {
             this.cachedValidator(`header ${toPointer(segments)}`, () =>
               this.headerCompiler.compileAt(segments),
             ),
-          failure: (fields) => this.failure(operation, CHECKS.responseHeader, fields),
+          failure: (fields) => failureOf(operation, CHECKS.responseHeader, fields),
           inferred: resolved.inferred,
         }),
       );
@@ -216,7 +216,7 @@ export class ValidatorRegistry {
     if (patterns === undefined || patterns.some((pattern) => pattern.test(input.comment))) return [];
     const documented = patterns.map((pattern) => pattern.source).join(" | ");
     return [
-      this.failure(operation, CHECKS.sseComment, {
+      failureOf(operation, CHECKS.sseComment, {
         title: "Undocumented SSE comment line",
         message:
           `An SSE comment line does not match the documented patterns: received ${formatValue(input.comment)}; ` +
@@ -298,7 +298,7 @@ export class ValidatorRegistry {
       return byteLength(input.body) > 0
         ? []
         : [
-            this.failure(operation, CHECKS.responseSchema, {
+            failureOf(operation, CHECKS.responseSchema, {
               title: "Binary response body is empty",
               message:
                 `The ${contentType} body is empty: received ${formatValue(input.body)}; the spec documents ` +
@@ -317,7 +317,7 @@ export class ValidatorRegistry {
         body = JSON.parse(text);
       } catch {
         return [
-          this.failure(operation, CHECKS.responseSchema, {
+          failureOf(operation, CHECKS.responseSchema, {
             title: "Response body is not JSON",
             message:
               `The ${contentType} body does not parse as JSON: received ${formatValue(text)}; the spec documents ` +
@@ -402,7 +402,7 @@ export class ValidatorRegistry {
     data: string,
   ): ContractFailure {
     const terminator = rules.terminator === undefined ? "" : ` and the terminator ${rules.terminator}`;
-    return this.failure(operation, CHECKS.sseEventSchema, {
+    return failureOf(operation, CHECKS.sseEventSchema, {
       title: "SSE event data is not JSON",
       message:
         `An SSE data payload is not JSON: received ${formatValue(data)}. The spec documents JSON events${terminator}. ` +
@@ -419,7 +419,7 @@ export class ValidatorRegistry {
     payload: unknown,
   ): ContractFailure {
     const documented = rules.events.map((event) => `${event.name} ${formatValue(event.when)}`).join("; ");
-    return this.failure(operation, CHECKS.sseEventType, {
+    return failureOf(operation, CHECKS.sseEventType, {
       title: "Unknown SSE event type",
       message:
         `An SSE event matches none of the documented event types: received ${formatValue(payload)}. ` +
@@ -432,7 +432,7 @@ export class ValidatorRegistry {
 
   private statusFailure(operation: OperationInfo, status: number): ContractFailure {
     const documented = Object.keys(operation.operation.responses ?? {}).join(", ");
-    return this.failure(operation, CHECKS.statusCode, {
+    return failureOf(operation, CHECKS.statusCode, {
       title: "Undocumented status code",
       message:
         `Received status ${status}; the spec documents ${documented} for ${operation.operationId} ` +
@@ -451,7 +451,7 @@ export class ValidatorRegistry {
   ): ContractFailure {
     const received =
       input.contentType === undefined || input.contentType === "" ? "no Content-Type" : input.contentType;
-    return this.failure(operation, CHECKS.contentType, {
+    return failureOf(operation, CHECKS.contentType, {
       title: "Undocumented content type",
       message:
         `Received ${received} with status ${input.status}; the spec documents ${mediaTypes.join(", ")} for ` +
@@ -460,16 +460,6 @@ export class ValidatorRegistry {
       documented: mediaTypes.join(", "),
       inferred: resolved.inferred,
     });
-  }
-
-  private failure(operation: OperationInfo, check: string, fields: FailureFields): ContractFailure {
-    return {
-      operationId: operation.operationId,
-      method: operation.method,
-      path: operation.path,
-      check,
-      ...fields,
-    };
   }
 }
 

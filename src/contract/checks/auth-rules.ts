@@ -1,4 +1,5 @@
-import { bodyExcerpt, failureOf, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import { responseText } from "../../http/exchange.ts";
 import type { AuthProbe } from "../exchange-intent.ts";
 

@@ -1,5 +1,6 @@
 import { essenceOf } from "../../validation/media-type.ts";
-import { failureOf, type ContractCheck } from "../contract-check.ts";
+import { type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 
 /**
  * File extensions that file-type 21 reports for each documented audio type. `null` marks a raw

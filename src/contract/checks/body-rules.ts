@@ -1,6 +1,7 @@
 import { responseJson } from "../../http/exchange.ts";
 import { essenceOf } from "../../validation/media-type.ts";
-import { failureOf, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 
 /** A response body keeps a documented rule that its JSON schema cannot express. */
 export const responseBodyRule: ContractCheck = {

@@ -2,7 +2,8 @@ import type { Exchange } from "../../http/exchange.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
-import { failureOf, type ContractCheck } from "../contract-check.ts";
+import { type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import { streamView, type StreamView } from "../stream-view.ts";
 
 /** Schema name of the chunk payload; streams whose x-sse lists it follow the chat stream rules. */

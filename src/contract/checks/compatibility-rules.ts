@@ -1,4 +1,5 @@
-import { failureOf, type ContractCheck } from "../contract-check.ts";
+import { type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import type { SdkCallIntent } from "../exchange-intent.ts";
 
 const CALL_WORDING: Readonly<Record<SdkCallIntent["call"], string>> = {

@@ -1,5 +1,6 @@
 import { responseJson } from "../../http/exchange.ts";
-import { failureOf, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import type { ConsistencyIntent } from "../exchange-intent.ts";
 
 function consistencyCheck(id: string, rule: ConsistencyIntent["rule"], description: string): ContractCheck {

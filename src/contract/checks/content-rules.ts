@@ -1,7 +1,8 @@
 import { responseJson } from "../../http/exchange.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
-import { failureOf, isSuccess, type ContractCheck } from "../contract-check.ts";
+import { isSuccess, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import { streamView } from "../stream-view.ts";
 
 /**

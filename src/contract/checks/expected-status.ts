@@ -1,4 +1,5 @@
-import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 
 /** A documented error case returns its documented status. */
 export const documentedErrorStatus: ContractCheck = {

@@ -2,7 +2,8 @@ import { responseJson, type Exchange } from "../../http/exchange.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
-import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import type { LifecycleIntent } from "../exchange-intent.ts";
 
 type Step = LifecycleIntent["step"];

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { responseJson, responseText } from "../../http/exchange.ts";
 import { registerSecret } from "../../log/redact.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
-import { failureOf, type ContractCheck } from "../contract-check.ts";
+import { type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 
 /** Field names that hold credentials in read responses, lowercase. */
 const CREDENTIAL_FIELDS = new Set([

@@ -1,7 +1,8 @@
 import { responseJson, type Exchange } from "../../http/exchange.ts";
 import type { ContractFailure } from "../../validation/contract-failure.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
-import { bodyExcerpt, failureOf, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { bodyExcerpt, isSuccess, receivedStatus, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import type { CheckFamily } from "../check-family.ts";
 import type { ForeignAccessIntent, ShareAccessIntent } from "../exchange-intent.ts";
 

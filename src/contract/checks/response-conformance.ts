@@ -3,7 +3,8 @@ import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { CHECKS } from "../../validation/contract-failure.ts";
 import type { OperationInfo, ValidatorRegistry } from "../../validation/validator-registry.ts";
 import type { CheckFamily } from "../check-family.ts";
-import { failureOf, hasResponse, type ContractCheck } from "../contract-check.ts";
+import { hasResponse, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 
 const responseFailures = new WeakMap<Exchange, ContractFailure[]>();
 

@@ -1,7 +1,8 @@
 import type { ContractFailure } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
 import { resolveReference, type SchemaObject } from "../../spec/openapi-document.ts";
-import { failureOf, type ContractCheck } from "../contract-check.ts";
+import { type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import { streamView } from "../stream-view.ts";
 
 /** Content events and the stop event that must follow the last of them, as the speak and TTS streams document. */

@@ -1,7 +1,8 @@
 import { CHECKS } from "../../validation/contract-failure.ts";
 import { formatValue } from "../../validation/format-value.ts";
 import { essenceOf } from "../../validation/media-type.ts";
-import { failureOf, type CheckContext, type ContractCheck } from "../contract-check.ts";
+import { type CheckContext, type ContractCheck } from "../contract-check.ts";
+import { failureOf } from "../../validation/contract-failure.ts";
 import { streamView, type StreamView } from "../stream-view.ts";
 import type { Exchange } from "../../http/exchange.ts";
 import type { OperationInfo } from "../../validation/validator-registry.ts";
