@@ -41,7 +41,7 @@ export interface ContractFailure {
 /** The fields of a failure that describe the defect, without the operation and check. */
 export type FailureFields = Omit<ContractFailure, "operationId" | "method" | "path" | "check">;
 
-/** Builds a failure of `check` on `operation`; `inferred` is false unless `fields` sets it. */
+/** Builds a failure of `check` on `operation`, with `inferred` false unless `fields` sets it. */
 export function failureOf(
   operation: { readonly operationId: string; readonly method: string; readonly path: string },
   check: string,

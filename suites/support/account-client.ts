@@ -64,7 +64,7 @@ export function fillPath(template: string, params: Readonly<Record<string, strin
     // URL parsing drops "." and ".." segments, encoded or not, so the request would reach another route.
     if (value === "" || value === "." || value === "..") {
       throw new Error(
-        `Path ${template} cannot carry ${JSON.stringify(value)} as ${name}: an empty, "." or ".." segment changes the route. Use an id with other characters.`,
+        `Invalid ${name} ${JSON.stringify(value)} for path ${template}: an empty, "." or ".." segment changes the route. Use an id with other characters.`,
       );
     }
     return encodeURIComponent(value);

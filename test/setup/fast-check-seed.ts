@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { isCi } from "../../src/bench/environment.ts";
 
-// Property tests draw new inputs on every local run. In CI they use one fixed seed, so a red build
-// can be replayed; FC_SEED=<seed> replays any run, including the seed a failure printed.
+// Property tests draw new inputs on every local run. In CI they use one fixed seed, so a failed build
+// can be replayed. FC_SEED=<seed> replays any run, such as the one whose seed a failure printed.
 
 const CI_SEED = 1;
 
@@ -11,7 +11,7 @@ if (configuredSeed !== undefined && configuredSeed !== "") {
   const seed = Number(configuredSeed);
   if (!Number.isSafeInteger(seed)) {
     throw new Error(
-      `FC_SEED is ${JSON.stringify(configuredSeed)}; set it to an integer, such as the seed a failed property printed.`,
+      `Invalid FC_SEED ${JSON.stringify(configuredSeed)}: set it to an integer, such as the seed a failed property printed.`,
     );
   }
   fc.configureGlobal({ seed });

@@ -14,9 +14,9 @@ describe("fillPath", () => {
     );
   });
 
-  test.each(["", ".", ".."])("refuses %j, which would change the route", (value) => {
+  test.each(["", ".", ".."])("rejects %j as a segment", (value) => {
     expect(() => fillPath("/v1/core/factories/{id}", { id: value })).toThrow(
-      `cannot carry ${JSON.stringify(value)} as id`,
+      `Invalid id ${JSON.stringify(value)} for path /v1/core/factories/{id}`,
     );
   });
 });

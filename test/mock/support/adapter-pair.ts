@@ -50,7 +50,7 @@ export function expectAnswersAlike(
   expectSameResponse(overHttp, inProcess);
 }
 
-/** Checks that both adapters returned the same status, content type and response to one request. */
+/** Checks that both adapters returned the same status, content type and body to one request. */
 export function expectSameResponse(overHttp: MockExchange, inProcess: MockExchange): void {
   expect(inProcess.status).toBe(overHttp.status);
   expect(inProcess.contentType).toBe(overHttp.contentType);
